@@ -1,1 +1,52 @@
-export {};
+// The only door into @hookline/contracts: everything a service may use is exported here.
+export { EVENT_TYPES, isEventType, type EventType } from './event-types.constant.js';
+export {
+  TOPICS,
+  GATEWAY_TOPICS,
+  DLQ_SUFFIX,
+  dlqTopic,
+  type Topic,
+  type GatewayTopic,
+} from './topics.constant.js';
+export { LIMITS } from './limits.constant.js';
+export {
+  CE_HEADERS,
+  CE_SPECVERSION,
+  EVENT_CONTENT_TYPE,
+  CE_STRUCTURED_CONTENT_TYPE,
+  DEFAULT_EVENT_SOURCE,
+  type CeHeaderName,
+} from './cloud-events.constant.js';
+export type { EventContract } from './event-contract.interface.js';
+export { sessionOpenSchema, sessionOpenContract, type SessionOpenData } from './session-open.contract.js';
+export { sessionCloseSchema, sessionCloseContract, type SessionCloseData } from './session-close.contract.js';
+export {
+  microsoftTeamsReviewCreateSchema,
+  microsoftTeamsReviewCreateContract,
+  type MicrosoftTeamsReviewCreateData,
+} from './microsoftteams-review-create.contract.js';
+export {
+  dbrolesJobFinishedSchema,
+  dbrolesJobFinishedContract,
+  type DbrolesJobFinishedData,
+} from './dbroles-job-finished.contract.js';
+export {
+  EVENT_CONTRACTS,
+  EVENT_CONTRACT_BY_TYPE,
+  EVENT_TOPICS,
+  getEventContract,
+  eventJsonSchema,
+  type EventDataMap,
+  type EventData,
+  type EventContractSummary,
+  type JsonSchema,
+  type JsonSchemaTarget,
+} from './event-contracts.registry.js';
+export { eventAttributeSchemas } from './event-attributes.schema.js';
+export type { GatewayEvent, IngestEventInput } from './gateway-event.type.js';
+export type { EventIssue } from './event-issue.formatter.js';
+export { EventValidationError } from './event-validation.error.js';
+export { EventDecodeError } from './event-decode.error.js';
+export { validateIngestEvent, buildEvent, type EventValidationResult } from './ingest-event.validator.js';
+export { encodeEvent, decodeEvent, type EncodedEvent, type EventRecord } from './cloud-events.codec.js';
+export { buildAsyncApiDocument, ASYNCAPI_VERSION, EVENTS_API_VERSION } from './asyncapi.document.js';

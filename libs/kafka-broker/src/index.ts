@@ -1,1 +1,7 @@
-export {};
+export { KAFKA_VERSION, KAFKA_IMAGE, DEFAULT_LOCAL_PORT } from './kafka-version.constant.js';
+export { hooklineCacheDir } from './cache-dir.js';
+export { ensureKafkaDistribution, type KafkaDistribution } from './maven-kafka-distribution.js';
+export { LocalKafkaBroker, type LocalKafkaBrokerOptions } from './local-kafka-broker.js';
+export { dockerEngineReachable, startContainerKafkaBroker, type ContainerKafkaBroker } from './testcontainers-kafka-broker.js';
+export { provideKafkaBroker, type KafkaBrokerHandle, type KafkaBrokerKind, type ProvideKafkaBrokerOptions } from './provide-kafka-broker.js';
+export { freePort, portAccepts } from './free-port.js';

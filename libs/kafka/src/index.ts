@@ -1,1 +1,29 @@
-export {};
+// The only door into @hookline/kafka. Importing it registers the Snappy, LZ4 and
+// ZSTD codecs with kafkajs, so any client's compressed records can be read.
+import './codecs/compression.codecs.js';
+
+export { DLQ_HEADERS, DLQ_TOPIC_SUFFIX, CLOUDEVENTS_TYPE_HEADER, CLIENT_DEFAULTS, PRODUCER_DEFAULTS, CONSUMER_DEFAULTS } from './kafka.constant.js';
+export { createKafkaClient, parseBrokers, type KafkaClientOptions, type KafkaLogLevel } from './client/create-kafka-client.js';
+export type { KafkaClientInput } from './client/kafka-client-input.js';
+export { silentKafkaLogger, type KafkaLogger } from './client/kafka-logger.interface.js';
+export type { CompressionName } from './client/compression-type.js';
+export { registerCompressionCodecs, snappyCodec, lz4Codec, zstdCodec, type KafkaCompressionCodec } from './codecs/compression.codecs.js';
+export { KafkaUnavailableError } from './errors/kafka-unavailable.error.js';
+export { PermanentError } from './errors/permanent.error.js';
+export { TransientError } from './errors/transient.error.js';
+export { headerValue, type KafkaRecord, type ProduceRecord, type RecordHeaders } from './record/kafka-record.js';
+export { EventProducer, type EventProducerOptions, type EventProducerStats } from './producer/event-producer.js';
+export type { ProducerObserver, SendOutcome } from './producer/producer-observer.interface.js';
+export {
+  ConsumerRunner,
+  type ConsumerObserver,
+  type ConsumerRunnerOptions,
+  type RecordContext,
+  type RecordOutcome,
+} from './consumer/consumer-runner.js';
+export { defaultClassify, type ErrorClass } from './consumer/error-classifier.js';
+export { deadLetterTopicOf } from './consumer/dead-letter.publisher.js';
+export type { RetryPolicy } from './consumer/retry-policy.js';
+export { ensureTopics, type EnsureTopicsResult, type TopicSpec } from './admin/ensure-topics.js';
+export { checkKafka, type KafkaHealth } from './admin/check-kafka.js';
+export { KafkaTransport, KAFKA_TRANSPORT_ID, type KafkaTransportOptions, type KafkaTransportStatus } from './transport/kafka-transport.strategy.js';

@@ -1,0 +1,231 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, openSync, closeSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, portAccepts } from './free-port.js';
+import { ensureKafkaDistribution, type KafkaDistribution } from './maven-kafka-distribution.js';
+import {
+  BROKER_READY_TIMEOUT_MS, BROKER_START_ATTEMPTS, BROKER_STOP_GRACE_MS, DEFAULT_BROKER_HEAP_MB,
+} from './kafka-version.constant.js';
+
+export interface LocalKafkaBrokerOptions {
+  /** Broker port; 0 or unset = a free port. */
+  port?: number;
+  /** Take this port when it is free, else any free one (`npm start` prefers 9092). */
+  preferredPort?: number;
+  /** Keep data here across runs; unset = a throw-away folder removed at stop. */
+  dataDir?: string;
+  heapMb?: number;
+  /** Extra server.properties lines (key → value). */
+  properties?: Record<string, string>;
+}
+
+const STARTED_LINE = 'Kafka Server started';
+
+function clusterId(): string {
+  // KRaft wants 16 bytes, base64url; the storage tool rejects ids that look like options.
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolveExit) => {
+    const timer = setTimeout(() => resolveExit(false), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolveExit(true);
+    });
+  });
+}
+
+/**
+ * A real single-node KRaft Apache Kafka broker from Maven Central jars, run with `java`
+ * on 127.0.0.1. A watchdog process stops the JVM if the owning process dies without
+ * calling stop(), so no JVM outlives a test run, even a killed one.
+ */
+export class LocalKafkaBroker {
+  port = 0;
+  private controllerPort = 0;
+  private dataDir = '';
+  private ownsDataDir = false;
+  private jvm: ChildProcess | undefined;
+  private watchdog: ChildProcess | undefined;
+  private dist: KafkaDistribution | undefined;
+
+  constructor(private readonly options: LocalKafkaBrokerOptions = {}) {}
+
+  get brokers(): string[] {
+    return [`127.0.0.1:${this.port}`];
+  }
+
+  get logFile(): string {
+    return join(this.dataDir, 'broker.log');
+  }
+
+  /** The JVM's process id while it runs. */
+  get pid(): number | undefined {
+    return this.running ? this.jvm?.pid : undefined;
+  }
+
+  get running(): boolean {
+    return this.jvm !== undefined && this.jvm.exitCode === null && this.jvm.signalCode === null;
+  }
+
+  /** Fetches the jars if needed, formats storage and starts the broker; resolves once it serves clients. */
+  async start(): Promise<this> {
+    this.dist ??= await ensureKafkaDistribution();
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= BROKER_START_ATTEMPTS; attempt++) {
+      try {
+        await this.prepare(attempt > 1);
+        await this.launch();
+        return this;
+      } catch (err) {
+        lastError = err;
+        await this.killJvm();
+      }
+    }
+    throw new Error(`Kafka broker did not start after ${BROKER_START_ATTEMPTS} attempts: ${String(lastError)}`);
+  }
+
+  /** Stops the broker (SIGTERM, then SIGKILL after a grace period). Keeps port and data so start() brings the same broker back. */
+  async pause(): Promise<void> {
+    const jvm = this.jvm;
+    if (!jvm) return;
+    if (!(jvm.exitCode !== null || jvm.signalCode !== null)) {
+      jvm.kill('SIGTERM');
+      if (!(await waitExit(jvm, BROKER_STOP_GRACE_MS))) {
+        jvm.kill('SIGKILL');
+        await waitExit(jvm, 5000);
+      }
+    }
+    this.jvm = undefined;
+    this.stopWatchdog();
+  }
+
+  /** Starts again after pause(), same port and data. */
+  async resume(): Promise<void> {
+    await this.launch();
+  }
+
+  async stop(): Promise<void> {
+    await this.pause();
+    if (this.ownsDataDir && this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
+  }
+
+  private async prepare(fresh: boolean): Promise<void> {
+    if (!this.port || fresh) {
+      this.port = this.options.port || (await freePort(this.options.preferredPort));
+      this.controllerPort = await freePort();
+    }
+    if (this.options.dataDir) {
+      this.dataDir = this.options.dataDir;
+      await mkdir(this.dataDir, { recursive: true });
+    } else {
+      if (this.ownsDataDir && this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
+      this.dataDir = await mkdtemp(join(tmpdir(), 'hookline-kafka-'));
+      this.ownsDataDir = true;
+    }
+    const idFile = join(this.dataDir, 'cluster-id');
+    const id = existsSync(idFile) ? (await readFile(idFile, 'utf8')).trim() : clusterId();
+    await writeFile(idFile, id);
+    const props: Record<string, string> = {
+      'process.roles': 'broker,controller',
+      'node.id': '1',
+      'controller.quorum.voters': `1@127.0.0.1:${this.controllerPort}`,
+      listeners: `PLAINTEXT://127.0.0.1:${this.port},CONTROLLER://127.0.0.1:${this.controllerPort}`,
+      'advertised.listeners': `PLAINTEXT://127.0.0.1:${this.port}`,
+      'inter.broker.listener.name': 'PLAINTEXT',
+      'controller.listener.names': 'CONTROLLER',
+      'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+      'log.dirs': join(this.dataDir, 'logs'),
+      'offsets.topic.replication.factor': '1',
+      'offsets.topic.num.partitions': '1',
+      'transaction.state.log.replication.factor': '1',
+      'transaction.state.log.min.isr': '1',
+      'share.coordinator.state.topic.replication.factor': '1',
+      'share.coordinator.state.topic.min.isr': '1',
+      'group.initial.rebalance.delay.ms': '0',
+      'auto.create.topics.enable': 'false',
+      ...this.options.properties,
+    };
+    await writeFile(this.propertiesFile(), Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+    const dist = this.dist!;
+    const format = await new Promise<{ code: number | null; out: string }>((resolveRun, reject) => {
+      const child = spawn('java', ['-cp', dist.classpath, `-Dlog4j2.configurationFile=${dist.log4jConfig}`,
+        'kafka.tools.StorageTool', 'format', '-t', id, '-c', this.propertiesFile(), '--ignore-formatted'],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolveRun({ code, out }));
+    });
+    if (format.code !== 0) throw new Error(`kafka storage format failed: ${format.out.slice(-2000)}`);
+  }
+
+  private propertiesFile(): string {
+    return join(this.dataDir, 'server.properties');
+  }
+
+  private async launch(): Promise<void> {
+    const dist = this.dist!;
+    const heap = this.options.heapMb ?? DEFAULT_BROKER_HEAP_MB;
+    const logFd = openSync(this.logFile, 'a');
+    // java is spawned directly (no shell) so SIGTERM reaches the JVM and it shuts down cleanly.
+    const jvm = spawn('java', [
+      `-Xmx${heap}m`, `-Xms${heap}m`, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20',
+      '-XX:InitiatingHeapOccupancyPercent=35', '-XX:+ExplicitGCInvokesConcurrent',
+      '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${dist.log4jConfig}`,
+      '-cp', dist.classpath, 'kafka.Kafka', this.propertiesFile(),
+    ], { stdio: ['ignore', logFd, logFd] });
+    closeSync(logFd);
+    this.jvm = jvm;
+    jvm.on('error', () => undefined);
+    this.startWatchdog(jvm);
+    const logStart = (await readFile(this.logFile, 'utf8').catch(() => '')).length;
+    const deadline = Date.now() + BROKER_READY_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      if (jvm.exitCode !== null || jvm.signalCode !== null) {
+        const log = await readFile(this.logFile, 'utf8').catch(() => '');
+        throw new Error(`Kafka broker exited (${jvm.exitCode ?? jvm.signalCode}) before it was ready:\n${log.slice(-3000)}`);
+      }
+      const log = await readFile(this.logFile, 'utf8').catch(() => '');
+      if (log.indexOf(STARTED_LINE, logStart) >= 0 && (await portAccepts(this.port))) return;
+      await sleep(200);
+    }
+    throw new Error(`Kafka broker not ready within ${BROKER_READY_TIMEOUT_MS} ms (log: ${this.logFile})`);
+  }
+
+  private startWatchdog(jvm: ChildProcess): void {
+    this.stopWatchdog();
+    if (jvm.pid === undefined) return;
+    const script = join(dirname(fileURLToPath(import.meta.url)), 'broker-watchdog.js');
+    const args = [script, String(process.pid), String(jvm.pid)];
+    if (this.ownsDataDir) args.push(this.dataDir);
+    this.watchdog = spawn(process.execPath, args, { detached: true, stdio: 'ignore' });
+    this.watchdog.unref();
+  }
+
+  private stopWatchdog(): void {
+    if (this.watchdog && this.watchdog.exitCode === null) this.watchdog.kill('SIGTERM');
+    this.watchdog = undefined;
+  }
+
+  private async killJvm(): Promise<void> {
+    const jvm = this.jvm;
+    this.jvm = undefined;
+    this.stopWatchdog();
+    if (jvm && jvm.exitCode === null && jvm.signalCode === null) {
+      jvm.kill('SIGKILL');
+      await waitExit(jvm, 5000);
+    }
+  }
+}

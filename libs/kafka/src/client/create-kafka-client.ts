@@ -1,0 +1,55 @@
+import type { Kafka as KafkaClient, KafkaConfig, logLevel as KafkaJsLogLevel, RetryOptions } from 'kafkajs';
+import { Kafka, logLevel } from './kafkajs.runtime.js';
+import { CLIENT_DEFAULTS } from '../kafka.constant.js';
+import '../codecs/compression.codecs.js';
+import { kafkaLogCreator } from './kafka-log-creator.js';
+import type { KafkaLogger } from './kafka-logger.interface.js';
+
+export type KafkaLogLevel = 'error' | 'warn' | 'info' | 'debug' | 'nothing';
+
+export interface KafkaClientOptions {
+  /** `host:port` list, or one comma-separated string (as in KAFKA_BROKERS). */
+  brokers: readonly string[] | string;
+  clientId: string;
+  logger?: KafkaLogger;
+  /** Default 'info': joins, rebalances and connection errors are worth seeing. */
+  logLevel?: KafkaLogLevel;
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  retry?: RetryOptions;
+  ssl?: KafkaConfig['ssl'];
+  sasl?: KafkaConfig['sasl'];
+}
+
+const LOG_LEVELS: Record<KafkaLogLevel, KafkaJsLogLevel> = {
+  error: logLevel.ERROR,
+  warn: logLevel.WARN,
+  info: logLevel.INFO,
+  debug: logLevel.DEBUG,
+  nothing: logLevel.NOTHING,
+};
+
+export function parseBrokers(brokers: readonly string[] | string): string[] {
+  const list = (typeof brokers === 'string' ? brokers.split(',') : [...brokers]).map((b) => b.trim()).filter((b) => b.length > 0);
+  if (list.length === 0) throw new Error('Kafka brokers: at least one host:port is required');
+  return list;
+}
+
+/**
+ * A kafkajs client with bounded timeouts and retries and logs routed to `logger`.
+ * Importing @hookline/kafka has already registered the Snappy, LZ4 and ZSTD codecs.
+ */
+export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: parseBrokers(options.brokers),
+    connectionTimeout: options.connectionTimeoutMs ?? CLIENT_DEFAULTS.connectionTimeoutMs,
+    requestTimeout: options.requestTimeoutMs ?? CLIENT_DEFAULTS.requestTimeoutMs,
+    retry: { ...CLIENT_DEFAULTS.retry, ...options.retry },
+    logLevel: LOG_LEVELS[options.logLevel ?? 'info'],
+    // Without a logger kafkajs keeps its own JSON console logger.
+    ...(options.logger !== undefined ? { logCreator: kafkaLogCreator(options.logger) } : {}),
+    ...(options.ssl !== undefined ? { ssl: options.ssl } : {}),
+    ...(options.sasl !== undefined ? { sasl: options.sasl } : {}),
+  });
+}

@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { z } from 'zod';
+import { ConfigError } from './config.error.js';
+import { defineSettings, describeSettings, loadConfig, redactedConfig } from './load-config.js';
+import { setting } from './setting-builders.js';
+
+const SECRET = 'tok-very-secret-123';
+
+const settings = defineSettings({
+  PORT: setting.port({ description: 'HTTP port', default: 3000 }),
+  INGEST_TOKENS: setting.list({ description: 'Bearer tokens accepted on /ingest', sensitive: true }),
+  KAFKA_BROKERS: setting.list({ description: 'Kafka bootstrap brokers', default: ['localhost:9092'] }),
+  BATCH_SIZE: setting.positiveInt({ description: 'Events per batch', default: 100 }),
+  HOOK_TIMEOUT: setting.seconds({ description: 'Hook run timeout', default: 30 }),
+  SVIX_URL: setting.url({ description: 'Svix server', optional: true }),
+  DELIVERY_MODE: setting.oneOf(['direct', 'svix'], { description: 'How events leave', default: 'svix' }),
+  DRY_RUN: setting.flag({ description: 'Do not deliver', default: false }),
+  LOG_LEVEL: setting.logLevel(),
+  SVIX_TOKEN: setting.text({ description: 'Svix API token', sensitive: true, optional: true }),
+});
+
+const validEnv = { INGEST_TOKENS: `${SECRET}, other-token`, SVIX_TOKEN: SECRET };
+
+void describe('loadConfig', () => {
+  void it('parses a valid environment into typed values, with defaults for what is unset', () => {
+    const config = loadConfig(settings, { ...validEnv, PORT: ' 8080 ', DRY_RUN: 'Yes', HOOK_TIMEOUT: '0.5', SVIX_URL: 'https://svix.local/api' });
+    // The annotations check the inferred types: these assignments only compile if ConfigOf is right.
+    const port: number = config.PORT;
+    const tokens: readonly string[] = config.INGEST_TOKENS;
+    const mode: 'direct' | 'svix' = config.DELIVERY_MODE;
+    const svixUrl: string | undefined = config.SVIX_URL;
+    const dryRun: boolean = config.DRY_RUN;
+    assert.equal(port, 8080);
+    assert.deepEqual(tokens, [SECRET, 'other-token']);
+    assert.equal(mode, 'svix');
+    assert.equal(svixUrl, 'https://svix.local/api');
+    assert.equal(dryRun, true);
+    assert.equal(config.HOOK_TIMEOUT, 0.5);
+    assert.deepEqual(config.KAFKA_BROKERS, ['localhost:9092']);
+    assert.equal(config.BATCH_SIZE, 100);
+    assert.equal(config.LOG_LEVEL, 'info');
+    assert.ok(Object.isFrozen(config));
+    assert.ok(Object.isFrozen(config.INGEST_TOKENS));
+  });
+
+  void it('leaves an unset optional setting undefined and treats an empty value as unset', () => {
+    const config = loadConfig(settings, { INGEST_TOKENS: SECRET, SVIX_URL: '', PORT: '' });
+    assert.equal(config.SVIX_URL, undefined);
+    assert.equal(config.SVIX_TOKEN, undefined);
+    assert.equal(config.PORT, 3000);
+  });
+
+  void it('names a missing required setting', () => {
+    assert.throws(() => loadConfig(settings, {}), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.deepEqual(error.issues, [{ setting: 'INGEST_TOKENS', problem: 'required' }]);
+      assert.match(error.message, /INGEST_TOKENS: required/);
+      return true;
+    });
+  });
+
+  const badValues: [name: string, value: string, problem: string][] = [
+    ['PORT', 'abc', "expected an integer 1-65535, got 'abc'"],
+    ['PORT', '70000', "expected an integer 1-65535, got '70000'"],
+    ['BATCH_SIZE', '0', "expected a whole number >= 1, got '0'"],
+    ['BATCH_SIZE', '2.5', "expected a whole number >= 1, got '2.5'"],
+    ['HOOK_TIMEOUT', '-3', "expected a number of seconds > 0, got '-3'"],
+    ['KAFKA_BROKERS', ' , ,', "expected a comma-separated list of one or more items, got ', ,'"],
+    ['SVIX_URL', 'ftp://x', "expected a URL (http, https), got 'ftp://x'"],
+    ['SVIX_URL', 'not a url', "expected a URL (http, https), got 'not a url'"],
+    ['DELIVERY_MODE', 'email', "expected one of direct, svix, got 'email'"],
+    ['DRY_RUN', 'maybe', "expected true or false, got 'maybe'"],
+    ['LOG_LEVEL', 'loud', "expected one of fatal, error, warn, info, debug, trace, silent, got 'loud'"],
+  ];
+  for (const [name, value, problem] of badValues) {
+    void it(`names ${name}=${JSON.stringify(value)} and why it is wrong`, () => {
+      assert.throws(() => loadConfig(settings, { ...validEnv, [name]: value }), (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(error.issues, [{ setting: name, problem }]);
+        assert.ok(error.message.includes(`${name}: ${problem}`), error.message);
+        return true;
+      });
+    });
+  }
+
+  void it('reports every bad setting at once', () => {
+    assert.throws(
+      () => loadConfig(settings, { PORT: 'abc', DRY_RUN: 'maybe' }),
+      (error: unknown) => error instanceof ConfigError && error.issues.map((issue) => issue.setting).join() === 'PORT,INGEST_TOKENS,DRY_RUN',
+    );
+  });
+
+  void it('never prints a sensitive value in the error', () => {
+    const secretSettings = defineSettings({
+      // A service's own kind of secret, checked by a refine.
+      API_KEY: setting.custom(z.string().refine((text) => text.startsWith('sk_')), 'a key starting with sk_', {
+        description: 'API key',
+        sensitive: true,
+      }),
+    });
+    assert.throws(() => loadConfig(secretSettings, { API_KEY: SECRET }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /API_KEY: expected a key starting with sk_ \(value not shown: sensitive\)/);
+      assert.ok(!error.message.includes(SECRET), error.message);
+      assert.ok(!JSON.stringify(error.issues).includes(SECRET));
+      return true;
+    });
+  });
+
+  void it('redactedConfig masks sensitive values that are set and keeps the rest', () => {
+    const config = loadConfig(settings, validEnv);
+    const shown = redactedConfig(config);
+    assert.equal(shown.INGEST_TOKENS, '[redacted]');
+    assert.equal(shown.SVIX_TOKEN, '[redacted]');
+    assert.equal(shown.PORT, 3000);
+    assert.deepEqual(shown.KAFKA_BROKERS, ['localhost:9092']);
+    assert.ok(!JSON.stringify(shown).includes(SECRET));
+    assert.throws(() => redactedConfig({ PORT: 1 }), TypeError);
+  });
+});
+
+void describe('defineSettings / describeSettings', () => {
+  void it('describes each setting as a row for README and .env.example generation', () => {
+    const rows = describeSettings(settings);
+    assert.deepEqual(rows.find((row) => row.name === 'KAFKA_BROKERS'), {
+      name: 'KAFKA_BROKERS',
+      description: 'Kafka bootstrap brokers',
+      default: 'localhost:9092',
+      sensitive: false,
+      required: false,
+    });
+    assert.deepEqual(rows.find((row) => row.name === 'INGEST_TOKENS'), {
+      name: 'INGEST_TOKENS',
+      description: 'Bearer tokens accepted on /ingest',
+      default: undefined,
+      sensitive: true,
+      required: true,
+    });
+    assert.equal(rows.find((row) => row.name === 'DRY_RUN')?.default, 'false');
+    assert.deepEqual(rows.map((row) => row.name), Object.keys(settings));
+  });
+
+  void it('refuses a default on a secret and a name that is not an env var name', () => {
+    // @ts-expect-error secrets are never defaulted: the types forbid it
+    const withDefault = setting.text({ description: 'x', sensitive: true, default: 'hunter2' });
+    assert.throws(() => defineSettings({ SECRET: withDefault }), /sensitive setting cannot have a default/);
+    assert.throws(() => defineSettings({ 'bad-name': setting.port({ description: 'x' }) }), /UPPER_SNAKE_CASE/);
+  });
+});
+
+void describe('loadConfigOrExit', () => {
+  void it('prints one line naming the bad settings to stderr and exits 1, without the secret', () => {
+    const script = `
+      import { defineSettings, loadConfigOrExit, setting } from ${JSON.stringify(new URL('../index.js', import.meta.url).href)};
+      const settings = defineSettings({
+        PORT: setting.port({ description: 'HTTP port', default: 3000 }),
+        INGEST_TOKENS: setting.list({ description: 'tokens', sensitive: true }),
+        API_KEY: setting.text({ description: 'key', sensitive: true }),
+      });
+      loadConfigOrExit(settings, { service: 'producer' });
+      console.log('started');
+    `;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: process.env.PATH, PORT: 'abc', INGEST_TOKENS: SECRET },
+      encoding: 'utf8',
+    });
+    assert.equal(child.status, 1);
+    assert.equal(child.stdout, '');
+    assert.equal(child.stderr, "producer refuses to start: invalid configuration: PORT: expected an integer 1-65535, got 'abc'; API_KEY: required\n");
+  });
+});
