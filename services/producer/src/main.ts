@@ -1,1 +1,13 @@
-export {};
+import 'reflect-metadata';
+import { loadConfigOrExit } from '@hookline/observability';
+import { Logger } from '@nestjs/common';
+import { createProducerApp } from './app.factory.js';
+import { SERVICE_NAME } from './app.module.js';
+import { producerSettings } from './config/producer.settings.js';
+
+const config = loadConfigOrExit(producerSettings, { service: SERVICE_NAME });
+const app = await createProducerApp(config);
+// SIGTERM/SIGINT: stop accepting, finish in-flight requests, flush the producer, disconnect.
+app.enableShutdownHooks();
+await app.listen(config.PORT, config.HOST);
+new Logger('Main').log(`producer listening on ${config.HOST}:${config.PORT}`);

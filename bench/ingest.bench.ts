@@ -1,0 +1,150 @@
+/**
+ * npm run bench:ingest — events/s through POST /v1/events (batches of 100 ~1 KiB events)
+ * beside a raw kafkajs producer sending the same records and Kafka's own
+ * ProducerPerformance, all against the same broker in the same run; prints the rates,
+ * the ratios and the producer process's peak RSS. Bounded: BENCH_EVENTS events per leg.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import { Kafka, logLevel, CompressionTypes } from 'kafkajs';
+import { encodeEvent, buildEvent, getEventContract, TOPICS, type IngestEventInput } from '@hookline/contracts';
+import { ensureKafkaDistribution, freePort, provideKafkaBroker } from '@hookline/kafka-broker';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 60_000);
+const BATCH = 100;
+const EVENT_BYTES = 1024;
+const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 8);
+const TOKEN = 'bench-token-0123456789abcdef';
+const GOAL_RATIO = 0.5;
+const GOAL_RSS_MB = 200;
+
+/** A batch of `BATCH` session.open events of about EVENT_BYTES each (as JSON). */
+function makeBatch(seed: number): IngestEventInput[] {
+  const example = getEventContract('session.open').example;
+  const events: IngestEventInput[] = [];
+  for (let i = 0; i < BATCH; i++) {
+    const data = { ...example, sid: `bench-${seed}-${i}`, input: '' };
+    const bare = JSON.stringify({ type: 'session.open', data }).length;
+    data.input = 'x'.repeat(Math.max(0, EVENT_BYTES - bare));
+    data.input_size = data.input.length;
+    events.push({ type: 'session.open', data });
+  }
+  return events;
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+async function rawKafkajs(brokers: string[], batches: IngestEventInput[][]): Promise<number> {
+  const kafka = new Kafka({ clientId: 'bench-raw', brokers, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
+  await producer.connect();
+  const records = batches.map((batch) => batch.map((input) => encodeEvent(buildEvent(input))));
+  const total = Math.ceil(EVENTS / BATCH);
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < total) {
+      const batch = records[next++ % records.length]!;
+      await producer.send({
+        topic: TOPICS.gatewaySessions, acks: -1, compression: CompressionTypes.None,
+        messages: batch.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  await producer.disconnect();
+  return (total * BATCH) / seconds;
+}
+
+async function startProducer(brokers: string[], port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(root, 'services/producer/dist/main.js')], {
+    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), HOST: '127.0.0.1', KAFKA_BROKERS: brokers.join(','), INGEST_TOKENS: TOKEN, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`producer exited with ${child.exitCode}`);
+    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
+    if (ready) return child;
+    await sleep(200);
+  }
+  child.kill('SIGKILL');
+  throw new Error('producer not ready within 60 s');
+}
+
+async function httpIngest(port: number, batches: IngestEventInput[][]): Promise<number> {
+  const bodies = batches.map((b) => JSON.stringify(b));
+  const total = Math.ceil(EVENTS / BATCH);
+  let i = 0;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/v1/events`,
+    connections: CONCURRENCY,
+    amount: total,
+    timeout: 30,
+    requests: [{
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length]! }),
+    }],
+  });
+  if (result['2xx'] !== total) throw new Error(`HTTP leg: ${result['2xx']} of ${total} requests answered 2xx (non2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
+  return (total * BATCH) / (result.duration);
+}
+
+function producerPerformance(brokers: string[], classpath: string): number | undefined {
+  const run = spawnSync('java', ['-Xmx512m', '-cp', classpath, 'org.apache.kafka.tools.ProducerPerformance',
+    '--topic', 'bench.producer-performance', '--num-records', String(EVENTS), '--record-size', String(EVENT_BYTES),
+    '--throughput', '-1', '--producer-props', `bootstrap.servers=${brokers.join(',')}`, 'acks=all', 'enable.idempotence=true'],
+  { encoding: 'utf8', timeout: 300_000 });
+  const line = run.stdout.split('\n').reverse().find((l) => l.includes('records/sec'));
+  const rate = /([\d.]+) records\/sec/.exec(line ?? '')?.[1];
+  return rate ? Number(rate) : undefined;
+}
+
+async function main(): Promise<void> {
+  const broker = await provideKafkaBroker({ heapMb: 1024 });
+  let producer: ChildProcess | undefined;
+  try {
+    const brokers = broker.brokers;
+    const admin = new Kafka({ clientId: 'bench-admin', brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'bench.producer-performance', numPartitions: 6 }], waitForLeaders: true });
+    await admin.disconnect();
+    const batches = Array.from({ length: 20 }, (_, seed) => makeBatch(seed));
+    const port = await freePort();
+    producer = await startProducer(brokers, port);
+
+    // Warm both paths (JIT, connections, topic metadata) before measuring.
+    await httpIngest(port, batches.slice(0, 2)).catch(() => undefined);
+    const http = await httpIngest(port, batches);
+    const rss = peakRssMb(producer.pid!);
+    const raw = await rawKafkajs(brokers, batches);
+    let java: number | undefined;
+    if (spawnSync('java', ['-version']).status === 0) java = producerPerformance(brokers, (await ensureKafkaDistribution()).classpath);
+
+    const fmt = (n: number) => `${Math.round(n).toLocaleString('en-US')} events/s`;
+    console.log(`\ningest benchmark — ${EVENTS} events of ~${EVENT_BYTES} B, batches of ${BATCH}, ${CONCURRENCY} in flight, ${broker.kind} broker`);
+    console.log(`  POST /v1/events (producer)        ${fmt(http)}`);
+    console.log(`  raw kafkajs producer              ${fmt(raw)}`);
+    console.log(`  Kafka ProducerPerformance (Java)  ${java === undefined ? 'n/a (no java)' : fmt(java)}`);
+    console.log(`  ratio HTTP / raw kafkajs          ${(http / raw).toFixed(2)}  (goal >= ${GOAL_RATIO})`);
+    if (java !== undefined) console.log(`  ratio HTTP / ProducerPerformance  ${(http / java).toFixed(2)}`);
+    console.log(`  producer peak RSS                 ${rss.toFixed(0)} MB  (goal < ${GOAL_RSS_MB} MB)`);
+    console.log(JSON.stringify({ events: EVENTS, http, raw, java, ratioRaw: http / raw, ratioJava: java ? http / java : null, peakRssMb: rss }));
+  } finally {
+    producer?.kill('SIGTERM');
+    await broker.stop();
+  }
+}
+
+await main();

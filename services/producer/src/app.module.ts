@@ -1,0 +1,22 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ObservabilityModule, type ObservabilityOptions } from '@hookline/observability';
+import type { ProducerConfig } from './config/producer.settings.js';
+import { ApiExceptionFilter } from './http/api-exception.filter.js';
+import { IngestModule } from './ingest/ingest.module.js';
+
+export const SERVICE_NAME = 'producer';
+
+/** Options for tests: where logs go and at which level. */
+export type ProducerAppOptions = Pick<ObservabilityOptions, 'logDestination' | 'logLevel'>;
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ProducerConfig, options: ProducerAppOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ObservabilityModule.forRoot({ service: SERVICE_NAME, config, ...options }), IngestModule],
+      providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
+    };
+  }
+}

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { isEventType } from '@hookline/contracts';
+import { MetricsRegistry } from '@hookline/observability';
+import type { Counter, Histogram } from 'prom-client';
+import type { RejectReason } from '../http/api-error.js';
+import { INGEST_METRICS, UNKNOWN_EVENT_TYPE_LABEL } from './ingest.constant.js';
+
+type Outcome = 'accepted' | 'rejected';
+
+/** The ingest API's counters and request-duration histogram. */
+@Injectable()
+export class IngestMetrics {
+  private readonly events: Counter<'event_type' | 'outcome'>;
+  private readonly rejections: Counter<'reason'>;
+  private readonly requestDuration: Histogram<'status_class'>;
+
+  constructor(registry: MetricsRegistry) {
+    this.events = registry.counter({
+      name: INGEST_METRICS.events,
+      help: 'Events received on POST /v1/events, by event type and whether they were accepted.',
+      labelNames: ['event_type', 'outcome'],
+    });
+    this.rejections = registry.counter({
+      name: INGEST_METRICS.rejected,
+      help: 'POST /v1/events requests refused, by reason.',
+      labelNames: ['reason'],
+    });
+    this.requestDuration = registry.histogram({
+      name: INGEST_METRICS.requestDuration,
+      help: 'Time to answer POST /v1/events, by status class (2xx, 4xx, 5xx).',
+      labelNames: ['status_class'],
+    });
+  }
+
+  accepted(eventTypes: readonly unknown[]): void {
+    this.countEvents(eventTypes, 'accepted');
+  }
+
+  rejected(reason: RejectReason, eventTypes: readonly unknown[] = []): void {
+    this.rejections.inc({ reason });
+    this.countEvents(eventTypes, 'rejected');
+  }
+
+  requestFinished(statusCode: number, seconds: number): void {
+    this.requestDuration.observe({ status_class: `${Math.floor(statusCode / 100)}xx` }, seconds);
+  }
+
+  private countEvents(eventTypes: readonly unknown[], outcome: Outcome): void {
+    const perType = new Map<string, number>();
+    for (const type of eventTypes) {
+      const label = isEventType(type) ? type : UNKNOWN_EVENT_TYPE_LABEL;
+      perType.set(label, (perType.get(label) ?? 0) + 1);
+    }
+    for (const [event_type, count] of perType) this.events.inc({ event_type, outcome }, count);
+  }
+}

@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { createKafkaClient, EventProducer } from '@hookline/kafka';
+import { APP_CONFIG, MetricsRegistry } from '@hookline/observability';
+import type { Kafka } from 'kafkajs';
+import { PinoLogger } from 'nestjs-pino';
+import type { ProducerConfig } from '../config/producer.settings.js';
+import { KafkaConnection } from './kafka-connection.service.js';
+import { KafkaTopics } from './kafka-topics.service.js';
+import { KAFKA_CLIENT } from './kafka.constant.js';
+import { ProduceMetricsObserver } from './produce-metrics.observer.js';
+
+/** Kafka for the producer: the shared client, the EventProducer, topic setup and the readiness check. */
+@Module({
+  providers: [
+    {
+      provide: KAFKA_CLIENT,
+      inject: [APP_CONFIG, PinoLogger],
+      useFactory: (config: ProducerConfig, logger: PinoLogger): Kafka => {
+        return createKafkaClient({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger: logger.logger.child({ context: 'kafkajs' }) });
+      },
+    },
+    {
+      provide: EventProducer,
+      inject: [KAFKA_CLIENT, APP_CONFIG, MetricsRegistry],
+      useFactory: (client: Kafka, config: ProducerConfig, metrics: MetricsRegistry): EventProducer =>
+        new EventProducer({ client, sendTimeoutMs: config.KAFKA_SEND_TIMEOUT_MS, observer: new ProduceMetricsObserver(metrics) }),
+    },
+    KafkaTopics,
+    KafkaConnection,
+  ],
+  exports: [EventProducer],
+})
+export class KafkaModule {}
