@@ -64,6 +64,8 @@ void describe('validateIngestEvent', () => {
     const { exit_code: _gone, ...rest } = closeExample;
     assert.equal(issueAt({ type: 'session.close', data: rest }, 'data.exit_code'), 'required');
     assert.equal(issueAt({ type: 'session.close' }, 'data'), 'required');
+    const missingData = validateIngestEvent({ type: 'session.close' });
+    assert.equal(missingData.ok ? 0 : missingData.issues.filter((i) => i.path === 'data').length, 1, 'a missing data is reported once');
     assert.equal(issueAt({ data: closeExample }, 'type'), 'required');
     const { hook_status: _hook, ...job } = jobExample;
     assert.equal(issueAt({ type: 'dbroles.job.finished', data: job }, 'data.hook_status'), 'required');

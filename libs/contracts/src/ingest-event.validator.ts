@@ -53,9 +53,8 @@ function check(envelope: z.ZodType<{ id?: string | undefined; time?: string | un
   if (typeof type === 'string' && !isEventType(type)) {
     issues.push({ path: 'type', message: unknownTypeMessage(type) });
   } else if (isEventType(type)) {
-    if (data === undefined) {
-      issues.push({ path: 'data', message: 'required' });
-    } else {
+    // A missing `data` is already reported by the envelope schema.
+    if (data !== undefined) {
       const result = getEventContract(type).schema.safeParse(data, { error: issueMessage });
       if (result.success) parsedData = result.data;
       else issues.push(...toEventIssues(result.error.issues, ['data']));
