@@ -50,3 +50,23 @@ export { EventDecodeError } from './event-decode.error.js';
 export { validateIngestEvent, buildEvent, type EventValidationResult } from './ingest-event.validator.js';
 export { encodeEvent, decodeEvent, type EncodedEvent, type EventRecord } from './cloud-events.codec.js';
 export { buildAsyncApiDocument, ASYNCAPI_VERSION, EVENTS_API_VERSION } from './asyncapi.document.js';
+export {
+  ResultRecordCodec,
+  RESULT_RECORD_CONTENT_TYPE,
+  RESULT_RECORD_KIND_HEADER,
+  type EncodedResultRecord,
+} from './result-record.codec.js';
+export {
+  HOOK_NAMES,
+  HOOK_OUTCOMES,
+  hookExecutionRecordSchema,
+  hookExecutionRecordCodec,
+  type HookName,
+  type HookOutcome,
+  type HookExecutionRecord,
+} from './hook-execution.record.js';
+export {
+  svixPublicationRecordSchema,
+  svixPublicationRecordCodec,
+  type SvixPublicationRecord,
+} from './svix-publication.record.js';

@@ -7,9 +7,9 @@ export const TOPICS = {
   gatewaySessions: 'gateway.sessions.v1',
   /** dbroles.job.finished; keyed by job id. */
   gatewayDbroles: 'gateway.dbroles.v1',
-  /** Results of hook executions (record shape defined by the hook-executor's issue). */
+  /** Results of hook executions: HookExecutionRecord (hook-execution.record.ts), key = sid. */
   hookExecutions: 'hookline.hook-executions.v1',
-  /** Svix publications, event id -> Svix message id (shape defined by the svix-relay's issue). */
+  /** Svix publications: SvixPublicationRecord (svix-publication.record.ts), key = event key. */
   svixPublications: 'hookline.svix-publications.v1',
 } as const;
 
