@@ -1,0 +1,40 @@
+import type { HookName, HookOutcome } from '@hookline/contracts';
+import type { PreparedPayload } from './hook-payload.js';
+
+export interface CapturedStream {
+  text: string;
+  truncated: boolean;
+  bytes: number;
+}
+
+/** What one hook run is asked to do. */
+export interface HookRunRequest {
+  readonly hook: HookName;
+  /** Snapshot folder: the hook's working directory. */
+  readonly snapshotDir: string;
+  /** Hook file relative to the snapshot. */
+  readonly hookPath: string;
+  readonly payload: PreparedPayload;
+  readonly interpreter: string;
+  readonly timeoutMs: number;
+  readonly maxOutputBytes: number;
+  /** HOOK_ENV_<NAME> values, already stripped of the prefix. */
+  readonly hookEnv: Readonly<Record<string, string>>;
+  /** Told the moment the hook process has been started (queue-wait metric, benchmark). */
+  readonly onSpawn?: (startedAtMs: number) => void;
+}
+
+/** How one hook run went; maps one-to-one onto HookExecutionRecord fields. */
+export interface HookRunResult {
+  outcome: HookOutcome;
+  startedAt: string;
+  durationMs: number;
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  skippedReason: string | null;
+  error: string | null;
+  stdout: CapturedStream;
+  stderr: CapturedStream;
+  payloadTruncated: boolean;
+}
