@@ -49,8 +49,13 @@ export async function ensureTestTopics(admin: Admin): Promise<void> {
  * sees the events its test produces (the topic is shared with every other test).
  */
 export async function positionGroupAtEnd(admin: Admin, groupId: string): Promise<void> {
-  const offsets = await admin.fetchTopicOffsets(TOPICS.gatewaySessions);
+  const offsets = await topicOffsets(admin, TOPICS.gatewaySessions);
   await admin.setOffsets({ groupId, topic: TOPICS.gatewaySessions, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })) });
+}
+
+/** End offsets; a topic created a moment ago may not have a leader in the metadata yet. */
+async function topicOffsets(admin: Admin, topic: string): Promise<{ partition: number; high: string }[]> {
+  return pollUntil(() => admin.fetchTopicOffsets(topic), { timeoutMs: 15_000, intervalMs: 200, what: `end offsets of ${topic}` });
 }
 
 export interface RunningExecutor {
@@ -188,7 +193,7 @@ export class ResultReader {
   private constructor(private readonly consumer: Consumer) {}
 
   static async start(kafka: Kafka, admin: Admin): Promise<ResultReader> {
-    const offsets = await admin.fetchTopicOffsets(TOPICS.hookExecutions);
+    const offsets = await topicOffsets(admin, TOPICS.hookExecutions);
     const consumer = kafka.consumer({ groupId: uniqueId('hook-test-reader'), maxWaitTimeInMs: 100 });
     const reader = new ResultReader(consumer);
     await consumer.connect();
