@@ -20,6 +20,10 @@ export const hookExecutorSettings = defineSettings({
   KAFKA_BROKERS: setting.list({ description: 'Kafka bootstrap brokers, comma-separated host:port.' }),
   KAFKA_CLIENT_ID: setting.text({ description: 'Kafka client id (shows in broker logs and quotas).', default: 'hookline-hook-executor' }),
   KAFKA_GROUP_ID: setting.text({ description: 'Consumer group on gateway.sessions.v1; its own, so every event reaches the hooks.', default: 'hookline-hook-executor' }),
+  KAFKA_SESSION_TIMEOUT_MS: setting.positiveInt({
+    description: "How long the group waits for a silent instance (crashed, killed) before its partitions move to another; the broker allows 6000-300000 by default.",
+    default: 30_000,
+  }),
   KAFKA_TOPIC_PARTITIONS: setting.positiveInt({
     description: 'Partitions of gateway.sessions.v1 and hookline.hook-executions.v1 when this service creates them.',
     default: 6,

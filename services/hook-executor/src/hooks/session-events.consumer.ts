@@ -46,6 +46,9 @@ export class SessionEventsConsumer implements OnApplicationBootstrap, OnApplicat
       groupId: config.KAFKA_GROUP_ID,
       topics: [CONSUMED_TOPIC],
       keyConcurrency: config.HOOK_CONCURRENCY,
+      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+      // Kafka's rule of thumb: heartbeat at most a third of the session timeout.
+      heartbeatIntervalMs: Math.min(3_000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 3)),
       // A hook run may take HOOK_TIMEOUT_SECONDS; give in-flight runs that long to finish on shutdown.
       shutdownTimeoutMs: config.HOOK_TIMEOUT_SECONDS * 1000 + 5_000,
       decode: (record) => decodeEvent(record),
