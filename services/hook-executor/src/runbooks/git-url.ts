@@ -16,7 +16,8 @@ const SCP_LIKE = /^(?:[A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+:(?!\/\/)[^\s]+$/;
  * schemes other than https, http, ssh and file (git's ext:: and fd:: run commands).
  */
 export function parseGitUrl(text: string): ParsedGitUrl | undefined {
-  if (text.startsWith('-') || /[\s\0]/.test(text)) return undefined;
+  // "<transport>::<address>" runs git-remote-<transport> (ext:: runs any command).
+  if (text.startsWith('-') || /[\s\0]/.test(text) || text.includes('::')) return undefined;
   if (!text.includes('://')) return SCP_LIKE.test(text) ? { kind: 'ssh', url: text } : undefined;
   if (!URL.canParse(text)) return undefined;
   const url = new URL(text);
