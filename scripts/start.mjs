@@ -94,6 +94,11 @@ try {
   });
   await waitReady('producer', `${producerUrl}/health/ready`);
 
+  // hook-executor: the example runbooks (examples/runbooks) as a fresh git repository, and a
+  // local receiver standing in for the SIEM that prints what the hooks forward.
+  process.stderr.write('starting the hook-executor…\n');
+  const hookExecutor = await startHookExecutor(brokers);
+
   console.log(`
 hookline is running (Ctrl-C stops everything)
   Kafka            ${brokers}  (${broker.kind}${broker.logFile ? `, log ${broker.logFile}` : ''})
@@ -103,6 +108,11 @@ hookline is running (Ctrl-C stops everything)
   send an event    curl -H 'Authorization: Bearer ${token}' -H 'content-type: application/json' \\
                      -d @examples/events/session-open.json ${producerUrl}/v1/events
   simulator        ${opts['no-simulator'] ? 'off' : `${rate} events/s${duration ? ` for ${duration} s` : ''}`}
+`);
+
+  console.log(`  hook-executor    ${hookExecutor.url}/metrics  ${hookExecutor.url}/health/ready
+                   runbooks ${hookExecutor.repository}  (hoop-hooks/*.runbook.py; commit there to change them)
+  SIEM receiver    ${hookExecutor.siemUrl}  (prints what the hooks forward)
 `);
 
   if (!opts['no-simulator']) {
@@ -124,4 +134,56 @@ hookline is running (Ctrl-C stops everything)
 } catch (err) {
   console.error(`npm start failed: ${err instanceof Error ? err.message : String(err)}`);
   await shutdown(1);
+}
+
+/** The example runbooks repository, a receiver standing in for the SIEM, and the hook-executor on :8082. */
+async function startHookExecutor(brokers) {
+  const { execFileSync } = await import('node:child_process');
+  const { cpSync, rmSync } = await import('node:fs');
+  const { createServer } = await import('node:http');
+  const { pathToFileURL } = await import('node:url');
+  const repository = join(cache, 'runbooks-example');
+  rmSync(repository, { recursive: true, force: true });
+  cpSync(join(root, 'examples', 'runbooks'), repository, { recursive: true });
+  const git = (...args) => execFileSync('git', ['-c', 'user.name=hookline', '-c', 'user.email=hookline@localhost', ...args], { cwd: repository, stdio: 'ignore' });
+  git('init', '-q', '--initial-branch=main');
+  git('add', '-A');
+  git('commit', '-qm', 'example runbooks');
+
+  const siemToken = `siem-${randomBytes(12).toString('base64url')}`;
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => { body += chunk; });
+    req.on('end', () => {
+      const authorized = req.headers.authorization === `Bearer ${siemToken}`;
+      try {
+        const { kind, event } = JSON.parse(body);
+        const what = event.event_session_open
+          ? `${event.event_session_open.user_email} ${event.event_session_open.verb} ${event.event_session_open.connection_name}`
+          : `exit ${event.event_session_close?.exit_code}`;
+        console.log(`SIEM  ${kind}  sid ${event.sid}  ${what}${authorized ? '' : '  (bad token!)'}`);
+      } catch {
+        console.log(`SIEM  unreadable body (${body.length} bytes)`);
+      }
+      res.writeHead(authorized ? 204 : 401).end();
+    });
+  });
+  const siemPort = Number(process.env.SIEM_RECEIVER_PORT ?? 8099);
+  await new Promise((resolveListen, rejectListen) => {
+    receiver.once('error', rejectListen);
+    receiver.listen(siemPort, '127.0.0.1', resolveListen);
+  });
+  receiver.unref();
+  const siemUrl = `http://127.0.0.1:${siemPort}/collector`;
+
+  const port = Number(process.env.HOOK_EXECUTOR_PORT ?? 8082);
+  startService('hook-executor', 'services/hook-executor/dist/main.js', {
+    PORT: String(port), HOST: '127.0.0.1', KAFKA_BROKERS: brokers,
+    RUNBOOKS_GIT_URL: pathToFileURL(repository).href, GIT_HOOK_CONFIG_TTL: process.env.GIT_HOOK_CONFIG_TTL ?? '30',
+    RUNBOOKS_DIR: join(cache, 'hook-executor'),
+    HOOK_ENV_SIEM_URL: siemUrl, HOOK_ENV_SIEM_TOKEN: siemToken,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady('hook-executor', `${url}/health/ready`);
+  return { url, repository, siemUrl };
 }
