@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GitClient, type GitCredentials } from './git-client.js';
 import { GitCommandError } from './git-command.error.js';
@@ -8,6 +8,33 @@ import { RunbookSnapshot } from './runbook-snapshot.js';
 import { FIRST_FETCH_RETRY_MS } from './runbooks.constant.js';
 
 export type FetchResult = 'success' | 'failure';
+
+const INSTANCE_PREFIX = 'instance-';
+
+/** Folders left by processes that died without closing (SIGKILL): their pid no longer runs. */
+async function removeDeadInstances(workDir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(workDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^instance-(\d+)-/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isRunning(pid)) continue;
+    await rm(join(workDir, name), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 export interface RunbookRepositoryLogger {
   info(object: object, message: string): void;
@@ -46,6 +73,7 @@ export class RunbookRepository {
   private fetching: Promise<FetchResult> | undefined;
   private closed = false;
   private readonly readyWaiters = new Set<() => void>();
+  private readonly instanceDir: string;
   private readonly mirrorDir: string;
   private readonly snapshotsDir: string;
   private readonly url: string;
@@ -54,8 +82,10 @@ export class RunbookRepository {
     const parsed = parseGitUrl(options.url);
     if (parsed === undefined) throw new TypeError(`not a supported git URL: ${redactUrl(options.url)}`);
     this.url = parsed.url;
-    this.mirrorDir = join(options.workDir, 'objects.git');
-    this.snapshotsDir = join(options.workDir, 'snapshots');
+    // A folder per process: instances sharing RUNBOOKS_DIR never fetch into the same repository.
+    this.instanceDir = join(options.workDir, `${INSTANCE_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
+    this.mirrorDir = join(this.instanceDir, 'objects.git');
+    this.snapshotsDir = join(this.instanceDir, 'snapshots');
   }
 
   /** The URL as it may be logged. */
@@ -112,6 +142,8 @@ export class RunbookRepository {
     await this.fetching?.catch(() => undefined);
     for (const wake of [...this.readyWaiters]) wake();
     await this.git?.close();
+    // A run still going keeps its folder; the next start removes it (its pid is gone by then).
+    if (this.snapshot?.inUse !== true) await rm(this.instanceDir, { recursive: true, force: true });
   }
 
   private async refreshAndSchedule(): Promise<void> {
@@ -161,9 +193,10 @@ export class RunbookRepository {
 
   private async client(): Promise<GitClient> {
     if (this.git !== undefined) return this.git;
+    await removeDeadInstances(this.options.workDir);
     await mkdir(this.snapshotsDir, { recursive: true, mode: 0o700 });
     await mkdir(this.mirrorDir, { recursive: true, mode: 0o700 });
-    const git = await GitClient.create(this.options.workDir, this.options.credentials ?? {});
+    const git = await GitClient.create(this.instanceDir, this.options.credentials ?? {});
     await git.run(['init', '--bare', '--quiet', this.mirrorDir], { timeoutMs: this.options.fetchTimeoutMs });
     this.git = git;
     return git;

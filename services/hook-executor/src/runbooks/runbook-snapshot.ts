@@ -19,6 +19,11 @@ export class RunbookSnapshot {
     this.confirmedAt = fetchedAt;
   }
 
+  /** A run holds it now. */
+  get inUse(): boolean {
+    return this.leases > 0;
+  }
+
   acquire(): () => void {
     this.leases += 1;
     let released = false;
