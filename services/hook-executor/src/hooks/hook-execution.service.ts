@@ -56,6 +56,7 @@ export class HookExecutionService {
           timeoutMs: this.config.HOOK_TIMEOUT_SECONDS * 1000,
           maxOutputBytes: this.config.HOOK_MAX_OUTPUT_BYTES,
           hookEnv: this.hookEnv,
+          tempRoot: this.runbooks.runsDir,
           onSpawn: (startedAtMs) => {
             spawned = true;
             this.metrics.started(availableAtMs === undefined ? undefined : (startedAtMs - availableAtMs) / 1000);

@@ -20,6 +20,8 @@ export interface HookRunRequest {
   readonly maxOutputBytes: number;
   /** HOOK_ENV_<NAME> values, already stripped of the prefix. */
   readonly hookEnv: Readonly<Record<string, string>>;
+  /** Parent of the run's private folder (payload file, TMPDIR); the system temp folder when absent. */
+  readonly tempRoot?: string;
   /** Told the moment the hook process has been started (queue-wait metric, benchmark). */
   readonly onSpawn?: (startedAtMs: number) => void;
 }

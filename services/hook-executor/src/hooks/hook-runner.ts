@@ -31,7 +31,7 @@ export class HookRunner {
         error: skipped ? null : check.reason,
       };
     }
-    const privateDir = await mkdtemp(join(tmpdir(), 'hookline-hook-'));
+    const privateDir = await mkdtemp(join(request.tempRoot ?? tmpdir(), 'hookline-hook-'));
     try {
       const payloadFile = join(privateDir, 'payload.json');
       const runTmp = join(privateDir, 'tmp');

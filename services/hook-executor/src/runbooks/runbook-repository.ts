@@ -88,6 +88,11 @@ export class RunbookRepository {
     this.snapshotsDir = join(this.instanceDir, 'snapshots');
   }
 
+  /** Where runs keep their private folders: removed with this instance's, even after a crash. */
+  get runsDir(): string {
+    return join(this.instanceDir, 'runs');
+  }
+
   /** The URL as it may be logged. */
   get displayUrl(): string {
     return redactUrl(this.url);
@@ -195,6 +200,7 @@ export class RunbookRepository {
     if (this.git !== undefined) return this.git;
     await removeDeadInstances(this.options.workDir);
     await mkdir(this.snapshotsDir, { recursive: true, mode: 0o700 });
+    await mkdir(this.runsDir, { recursive: true, mode: 0o700 });
     await mkdir(this.mirrorDir, { recursive: true, mode: 0o700 });
     const git = await GitClient.create(this.instanceDir, this.options.credentials ?? {});
     await git.run(['init', '--bare', '--quiet', this.mirrorDir], { timeoutMs: this.options.fetchTimeoutMs });

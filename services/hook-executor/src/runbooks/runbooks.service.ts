@@ -85,6 +85,11 @@ export class RunbooksService implements OnApplicationBootstrap, OnApplicationShu
     return this.repository === undefined ? Promise.resolve(true) : this.repository.whenReady(signal);
   }
 
+  /** Parent folder of runs' private folders (undefined when hooks are off). */
+  get runsDir(): string | undefined {
+    return this.repository?.runsDir;
+  }
+
   lease(): SnapshotLease | undefined {
     return this.repository?.lease();
   }
