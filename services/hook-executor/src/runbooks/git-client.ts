@@ -78,6 +78,11 @@ export class GitClient {
     return new GitClient(env, secrets, credentialsDir);
   }
 
+  /** The ssh command git uses (no secret in it: the key is a 0600 file, a passphrase comes from askpass). */
+  get sshCommand(): string | undefined {
+    return this.env.GIT_SSH_COMMAND;
+  }
+
   /** Runs `git <args>`; resolves with stdout, rejects with a GitCommandError whose text is redacted. */
   run(args: readonly string[], options: { timeoutMs: number; extraEnv?: NodeJS.ProcessEnv; cwd?: string }): Promise<string> {
     const fullArgs = ['-c', 'core.hooksPath=/dev/null', '-c', 'credential.helper=', '-c', 'core.fsmonitor=false', ...args];
