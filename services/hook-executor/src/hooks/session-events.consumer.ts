@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { decodeEvent, hookExecutionRecordCodec, type EncodedResultRecord, type GatewayEvent } from '@hookline/contracts';
+import { decodeEvent, type EncodedResultRecord, type GatewayEvent } from '@hookline/contracts';
 import { checkKafka, ConsumerRunner, ensureTopics, EventProducer, type RecordContext } from '@hookline/kafka';
 import { APP_CONFIG, HealthRegistry } from '@hookline/observability';
 import type { Admin, Kafka } from 'kafkajs';
@@ -8,6 +8,7 @@ import type { HookExecutorConfig } from '../config/hook-executor.settings.js';
 import { CONSUMED_TOPIC, KAFKA_CLIENT, KAFKA_HEALTH_TIMEOUT_MS, RESULT_TOPIC, RESULT_TOPIC_MAX_MESSAGE_BYTES, TOPIC_SETUP_RETRY_MS } from '../kafka/kafka.constant.js';
 import { RunbooksService } from '../runbooks/runbooks.service.js';
 import { HookExecutionService } from './hook-execution.service.js';
+import { encodeFitted } from './result-record.fit.js';
 
 type ConsumerState = 'waiting for runbooks' | 'starting' | 'consuming' | 'stopped';
 
@@ -118,7 +119,7 @@ export class SessionEventsConsumer implements OnApplicationBootstrap, OnApplicat
     if (encoded === undefined) {
       const timestamp = Number(record.timestamp);
       const result = await this.executions.execute(event, Number.isFinite(timestamp) && timestamp > 0 ? timestamp : undefined);
-      encoded = hookExecutionRecordCodec.encode(result);
+      encoded = encodeFitted(result);
       this.unwritten.set(position, encoded);
     }
     await this.producer.send([encoded]);

@@ -12,6 +12,9 @@ export const RESULT_TOPIC = TOPICS.hookExecutions;
  */
 export const RESULT_TOPIC_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
+/** A result record is kept under this (Kafka's default max.message.bytes is 1 MiB, minus batch overhead). */
+export const RESULT_RECORD_MAX_BYTES = 900 * 1024;
+
 /** /health/ready's Kafka probe: answer before the health registry's own 2 s limit. */
 export const KAFKA_HEALTH_TIMEOUT_MS = 1_500;
 
