@@ -10,6 +10,9 @@ import { RunbooksService } from '../runbooks/runbooks.service.js';
 import { HookExecutionService } from './hook-execution.service.js';
 import { encodeFitted } from './result-record.fit.js';
 
+/** Results kept for a retry of their write; far more than HOOK_CONCURRENCY ever leaves pending. */
+const MAX_UNWRITTEN_RESULTS = 10_000;
+
 type ConsumerState = 'waiting for runbooks' | 'starting' | 'consuming' | 'stopped';
 
 /**
@@ -121,6 +124,8 @@ export class SessionEventsConsumer implements OnApplicationBootstrap, OnApplicat
       const result = await this.executions.execute(event, Number.isFinite(timestamp) && timestamp > 0 ? timestamp : undefined);
       encoded = encodeFitted(result);
       this.unwritten.set(position, encoded);
+      // Entries of partitions that moved to another instance are never retried here: keep the map bounded.
+      if (this.unwritten.size > MAX_UNWRITTEN_RESULTS) this.unwritten.delete(this.unwritten.keys().next().value!);
     }
     await this.producer.send([encoded]);
     this.unwritten.delete(position);
