@@ -8,7 +8,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { Admin, Kafka } from 'kafkajs';
 import { pollUntil } from '../support/poll-until.js';
 import {
-  EventSender, NO_BROKER_SKIP, ResultReader, brokersFromEnv, ensureTestTopics, isReady, metricValue, positionGroupAtEnd, sessionOpen, startExecutor, testKafka, uniqueId,
+  EventSender, NO_BROKER_SKIP, ResultReader, brokersFromEnv, ensureTestTopics, isReady, metricValue, positionGroupAtEnd, sessionClose, sessionOpen, startExecutor, testKafka, uniqueId,
   type RunningExecutor,
 } from './executor-harness.js';
 import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
@@ -162,5 +162,20 @@ void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BRO
     const output = executor.output();
     assert.ok(!output.includes(wrong), 'the wrong password is in no log line');
     assert.ok(!output.includes(PASSWORD));
+  });
+
+  void it('hooks off (GIT_HOOK_CONFIG_TTL unset): says so at start, ready, every session event recorded as skipped', async () => {
+    const executor = await executorFor({});
+    await pollUntil(() => isReady(executor.url), { timeoutMs: 20_000, what: 'ready' });
+    assert.ok(executor.logs.some((line) => String(line.msg).startsWith('hooks are off: GIT_HOOK_CONFIG_TTL is unset')));
+    const sid = uniqueId('sid');
+    const ids = await sender.send([sessionOpen(sid), sessionClose(sid)]);
+    const records = await reader.waitFor(ids);
+    for (const record of records) {
+      assert.equal(record.outcome, 'skipped');
+      assert.equal(record.skipped_reason, 'hooks are off (GIT_HOOK_CONFIG_TTL is unset)');
+      assert.equal(record.git_commit, null);
+    }
+    assert.deepEqual(records.map((r) => r.hook), ['session-open', 'session-close']);
   });
 });
