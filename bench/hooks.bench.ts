@@ -105,7 +105,16 @@ async function readResults(kafka: Kafka): Promise<Results> {
       return Promise.resolve();
     },
   });
-  for (const { partition, high } of offsets) consumer.seek({ topic: TOPICS.hookExecutions, partition, offset: high });
+  // The group may still be forming on a fresh broker: seek once it exists.
+  for (let tries = 0; ; tries += 1) {
+    try {
+      for (const { partition, high } of offsets) consumer.seek({ topic: TOPICS.hookExecutions, partition, offset: high });
+      break;
+    } catch (error) {
+      if (tries >= 100) throw error;
+      await sleep(200);
+    }
+  }
   return results;
 }
 

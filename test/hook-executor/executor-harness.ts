@@ -207,7 +207,17 @@ export class ResultReader {
         return Promise.resolve();
       },
     });
-    for (const { partition, high } of offsets) consumer.seek({ topic: TOPICS.hookExecutions, partition, offset: high });
+    try {
+      // On a fresh broker the group may still be forming (kafkajs restarts run() until the
+      // coordinator answers); seek once it exists.
+      await pollUntil(() => {
+        for (const { partition, high } of offsets) consumer.seek({ topic: TOPICS.hookExecutions, partition, offset: high });
+        return true;
+      }, { timeoutMs: 30_000, intervalMs: 200, what: 'the result reader to seek' });
+    } catch (error) {
+      await consumer.disconnect();
+      throw error;
+    }
     return reader;
   }
 

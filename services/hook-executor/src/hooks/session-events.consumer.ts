@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { decodeEvent, type EncodedResultRecord, type GatewayEvent } from '@hookline/contracts';
-import { checkKafka, ConsumerRunner, ensureTopics, EventProducer, type RecordContext } from '@hookline/kafka';
+import { checkKafka, ensureTopics, EventProducer, PipelinedConsumerRunner, type RecordContext } from '@hookline/kafka';
 import { APP_CONFIG, HealthRegistry } from '@hookline/observability';
 import type { Admin, Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
@@ -10,6 +10,9 @@ import { RunbooksService } from '../runbooks/runbooks.service.js';
 import { HookExecutionService } from './hook-execution.service.js';
 import { encodeFitted } from './result-record.fit.js';
 
+/** Lowest per-partition backlog before a partition is paused (raw records; typically ~1 KiB each). */
+const MIN_BUFFERED_PER_PARTITION = 64;
+
 /** Results kept for a retry of their write; far more than HOOK_CONCURRENCY ever leaves pending. */
 const MAX_UNWRITTEN_RESULTS = 10_000;
 
@@ -18,14 +21,15 @@ type ConsumerState = 'waiting for runbooks' | 'starting' | 'consuming' | 'stoppe
 /**
  * gateway.sessions.v1 -> hooks -> hookline.hook-executions.v1, with the consumer
  * group of its own. Nothing is consumed before the first runbooks snapshot exists.
- * ConsumerRunner gives per-session order with HOOK_CONCURRENCY sessions at once, and
+ * PipelinedConsumerRunner gives per-session order with HOOK_CONCURRENCY sessions at once,
  * commits an offset only after the handler returned, i.e. after the result record was
- * acknowledged by Kafka. Other session event types (reviews) are not hook events and
+ * acknowledged by Kafka, and keeps fetching while hooks run, so an event of an idle
+ * session starts at once instead of waiting for the slowest hook of the last fetch. Other session event types (reviews) are not hook events and
  * pass without a record.
  */
 @Injectable()
 export class SessionEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly runner: ConsumerRunner<GatewayEvent>;
+  private readonly runner: PipelinedConsumerRunner<GatewayEvent>;
   private readonly admin: Admin;
   private readonly shutdown = new AbortController();
   private state: ConsumerState = 'waiting for runbooks';
@@ -45,11 +49,13 @@ export class SessionEventsConsumer implements OnApplicationBootstrap, OnApplicat
   ) {
     this.logger.setContext(SessionEventsConsumer.name);
     this.admin = client.admin();
-    this.runner = new ConsumerRunner<GatewayEvent>({
+    this.runner = new PipelinedConsumerRunner<GatewayEvent>({
       client,
       groupId: config.KAFKA_GROUP_ID,
       topics: [CONSUMED_TOPIC],
       keyConcurrency: config.HOOK_CONCURRENCY,
+      // Events wait in memory only this deep per partition; beyond it the partition is paused.
+      maxBufferedPerPartition: Math.max(MIN_BUFFERED_PER_PARTITION, config.HOOK_CONCURRENCY * 4),
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
       // Kafka's rule of thumb: heartbeat at most a third of the session timeout.
       heartbeatIntervalMs: Math.min(3_000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 3)),
