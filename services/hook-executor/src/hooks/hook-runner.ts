@@ -7,6 +7,9 @@ import { killGroup } from '../runbooks/git-client.js';
 import type { CapturedStream, HookRunRequest, HookRunResult } from './hook-run.types.js';
 import { OutputCapture } from './output-capture.js';
 
+/** Snapshots x hooks whose file check is remembered; a refresh adds two, so this is plenty. */
+const MAX_CACHED_CHECKS = 64;
+
 const EMPTY: CapturedStream = { text: '', truncated: false, bytes: 0 };
 
 type FileCheck = { kind: 'ok'; file: string } | { kind: 'missing'; reason: string } | { kind: 'refused'; reason: string };
@@ -19,9 +22,12 @@ type FileCheck = { kind: 'ok'; file: string } | { kind: 'missing'; reason: strin
  * The payload file and the run's TMPDIR live in a private folder removed afterwards.
  */
 export class HookRunner {
+  // A snapshot folder never changes (one folder per commit): check each hook file of it once.
+  private readonly checks = new Map<string, Promise<FileCheck>>();
+
   async run(request: HookRunRequest): Promise<HookRunResult> {
     const decidedAt = new Date();
-    const check = await checkHookFile(request.snapshotDir, request.hookPath);
+    const check = await this.checkOnce(request.snapshotDir, request.hookPath);
     if (check.kind !== 'ok') {
       const skipped = check.kind === 'missing';
       return {
@@ -51,6 +57,19 @@ export class HookRunner {
     } finally {
       await rm(privateDir, { recursive: true, force: true });
     }
+  }
+
+  private checkOnce(snapshotDir: string, hookPath: string): Promise<FileCheck> {
+    const key = `${snapshotDir}\u0000${hookPath}`;
+    let check = this.checks.get(key);
+    if (check === undefined) {
+      if (this.checks.size >= MAX_CACHED_CHECKS) this.checks.clear();
+      check = checkHookFile(snapshotDir, hookPath);
+      this.checks.set(key, check);
+      // A failed check (I/O error) is not remembered.
+      check.catch(() => this.checks.delete(key));
+    }
+    return check;
   }
 
   private spawnHook(request: HookRunRequest, file: string, env: NodeJS.ProcessEnv): Promise<HookRunResult> {
