@@ -9,6 +9,7 @@ import { EventProducer } from '../producer/event-producer.js';
 import { headerValue, normalizeHeaders, type KafkaRecord } from '../record/kafka-record.js';
 import { Deferred } from '../testing/deferred.js';
 import { brokersFromEnv, committedOffset, NO_BROKER_SKIP, pollUntil, readRecords, testClient, uniqueName } from '../testing/kafka-test-env.js';
+import type { RecordContext } from './consumer-runner.js';
 import { deadLetterTopicOf } from './dead-letter.publisher.js';
 import { PipelinedConsumerRunner, type PipelinedConsumerRunnerOptions } from './pipelined-consumer-runner.js';
 
@@ -178,5 +179,51 @@ void describe('PipelinedConsumerRunner on a real broker', { skip: brokersFromEnv
     assert.ok(Date.now() - t0 < 5_000);
     assert.ok(aborted, 'the stuck handler saw its abort signal');
     assert.equal(await committedOffset(client, groupId, topic), '1');
+  });
+
+  void it('a rebalance mid-work: every record handled at least once, a key never handled twice at the same time', async () => {
+    const { client, producer } = setup();
+    const topic = uniqueName('pipe-rebalance');
+    await ensureTopics(client, [{ topic, numPartitions: 4, withDeadLetterTopic: false }]);
+    const groupId = uniqueName('g-pipe-rebalance');
+    const keys = 12;
+    const perKey = 20;
+    const records = [];
+    for (let seq = 0; seq < perKey; seq += 1) {
+      for (let k = 0; k < keys; k += 1) records.push({ topic, key: `key-${k}`, value: `${k}:${seq}` });
+    }
+    const handled = new Set<string>();
+    const byMember = { first: 0, second: 0 };
+    const runningKeys = new Set<string>();
+    let overlaps = 0;
+    // A handler that stops when its signal aborts (the contract: its record is re-delivered).
+    const handlerOf = (member: keyof typeof byMember) => async (record: KafkaRecord, context: RecordContext): Promise<void> => {
+      const key = record.key!.toString();
+      if (runningKeys.has(key)) overlaps += 1;
+      runningKeys.add(key);
+      const finished = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(true), 60);
+        context.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve(false);
+        }, { once: true });
+      });
+      runningKeys.delete(key);
+      if (!finished) return;
+      handled.add(record.value!.toString());
+      byMember[member] += 1;
+    };
+    const first = runner({ client, groupId, topics: [topic], keyConcurrency: 4, sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, handler: handlerOf('first') });
+    await first.start();
+    await producer.send(records);
+    await pollUntil(() => handled.size >= 20, { what: 'some records handled before the second member joins' });
+    const second = runner({ client, groupId, topics: [topic], keyConcurrency: 4, sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, handler: handlerOf('second') });
+    await second.start();
+    await pollUntil(() => handled.size === keys * perKey, { timeoutMs: 60_000, what: `every record handled (have ${handled.size})` });
+    assert.ok(byMember.second > 0, `the rebalance came mid-work: the second member handled ${byMember.second} records`);
+    assert.equal(overlaps, 0, 'no key ran on both members at once');
+    for (let partition = 0; partition < 4; partition += 1) {
+      await pollUntil(async () => Number(await committedOffset(client, groupId, topic, partition)) > 0, { timeoutMs: 20_000, what: `partition ${partition} committed` });
+    }
   });
 });

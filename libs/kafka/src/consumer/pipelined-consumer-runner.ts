@@ -75,8 +75,15 @@ class PartitionWork {
  * across batches) and eachBatch returns at once, so the next fetch starts immediately; a
  * partition with too many records in flight is paused until it drains. Offsets are
  * committed (highest contiguous done + 1) as work finishes. On a rebalance the work of the
- * old generation is abandoned uncommitted; a key's chain is global, so a re-delivered
- * record never runs at the same time as an older handler of its key.
+ * old generation is abandoned uncommitted and its handlers' signals abort; a key's chain is
+ * global, so a re-delivered record never runs beside an older handler of its key in this
+ * process.
+ *
+ * The contract that differs from ConsumerRunner: kafkajs rejoins the group at once (no
+ * batch holds it back), so a partition may move to another member while handlers of the
+ * old generation still run. A handler must stop promptly when its signal aborts (its
+ * record is re-delivered to the new owner); one that ignores it may overlap with the new
+ * owner's handler of the same key.
  */
 export class PipelinedConsumerRunner<T = KafkaRecord> {
   private readonly client: Kafka;

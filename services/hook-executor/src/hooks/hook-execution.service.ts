@@ -31,7 +31,7 @@ export class HookExecutionService {
   }
 
   /** `availableAtMs`: the Kafka record's timestamp, for the queue-wait metric. */
-  async execute(event: HookEvent, availableAtMs?: number): Promise<HookExecutionRecord> {
+  async execute(event: HookEvent, availableAtMs?: number, signal?: AbortSignal): Promise<HookExecutionRecord> {
     const hook = HOOK_OF[event.type];
     const hookPath = HOOK_FILES[hook];
     const payload = preparePayload(buildHookPayload(event));
@@ -57,6 +57,7 @@ export class HookExecutionService {
           maxOutputBytes: this.config.HOOK_MAX_OUTPUT_BYTES,
           hookEnv: this.hookEnv,
           tempRoot: this.runbooks.runsDir,
+          ...(signal === undefined ? {} : { signal }),
           onSpawn: (startedAtMs) => {
             spawned = true;
             this.metrics.started(availableAtMs === undefined ? undefined : (startedAtMs - availableAtMs) / 1000);

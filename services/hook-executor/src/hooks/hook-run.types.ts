@@ -22,6 +22,8 @@ export interface HookRunRequest {
   readonly hookEnv: Readonly<Record<string, string>>;
   /** Parent of the run's private folder (payload file, TMPDIR); the system temp folder when absent. */
   readonly tempRoot?: string;
+  /** Aborting kills the run's process group at once (its result is then meaningless). */
+  readonly signal?: AbortSignal;
   /** Told the moment the hook process has been started (queue-wait metric, benchmark). */
   readonly onSpawn?: (startedAtMs: number) => void;
 }

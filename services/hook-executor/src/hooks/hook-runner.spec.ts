@@ -66,4 +66,14 @@ void describe('HookRunner refuses what it must not run', () => {
     assert.equal(result.outcome, 'success');
     assert.equal(result.stdout.text.trim(), snapshot);
   });
+
+  void it('kills the run when its signal aborts (the record was given up)', async () => {
+    writeFileSync(join(snapshot, 'hoop-hooks/sleepy.py'), 'import time\ntime.sleep(60)\n');
+    const controller = new AbortController();
+    const started = Date.now();
+    const result = await runner.run(request('hoop-hooks/sleepy.py', { signal: controller.signal, onSpawn: () => setTimeout(() => controller.abort(), 100) }));
+    assert.equal(result.signal, 'SIGKILL');
+    assert.equal(result.timedOut, false);
+    assert.ok(Date.now() - started < 10_000);
+  });
 });

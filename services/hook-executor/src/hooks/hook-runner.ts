@@ -96,6 +96,9 @@ export class HookRunner {
         timedOut = true;
         killGroup(child.pid);
       }, request.timeoutMs);
+      const abandon = (): void => killGroup(child.pid);
+      request.signal?.addEventListener('abort', abandon, { once: true });
+      if (request.signal?.aborted === true) abandon();
       child.on('error', (error) => {
         spawnError = error;
       });
@@ -106,6 +109,7 @@ export class HookRunner {
       });
       child.on('close', (code, signal) => {
         clearTimeout(timer);
+        request.signal?.removeEventListener('abort', abandon);
         const durationMs = performance.now() - started;
         const final = exit ?? { code, signal };
         const base = { startedAt: startedAt.toISOString(), durationMs, stdout: stdout.result(), stderr: stderr.result(), payloadTruncated: request.payload.truncated, skippedReason: null };

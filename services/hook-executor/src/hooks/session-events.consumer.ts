@@ -121,13 +121,16 @@ export class SessionEventsConsumer implements OnApplicationBootstrap, OnApplicat
     }
   }
 
-  private async handle(event: GatewayEvent, { record }: RecordContext): Promise<void> {
+  private async handle(event: GatewayEvent, { record, signal }: RecordContext): Promise<void> {
     if (event.type !== 'session.open' && event.type !== 'session.close') return;
     const position = `${record.topic}:${record.partition}:${record.offset}`;
     let encoded = this.unwritten.get(position);
     if (encoded === undefined) {
       const timestamp = Number(record.timestamp);
-      const result = await this.executions.execute(event, Number.isFinite(timestamp) && timestamp > 0 ? timestamp : undefined);
+      // signal: the record was abandoned (rebalance, shutdown deadline): the hook is killed and
+      // the record goes to the partition's next owner, so two runs of a session never overlap.
+      const result = await this.executions.execute(event, Number.isFinite(timestamp) && timestamp > 0 ? timestamp : undefined, signal);
+      if (signal.aborted) throw new Error('hook run abandoned: the record was given up (rebalance or shutdown)');
       encoded = encodeFitted(result);
       this.unwritten.set(position, encoded);
       // Entries of partitions that moved to another instance are never retried here: keep the map bounded.
