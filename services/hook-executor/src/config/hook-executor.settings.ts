@@ -52,8 +52,9 @@ export const hookExecutorSettings = defineSettings({
   }),
   GIT_FETCH_TIMEOUT_SECONDS: setting.seconds({ description: 'Longest one git fetch may take before it is killed and counted as failed.', default: 60 }),
   RUNBOOKS_DIR: setting.text({
-    description: 'Directory for the fetched repository and its snapshots (one folder per commit).',
-    default: join(tmpdir(), 'hookline-runbooks'),
+    // No literal default: the system temp folder differs between machines, and the docs are generated.
+    description: "Directory for the fetched repository, its snapshots (one folder per commit) and runs' private folders; unset: hookline-runbooks in the system temp folder.",
+    optional: true,
   }),
   HOOK_TIMEOUT_SECONDS: setting.seconds({ description: 'Time limit of one hook run; then its whole process group is killed.', default: 30 }),
   HOOK_MAX_OUTPUT_BYTES: setting.custom(outputCap, `a whole number of bytes, 1024-${MAX_OUTPUT_CAP_BYTES}`, {
@@ -66,6 +67,11 @@ export const hookExecutorSettings = defineSettings({
 });
 
 export type HookExecutorConfig = ConfigOf<typeof hookExecutorSettings>;
+
+/** RUNBOOKS_DIR, or its default in the system temp folder. */
+export function runbooksDir(config: Pick<HookExecutorConfig, 'RUNBOOKS_DIR'>): string {
+  return config.RUNBOOKS_DIR ?? join(tmpdir(), 'hookline-runbooks');
+}
 
 /** Variables an operator passes to hooks: HOOK_ENV_<NAME>=v becomes <NAME>=v. */
 export type HookEnvironment = Readonly<Record<string, string>>;

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { APP_CONFIG, HealthRegistry, MetricsRegistry } from '@hookline/observability';
 import { PinoLogger } from 'nestjs-pino';
 import { Gauge } from 'prom-client';
-import type { HookExecutorConfig } from '../config/hook-executor.settings.js';
+import { runbooksDir, type HookExecutorConfig } from '../config/hook-executor.settings.js';
 import { RunbookRepository, type SnapshotLease } from './runbook-repository.js';
 import { RUNBOOKS_METRICS } from './runbooks.constant.js';
 
@@ -36,7 +36,7 @@ export class RunbooksService implements OnApplicationBootstrap, OnApplicationShu
         sshKeyPassphrase: config.GIT_SSH_KEY_PASSPHRASE,
         sshKnownHosts: config.GIT_SSH_KNOWN_HOSTS,
       },
-      workDir: config.RUNBOOKS_DIR,
+      workDir: runbooksDir(config),
       ttlMs: config.GIT_HOOK_CONFIG_TTL * 1000,
       fetchTimeoutMs: config.GIT_FETCH_TIMEOUT_SECONDS * 1000,
       logger: { info: (o, m) => this.logger.info(o, m), warn: (o, m) => this.logger.warn(o, m) },
