@@ -5,6 +5,8 @@ export const CLI_ENV = {
   relayUrl: 'HOOKLINE_RELAY_URL',
   auditUrl: 'HOOKLINE_AUDIT_URL',
   token: 'HOOKLINE_TOKEN',
+  /** Organisation (Svix application uid) the endpoint, message and plugin commands act on. */
+  org: 'HOOKLINE_ORG',
   /** Where `hookline login` writes and every command reads the config file. */
   configFile: 'HOOKLINE_CONFIG',
 } as const;
@@ -21,3 +23,6 @@ export const CLI_DEFAULTS = {
 export const CLI_EXIT = { ok: 0, serverError: 1, usage: 2, unreachable: 3 } as const;
 
 export const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
+
+/** The one plugin hookline has: which connections' session events are published to Svix. */
+export const WEBHOOKS_PLUGIN = 'webhooks';

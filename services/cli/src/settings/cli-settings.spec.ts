@@ -13,7 +13,7 @@ describe('CLI settings', async () => {
 
   it('defaults to the local services', async () => {
     const settings = await resolveSettings({}, { HOOKLINE_CONFIG: join(dir, 'none.json') });
-    assert.deepEqual(settings, { relayUrl: 'http://127.0.0.1:8083', auditUrl: 'http://127.0.0.1:8084', token: undefined });
+    assert.deepEqual(settings, { relayUrl: 'http://127.0.0.1:8083', auditUrl: 'http://127.0.0.1:8084', token: undefined, org: undefined });
   });
 
   it('writes the login file with mode 0600 and reads it back', async () => {
@@ -21,13 +21,13 @@ describe('CLI settings', async () => {
     assert.equal((await stat(configPath)).mode & 0o777, 0o600);
     assert.deepEqual(await readConfigFile(configPath), { apiUrl: 'https://hookline.example.com', token: 'tok-file' });
     const settings = await resolveSettings({}, { HOOKLINE_CONFIG: configPath });
-    assert.deepEqual(settings, { relayUrl: 'https://hookline.example.com', auditUrl: 'https://hookline.example.com', token: 'tok-file' });
+    assert.deepEqual(settings, { relayUrl: 'https://hookline.example.com', auditUrl: 'https://hookline.example.com', token: 'tok-file', org: undefined });
   });
 
   it('lets flags win over the environment, and the environment over the file', async () => {
-    const env = { HOOKLINE_CONFIG: configPath, HOOKLINE_TOKEN: 'tok-env', HOOKLINE_AUDIT_URL: 'http://audit.internal:8084/' };
-    assert.deepEqual(await resolveSettings({}, env), { relayUrl: 'https://hookline.example.com', auditUrl: 'http://audit.internal:8084', token: 'tok-env' });
-    assert.deepEqual(await resolveSettings({ token: 'tok-flag', relayUrl: 'http://r:1' }, env), { relayUrl: 'http://r:1', auditUrl: 'http://audit.internal:8084', token: 'tok-flag' });
+    const env = { HOOKLINE_CONFIG: configPath, HOOKLINE_TOKEN: 'tok-env', HOOKLINE_AUDIT_URL: 'http://audit.internal:8084/', HOOKLINE_ORG: 'org-env' };
+    assert.deepEqual(await resolveSettings({}, env), { relayUrl: 'https://hookline.example.com', auditUrl: 'http://audit.internal:8084', token: 'tok-env', org: 'org-env' });
+    assert.deepEqual(await resolveSettings({ token: 'tok-flag', relayUrl: 'http://r:1' }, env), { relayUrl: 'http://r:1', auditUrl: 'http://audit.internal:8084', token: 'tok-flag', org: 'org-env' });
   });
 
   it('refuses bad URLs and broken config files with a message naming the problem', async () => {

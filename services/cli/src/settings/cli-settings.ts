@@ -11,6 +11,7 @@ const configFileSchema = z.strictObject({
   relayUrl: z.url().optional(),
   auditUrl: z.url().optional(),
   token: z.string().min(1).optional(),
+  org: z.string().min(1).optional(),
 });
 
 export type CliConfigFile = z.infer<typeof configFileSchema>;
@@ -20,6 +21,7 @@ export interface CliSettings {
   readonly relayUrl: string;
   readonly auditUrl: string;
   readonly token: string | undefined;
+  readonly org: string | undefined;
 }
 
 export interface SettingFlags {
@@ -27,6 +29,7 @@ export interface SettingFlags {
   readonly relayUrl?: string | undefined;
   readonly auditUrl?: string | undefined;
   readonly token?: string | undefined;
+  readonly org?: string | undefined;
 }
 
 export function configFilePath(env: NodeJS.ProcessEnv): string {
@@ -97,5 +100,6 @@ export async function resolveSettings(flags: SettingFlags, env: NodeJS.ProcessEn
     relayUrl: checkedUrl('the relay URL', relayUrl),
     auditUrl: checkedUrl('the audit URL', auditUrl),
     token: nonEmpty(flags.token, env[CLI_ENV.token], file.token),
+    org: nonEmpty(flags.org, env[CLI_ENV.org], file.org),
   };
 }
