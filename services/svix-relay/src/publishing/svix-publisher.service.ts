@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { ApiException } from 'svix';
+import { SvixClient } from '../svix/svix-client.service.js';
+import { idempotencyKeyOf, svixEventIdOf } from './svix-event-id.js';
+
+export interface PublishRequest {
+  readonly orgId: string;
+  readonly eventType: string;
+  readonly eventId: string;
+  readonly payload: Record<string, unknown>;
+}
+
+export interface Publication {
+  readonly appId: string;
+  readonly messageId: string;
+  /** Svix answered 409: this eventId was published before (a replay or a re-consumed record). */
+  readonly alreadyPublished: boolean;
+}
+
+/**
+ * Sends one event to Svix: to the organisation's application (uid = org id, created on
+ * first use and cached), with `eventId` and an idempotency-key derived from the event id,
+ * so publishing the same event again never makes a second message.
+ */
+@Injectable()
+export class SvixPublisher {
+  private readonly appIds = new Map<string, string>();
+
+  constructor(private readonly svix: SvixClient) {}
+
+  async publish(request: PublishRequest): Promise<Publication> {
+    const api = this.svix.require();
+    const appId = await this.appIdOf(request.orgId);
+    const eventId = svixEventIdOf(request.eventId);
+    try {
+      const message = await api.message.create(
+        appId,
+        { eventType: request.eventType, eventId, payload: request.payload },
+        { idempotencyKey: idempotencyKeyOf(eventId), withContent: false },
+      );
+      return { appId, messageId: message.id, alreadyPublished: false };
+    } catch (error) {
+      if (error instanceof ApiException && error.code === 409) {
+        // Published before: find that message (Svix looks a message up by its eventId too).
+        const existing = await api.message.get(appId, eventId, { withContent: false });
+        return { appId, messageId: existing.id, alreadyPublished: true };
+      }
+      // The app was deleted in Svix since it was cached: forget it, the retry recreates it.
+      if (error instanceof ApiException && error.code === 404) this.appIds.delete(request.orgId);
+      throw error;
+    }
+  }
+
+  /** The Svix application id of an organisation, creating the application on first use. */
+  async appIdOf(orgId: string): Promise<string> {
+    const cached = this.appIds.get(orgId);
+    if (cached !== undefined) return cached;
+    const app = await this.svix.require().application.getOrCreate({ name: `org ${orgId}`, uid: orgId });
+    this.appIds.set(orgId, app.id);
+    return app.id;
+  }
+}
