@@ -30,7 +30,7 @@ describe('svix-relay end to end', { skip: brokersFromEnv === undefined ? NO_BROK
     admin = kafka.admin();
     await admin.connect();
     await ensureGatewayTopics(admin);
-    await startGroupAtEnd(admin, groupId);
+    await startGroupAtEnd(kafka, admin, groupId);
     relay = await startRelay(relayEnv(standIn, database.url, groupId));
     producer = await startProducer();
   });

@@ -108,12 +108,26 @@ export async function produceEvents(producer: EventProducer, events: readonly Ga
 /**
  * Commits a new group's offsets at the current end of the gateway topics, so a relay
  * under test does not replay every earlier test's events (it would only filter them).
+ * One short-lived member joins the group and commits (kafkajs' admin.setOffsets joins
+ * once per topic and waits for a full fetch each time).
  */
-export async function startGroupAtEnd(admin: Admin, groupId: string): Promise<void> {
+export async function startGroupAtEnd(kafka: Kafka, admin: Admin, groupId: string): Promise<void> {
+  const ends: { topic: string; partition: number; offset: string }[] = [];
   for (const topic of CONSUMED_TOPICS) {
     // A just-created topic may not have its leaders yet: retry until it answers.
     const offsets = await pollUntil(() => admin.fetchTopicOffsets(topic), { what: `offsets of ${topic}` });
-    await admin.setOffsets({ groupId, topic, partitions: offsets.map((offset) => ({ partition: offset.partition, offset: offset.high })) });
+    for (const offset of offsets) ends.push({ topic, partition: offset.partition, offset: offset.high });
+  }
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, retry: { retries: 3 } });
+  await consumer.connect();
+  try {
+    for (const topic of CONSUMED_TOPICS) await consumer.subscribe({ topic, fromBeginning: false });
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    await consumer.run({ autoCommit: false, eachMessage: () => Promise.resolve() });
+    await joined;
+    await consumer.commitOffsets(ends);
+  } finally {
+    await consumer.disconnect();
   }
 }
 
