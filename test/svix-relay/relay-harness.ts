@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { buildEvent, encodeEvent, getEventContract, type EventType, type GatewayEvent } from '@hookline/contracts';
 import { createKafkaClient, EventProducer, silentKafkaLogger } from '@hookline/kafka';
 import { loadConfig } from '@hookline/observability';
-import { createRelayApp, CONSUMED_TOPICS, relaySettings, type RelayConfig } from '@hookline/svix-relay';
+import { createRelayApp, CONSUMED_TOPICS, relaySettings, type RelayAppOptions, type RelayConfig } from '@hookline/svix-relay';
 import type { Admin, Kafka } from 'kafkajs';
 import type { SvixStandIn } from '../fixtures/svix-stand-in/index.js';
 import { pollUntil } from '../support/poll-until.js';
@@ -51,9 +51,9 @@ export interface RunningRelay {
   close(): Promise<void>;
 }
 
-export async function startRelay(env: Record<string, string>): Promise<RunningRelay> {
+export async function startRelay(env: Record<string, string>, options: RelayAppOptions = {}): Promise<RunningRelay> {
   const config = loadConfig(relaySettings, env);
-  const app = await createRelayApp(config);
+  const app = await createRelayApp(config, options);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, config, close: () => app.close() };
