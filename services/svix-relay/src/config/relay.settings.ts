@@ -21,7 +21,11 @@ export const relaySettings = defineSettings({
   KAFKA_CLIENT_ID: setting.text({ description: 'Kafka client id.', default: 'hookline-svix-relay' }),
   KAFKA_GROUP_ID: setting.text({ description: 'Consumer group of the relay on gateway.sessions.v1 and gateway.dbroles.v1.', default: 'hookline-svix-relay' }),
   KAFKA_TOPIC_PARTITIONS: setting.positiveInt({ description: 'Partitions of the topics ensured at start (when they do not exist yet).', default: 6 }),
-  RELAY_KEY_CONCURRENCY: setting.positiveInt({ description: 'Events published at once (each of a different session or job).', default: 16 }),
+  RELAY_KEY_CONCURRENCY: setting.positiveInt({
+    description: 'Events worked on at once, each of a different session or job (database, Svix, publication record).',
+    default: 64,
+  }),
+  SVIX_CONCURRENCY: setting.positiveInt({ description: 'Svix API calls made at once while publishing (the load the relay puts on Svix).', default: 16 }),
   SVIX_AUTH_TOKEN: setting.text({
     description: 'Svix API token. Unset: publishing is off and the relay consumes nothing (events wait in Kafka).',
     sensitive: true,

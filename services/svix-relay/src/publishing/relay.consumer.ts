@@ -88,6 +88,8 @@ export class RelayConsumer implements OnApplicationBootstrap, OnApplicationShutd
         await this.relay.relay(event, context.record.key?.toString('utf8') ?? event.subject, context.signal);
       },
       keyConcurrency: this.config.RELAY_KEY_CONCURRENCY,
+      // Every partition at once: a partition's batch waits for its slowest session, so fewer would leave slots idle.
+      partitionsConsumedConcurrently: this.config.KAFKA_TOPIC_PARTITIONS,
       retry: { initialDelayMs: this.config.SVIX_RETRY_INITIAL_MS, maxDelayMs: this.config.SVIX_RETRY_MAX_MS, factor: 2, jitter: 0.5 },
       deadLetterProducer: this.producer,
       logger: this.logger.logger.child({ context: 'ConsumerRunner' }),

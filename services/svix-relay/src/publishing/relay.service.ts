@@ -38,6 +38,27 @@ export class RelayService {
   }
 
   async relay(event: GatewayEvent, key: string, signal?: AbortSignal): Promise<RelayOutcome> {
+    // A session.open's connection is written while it is published (the two are independent);
+    // both must succeed before the offset moves on.
+    const remembered = event.type === 'session.open' ? this.rememberSession(event.data.sid, event.data.org_id, event.data.connection_name) : Promise.resolve();
+    // Handled now (awaited below), so an early failure is not an unhandled rejection meanwhile.
+    remembered.catch(() => undefined);
+    try {
+      return await this.filterAndPublish(event, key, signal);
+    } finally {
+      await remembered;
+    }
+  }
+
+  private async rememberSession(sid: string, orgId: string, connectionName: string): Promise<void> {
+    try {
+      await this.sessions.remember(sid, orgId, connectionName);
+    } catch (error) {
+      throw new TransientError(`database: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+
+  private async filterAndPublish(event: GatewayEvent, key: string, signal: AbortSignal | undefined): Promise<RelayOutcome> {
     const target = await this.targetOf(event);
     if ('filtered' in target) {
       this.metrics.filtered.inc({ reason: target.filtered });
@@ -88,7 +109,6 @@ export class RelayService {
         case 'dbroles.job.finished':
           return { sid: null, connectionName: null };
         case 'session.open':
-          await this.sessions.remember(event.data.sid, event.data.org_id, event.data.connection_name);
           return this.byPlugin(event.data.org_id, event.data.sid, event.data.connection_name);
         case 'microsoftteams.review.create':
           return this.byPlugin(event.data.org_id, event.data.sid, event.data.connection_name);

@@ -1,5 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '@hookline/observability';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { ApiException } from 'svix';
+import type { RelayConfig } from '../config/relay.settings.js';
 import { SvixClient } from '../svix/svix-client.service.js';
 import { idempotencyKeyOf, svixEventIdOf } from './svix-event-id.js';
 
@@ -25,10 +28,21 @@ export interface Publication {
 @Injectable()
 export class SvixPublisher {
   private readonly appIds = new Map<string, string>();
+  /** Bounds the Svix calls publishing makes at once (SVIX_CONCURRENCY), whatever else events wait on. */
+  private readonly limit: LimitFunction;
 
-  constructor(private readonly svix: SvixClient) {}
+  constructor(
+    private readonly svix: SvixClient,
+    @Inject(APP_CONFIG) config: Pick<RelayConfig, 'SVIX_CONCURRENCY'>,
+  ) {
+    this.limit = pLimit(config.SVIX_CONCURRENCY);
+  }
 
-  async publish(request: PublishRequest): Promise<Publication> {
+  publish(request: PublishRequest): Promise<Publication> {
+    return this.limit(() => this.publishNow(request));
+  }
+
+  private async publishNow(request: PublishRequest): Promise<Publication> {
     const api = this.svix.require();
     const appId = await this.appIdOf(request.orgId);
     const eventId = svixEventIdOf(request.eventId);
