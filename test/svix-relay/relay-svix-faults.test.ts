@@ -7,6 +7,7 @@ import { dlqTopic, TOPICS } from '@hookline/contracts';
 import { createTestDatabase, type TestDatabase } from '@hookline/database';
 import { DLQ_HEADERS, type EventProducer } from '@hookline/kafka';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
+import { Svix } from 'svix';
 import { SvixStandIn } from '../fixtures/svix-stand-in/index.js';
 import { pollUntil } from '../support/poll-until.js';
 import {
@@ -122,6 +123,17 @@ describe('svix-relay when Svix fails', { skip: brokersFromEnv === undefined ? NO
     assert.match(reason, /Svix answered 422/);
     assert.match(reason, /body\.payload: payload is not acceptable/);
     assert.ok((await metricValue(relay.url, 'hookline_relay_svix_errors_total', { status_class: '4xx' })) >= 1);
+  });
+
+  it("recreates an organisation's application deleted in Svix, and publishes on", async () => {
+    const svix = new Svix(standIn.token, { serverUrl: standIn.url });
+    const before = standIn.appByUid(orgId)?.id;
+    assert.ok(before !== undefined);
+    await svix.application.delete(orgId);
+    const event = makeEvent('dbroles.job.finished', { orgId, subject: uniqueId('job') });
+    await produceEvents(producer, [event]);
+    await pollUntil(() => standIn.messages(orgId).some((message) => message.eventId === event.id), { timeoutMs: 15_000, what: 'the event published to the new app' });
+    assert.notEqual(standIn.appByUid(orgId)?.id, before, 'a new application with the same uid');
   });
 
   it('consumes the same events twice (offsets reset) without a second message', async () => {

@@ -43,6 +43,17 @@ export class SvixPublisher {
   }
 
   private async publishNow(request: PublishRequest): Promise<Publication> {
+    try {
+      return await this.createMessage(request);
+    } catch (error) {
+      if (!(error instanceof ApiException && error.code === 404)) throw error;
+      // The cached application was deleted in Svix: forget it and publish once more, recreating it.
+      this.appIds.delete(request.orgId);
+      return this.createMessage(request);
+    }
+  }
+
+  private async createMessage(request: PublishRequest): Promise<Publication> {
     const api = this.svix.require();
     const appId = await this.appIdOf(request.orgId);
     const eventId = svixEventIdOf(request.eventId);
@@ -59,8 +70,6 @@ export class SvixPublisher {
         const existing = await api.message.get(appId, eventId, { withContent: false });
         return { appId, messageId: existing.id, alreadyPublished: true };
       }
-      // The app was deleted in Svix since it was cached: forget it, the retry recreates it.
-      if (error instanceof ApiException && error.code === 404) this.appIds.delete(request.orgId);
       throw error;
     }
   }
