@@ -13,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { Kafka, logLevel } from 'kafkajs';
+import { Svix } from 'svix';
 import { buildEvent, encodeEvent, getEventContract, GATEWAY_TOPICS, type GatewayEvent } from '@hookline/contracts';
+import { createTestDatabase, type TestDatabase } from '@hookline/database';
 import { freePort, provideKafkaBroker } from '@hookline/kafka-broker';
 import { SvixStandIn } from '../test/fixtures/svix-stand-in/index.js';
 
@@ -25,6 +27,8 @@ const GOAL_RATIO = 0.5;
 const GOAL_RSS_MB = 200;
 const TIMEOUT_MS = 300_000;
 const RAW_SECONDS = Number(process.env['BENCH_RAW_SECONDS'] ?? 5);
+/** services/svix-relay/Dockerfile's NODE_OPTIONS. */
+const RELAY_NODE_OPTIONS = '--max-semi-space-size=4 --max-old-space-size=160';
 const ORG = `bench-org-${Date.now().toString(36)}`;
 const CONNECTION = 'pg-bench';
 
@@ -49,11 +53,12 @@ function makeEvents(count: number): GatewayEvent[] {
   return events.slice(0, count);
 }
 
-async function startRelay(brokers: string[], standIn: SvixStandIn, port: number, groupId: string): Promise<ChildProcess> {
+async function startRelay(brokers: string[], standIn: SvixStandIn, port: number, groupId: string, databaseUrl: string | undefined): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join(root, 'services/svix-relay/dist/main.js')], {
     env: {
       PATH: process.env['PATH'] ?? '',
-      NODE_OPTIONS: process.env['BENCH_RELAY_NODE_OPTIONS'] ?? '',
+      // As the Dockerfile runs it, unless told otherwise.
+      NODE_OPTIONS: process.env['BENCH_RELAY_NODE_OPTIONS'] ?? RELAY_NODE_OPTIONS,
       PORT: String(port),
       HOST: '127.0.0.1',
       KAFKA_BROKERS: brokers.join(','),
@@ -62,7 +67,7 @@ async function startRelay(brokers: string[], standIn: SvixStandIn, port: number,
       SVIX_SERVER_URL: standIn.url,
       ADMIN_TOKENS: ADMIN_TOKEN,
       SVIX_CONCURRENCY: String(CONCURRENCY),
-      ...(process.env['BENCH_DATABASE_URL'] === undefined ? {} : { DATABASE_URL: process.env['BENCH_DATABASE_URL'] }),
+      ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', process.env['BENCH_RELAY_LOGS'] === undefined ? 'ignore' : 'inherit', 'inherit'],
@@ -137,6 +142,18 @@ async function main(): Promise<void> {
   const broker = await provideKafkaBroker({ heapMb: 1024 });
   const standIn = await SvixStandIn.start({ deliver: false });
   let relay: ChildProcess | undefined;
+  let rawStandIn: SvixStandIn | undefined;
+  // PostgreSQL as in production: BENCH_DATABASE_URL, else a throw-away database on the local
+  // one; the embedded PGlite (npm start's default) only when no PostgreSQL answers.
+  let database: TestDatabase | undefined;
+  let databaseUrl = process.env['BENCH_DATABASE_URL'];
+  if (databaseUrl === undefined) {
+    database = await createTestDatabase('relay_bench').catch((error: unknown) => {
+      console.warn(`no local PostgreSQL (${error instanceof Error ? error.message : String(error)}): the relay uses its embedded database`);
+      return undefined;
+    });
+    databaseUrl = database?.url;
+  }
   try {
     const kafka = new Kafka({ clientId: 'bench-relay', brokers: broker.brokers, logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
@@ -153,7 +170,7 @@ async function main(): Promise<void> {
     await admin.disconnect();
 
     const port = await freePort();
-    relay = await startRelay(broker.brokers, standIn, port, groupId);
+    relay = await startRelay(broker.brokers, standIn, port, groupId, databaseUrl);
     const plugin = await fetch(`http://127.0.0.1:${port}/v1/plugins/webhooks/connections/${ORG}/${CONNECTION}`, { method: 'PUT', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     if (!plugin.ok) throw new Error(`enabling the plugin failed: ${plugin.status}`);
     const consumerDeadline = Date.now() + 60_000;
@@ -166,13 +183,15 @@ async function main(): Promise<void> {
     await relayLeg(kafka, standIn, makeEvents(500));
     const relayRate = await relayLeg(kafka, standIn, makeEvents(EVENTS));
     const rss = peakRssMb(relay.pid!);
-    const appId = standIn.appByUid(ORG)?.id ?? ORG;
+    // The raw leg gets a fresh stand-in: the relay leg's 20,000 stored messages must not slow it down.
+    rawStandIn = await SvixStandIn.start({ deliver: false });
+    const app = await new Svix(rawStandIn.token, { serverUrl: rawStandIn.url }).application.getOrCreate({ name: ORG, uid: ORG });
     const payload = getEventContract('session.open').example;
-    await rawLeg(standIn, appId, payload, 1).catch(() => undefined);
-    const rawRate = await rawLeg(standIn, appId, payload, RAW_SECONDS);
+    await rawLeg(rawStandIn, app.id, payload, 1).catch(() => undefined);
+    const rawRate = await rawLeg(rawStandIn, app.id, payload, RAW_SECONDS);
 
     const fmt = (n: number): string => `${Math.round(n).toLocaleString('en-US')} events/s`;
-    console.log(`\nrelay benchmark — ${EVENTS} events (sessions + db role jobs), ${CONCURRENCY} in flight, ${broker.kind} broker, Svix stand-in answering at once`);
+    console.log(`\nrelay benchmark — ${EVENTS} events (sessions + db role jobs), ${CONCURRENCY} Svix calls at once, ${broker.kind} broker, ${databaseUrl === undefined ? 'embedded database' : 'PostgreSQL'}, Svix stand-in answering at once`);
     console.log(`  Kafka → svix-relay → Svix            ${fmt(relayRate)}`);
     console.log(`  raw create-message load (autocannon) ${fmt(rawRate)}`);
     console.log(`  ratio relay / raw                    ${(relayRate / rawRate).toFixed(2)}  (goal >= ${GOAL_RATIO})`);
@@ -185,6 +204,8 @@ async function main(): Promise<void> {
       await Promise.race([exited, sleep(15_000).then(() => relay?.kill('SIGKILL'))]);
     }
     await standIn.close();
+    await rawStandIn?.close();
+    await database?.drop();
     await broker.stop();
   }
 }

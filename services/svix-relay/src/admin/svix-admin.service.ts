@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EVENT_CONTRACTS, getEventContract, isEventType, type MicrosoftTeamsReviewCreateData } from '@hookline/contracts';
 import { randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
 import { MessageAttemptTriggerType, type EndpointOut, type EventTypeOut, type MessageAttemptOut, type MessageOut } from 'svix';
 import { ApiError } from '../http/api-error.js';
 import { SvixPublisher } from '../publishing/svix-publisher.service.js';
@@ -12,6 +13,8 @@ const SCHEMA_VERSION = '1';
 /** Pages read when the API gathers a whole listing (event types, endpoints). */
 const MAX_PAGES = 20;
 const PAGE_SIZE = 250;
+/** Stats calls made at once when listing endpoints. */
+const STATS_CONCURRENCY = 8;
 
 function eventTypeView(type: EventTypeOut): Record<string, unknown> {
   const schemas = type.schemas as Record<string, unknown> | null | undefined;
@@ -108,9 +111,10 @@ export class SvixAdmin {
   async listEndpoints(orgId: string): Promise<Record<string, unknown>[]> {
     const api = this.svix.require();
     const endpoints = await this.allEndpoints(orgId);
+    const limit = pLimit(STATS_CONCURRENCY);
     return Promise.all(
       endpoints.map(async (endpoint) => {
-        const stats = await api.endpoint.getStats(orgId, endpoint.id);
+        const stats = await limit(() => api.endpoint.getStats(orgId, endpoint.id));
         return { ...endpointView(endpoint), stats: { fail: stats.fail, pending: stats.pending, sending: stats.sending, success: stats.success } };
       }),
     );

@@ -47,11 +47,16 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const text = typeof message === 'string' ? message : Array.isArray(message) ? message.join('; ') : exception.message;
       return { status, body: { error: `http_${status}`, message: text.slice(0, MAX_MESSAGE_LENGTH) } };
     }
-    const failure = describeSvixFailure(exception);
-    if (failure.statusClass === 'network' && exception instanceof Error && (exception.name === 'TimeoutError' || exception.name === 'TypeError')) {
-      return { status: 502, body: { error: 'svix_unreachable', message: `Svix could not be reached: ${failure.message}` } };
+    if (isUnreachable(exception)) {
+      return { status: 502, body: { error: 'svix_unreachable', message: `Svix could not be reached: ${describeSvixFailure(exception).message}` } };
     }
     this.logger.error({ err: exception }, 'unexpected error while handling a request');
     return { status: 500, body: { error: 'internal_error', message: 'internal error; the svix-relay logged the details' } };
   }
+}
+
+/** The SDK's fetch failing (connection refused, DNS, reset) or its request timeout; not any TypeError. */
+function isUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return error.name === 'TimeoutError' || error.name === 'AbortError' || (error.name === 'TypeError' && error.message === 'fetch failed');
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { svixPublicationRecordCodec, type GatewayEvent, type SvixPublicationRecord } from '@hookline/contracts';
 import { EventProducer, PermanentError, TransientError } from '@hookline/kafka';
-import { performance } from 'node:perf_hooks';
 import { PinoLogger } from 'nestjs-pino';
 import { PluginConnections } from '../plugins/plugin-connections.service.js';
 import { FILTER_REASONS } from '../relay.constant.js';
@@ -65,7 +64,6 @@ export class RelayService {
       return target;
     }
     const payload = event.type === 'microsoftteams.review.create' ? renderTeamsReviewCard(event.data) : (event.data as unknown as Record<string, unknown>);
-    const started = performance.now();
     let publication;
     try {
       publication = await this.publisher.publish({ orgId: event.data.org_id, eventType: event.type, eventId: event.id, payload });
@@ -78,7 +76,7 @@ export class RelayService {
       if (failure.retryAfterMs !== undefined && failure.retryAfterMs > 0) await waitFor(failure.retryAfterMs, signal);
       throw new TransientError(what, { cause: error });
     }
-    this.metrics.publishSeconds.observe((performance.now() - started) / 1000);
+    this.metrics.publishSeconds.observe(publication.seconds);
     const record: SvixPublicationRecord = {
       event_id: event.id,
       event_type: event.type,

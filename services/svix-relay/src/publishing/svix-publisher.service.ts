@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '@hookline/observability';
 import pLimit, { type LimitFunction } from 'p-limit';
+import { performance } from 'node:perf_hooks';
 import { ApiException } from 'svix';
 import type { RelayConfig } from '../config/relay.settings.js';
 import { SvixClient } from '../svix/svix-client.service.js';
@@ -18,6 +19,8 @@ export interface Publication {
   readonly messageId: string;
   /** Svix answered 409: this eventId was published before (a replay or a re-consumed record). */
   readonly alreadyPublished: boolean;
+  /** Time of the Svix calls, not counting the wait for a free SVIX_CONCURRENCY slot. */
+  readonly seconds: number;
 }
 
 /**
@@ -43,17 +46,20 @@ export class SvixPublisher {
   }
 
   private async publishNow(request: PublishRequest): Promise<Publication> {
+    const started = performance.now();
+    let published: Omit<Publication, 'seconds'>;
     try {
-      return await this.createMessage(request);
+      published = await this.createMessage(request);
     } catch (error) {
       if (!(error instanceof ApiException && error.code === 404)) throw error;
       // The cached application was deleted in Svix: forget it and publish once more, recreating it.
       this.appIds.delete(request.orgId);
-      return this.createMessage(request);
+      published = await this.createMessage(request);
     }
+    return { ...published, seconds: (performance.now() - started) / 1000 };
   }
 
-  private async createMessage(request: PublishRequest): Promise<Publication> {
+  private async createMessage(request: PublishRequest): Promise<Omit<Publication, 'seconds'>> {
     const api = this.svix.require();
     const appId = await this.appIdOf(request.orgId);
     const eventId = svixEventIdOf(request.eventId);
