@@ -28,7 +28,7 @@ const GOAL_RSS_MB = 200;
 const TIMEOUT_MS = 300_000;
 const RAW_SECONDS = Number(process.env['BENCH_RAW_SECONDS'] ?? 5);
 /** services/svix-relay/Dockerfile's NODE_OPTIONS. */
-const RELAY_NODE_OPTIONS = '--max-semi-space-size=4 --max-old-space-size=160';
+const RELAY_NODE_OPTIONS = '--max-semi-space-size=8 --max-old-space-size=160';
 const ORG = `bench-org-${Date.now().toString(36)}`;
 const CONNECTION = 'pg-bench';
 
