@@ -165,6 +165,23 @@ describe('Svix stand-in', () => {
     assert.equal((await svix.application.list()).data.length >= 2, true);
   });
 
+  it('pages back and forth: iterator to older items, prevIterator to newer ones (polling)', async () => {
+    await svix.application.getOrCreate({ name: 'paging', uid: 'org-paging' });
+    const sent = [];
+    for (let index = 0; index < 3; index += 1) sent.push(await svix.message.create('org-paging', { eventType: 'session.open', payload: { index } }));
+    const first = await svix.message.list('org-paging', { limit: 2 });
+    assert.deepEqual(first.data.map((message) => message.id), [sent[2]!.id, sent[1]!.id], 'newest first');
+    assert.equal(first.done, false);
+    const older = await svix.message.list('org-paging', { limit: 2, iterator: first.iterator });
+    assert.deepEqual(older.data.map((message) => message.id), [sent[0]!.id]);
+    assert.equal(older.done, true);
+    const none = await svix.message.list('org-paging', { limit: 2, iterator: first.prevIterator });
+    assert.deepEqual(none.data, [], 'nothing newer yet');
+    const newest = await svix.message.create('org-paging', { eventType: 'session.open', payload: { index: 3 } });
+    const newer = await svix.message.list('org-paging', { limit: 2, iterator: none.prevIterator });
+    assert.deepEqual(newer.data.map((message) => message.id), [newest.id]);
+  });
+
   it('lists messages newest first with event-type filters', async () => {
     const page = await svix.message.list('org-1', { eventTypes: ['session.close'] });
     assert.ok(page.data.length >= 1);
