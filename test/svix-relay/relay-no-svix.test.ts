@@ -2,6 +2,8 @@
 // in Kafka) and answers Svix calls with 400. Its own file (own process): nestjs-pino keeps
 // a process-wide logger, so a second app in one process would log through the first's.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Admin, Kafka } from 'kafkajs';
 import { api, brokersFromEnv, ensureGatewayTopics, NO_BROKER_SKIP, relayEnv, startRelay, testKafka, uniqueId } from './relay-harness.js';
@@ -37,6 +39,28 @@ describe('svix-relay without Svix', { skip: brokersFromEnv === undefined ? NO_BR
       assert.match(JSON.stringify(health), /"state":"off"/);
     } finally {
       await off.close();
+    }
+  });
+
+  it('with Svix configured but unreachable: not ready (svix down, consumer starting), still live', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', () => resolve()));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const relay = await startRelay(relayEnv(undefined, undefined, uniqueId('relay-unreachable'), { SVIX_AUTH_TOKEN: 'sk_unreachable_svix', SVIX_SERVER_URL: `http://127.0.0.1:${port}` }));
+    try {
+      assert.equal((await fetch(`${relay.url}/health/live`)).status, 200);
+      const ready = await fetch(`${relay.url}/health/ready`);
+      assert.equal(ready.status, 503);
+      const body = (await ready.json()) as { details: Record<string, { status: string; detail?: Record<string, unknown> }> };
+      assert.equal(body.details.svix?.status, 'down');
+      assert.equal(body.details.consumer?.detail?.state, 'starting');
+      assert.equal(body.details.kafka?.status, 'up');
+      const answer = await api(relay.url, 'GET', '/v1/event-types');
+      assert.equal(answer.status, 502);
+      assert.equal(answer.body.error, 'svix_unreachable');
+    } finally {
+      await relay.close();
     }
   });
 });

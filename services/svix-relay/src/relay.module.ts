@@ -4,6 +4,7 @@ import { EventTypesController } from './admin/event-types.controller.js';
 import { MessagesController } from './admin/messages.controller.js';
 import { SvixAdmin } from './admin/svix-admin.service.js';
 import { ApiTokenGuard } from './auth/api-token.guard.js';
+import { DependencyHealth } from './health/dependency-health.service.js';
 import { PluginConnections } from './plugins/plugin-connections.service.js';
 import { PluginsController } from './plugins/plugins.controller.js';
 import { RelayConsumer } from './publishing/relay.consumer.js';
@@ -28,6 +29,7 @@ import { SvixClient } from './svix/svix-client.service.js';
     RelayService,
     RelayConsumer,
     ApiTokenGuard,
+    DependencyHealth,
   ],
 })
 export class RelayModule {}

@@ -43,6 +43,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const raw = exception.getResponse();
+      // /health/ready's 503 carries each dependency's state (terminus): keep it whole.
+      if (typeof raw === 'object' && 'details' in raw) return { status, body: raw };
       const message = typeof raw === 'string' ? raw : (raw as { message?: unknown }).message;
       const text = typeof message === 'string' ? message : Array.isArray(message) ? message.join('; ') : exception.message;
       return { status, body: { error: `http_${status}`, message: text.slice(0, MAX_MESSAGE_LENGTH) } };
