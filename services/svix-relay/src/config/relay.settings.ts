@@ -46,6 +46,10 @@ export const relaySettings = defineSettings({
     description: 'How often each relay re-reads the plugin connections from the database (a change made on another instance takes effect within this).',
     default: 2_000,
   }),
+  SESSION_RETENTION_HOURS: setting.positiveInt({
+    description: 'How long the connection of a session (learnt from its session.open) is kept for its session.close; longer than any session lasts.',
+    default: 720,
+  }),
   ADMIN_TOKENS: setting.custom(tokenList, tokenListExpected, {
     description: 'Bearer tokens that may read and change everything through the management API, comma-separated.',
     sensitive: true,
