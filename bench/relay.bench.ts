@@ -97,7 +97,7 @@ async function relayLeg(kafka: Kafka, standIn: SvixStandIn, events: readonly Gat
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
   await producer.connect();
   const records = events.map((event) => encodeEvent(event));
-  const baseline = standIn.messages(ORG).length;
+  const baseline = standIn.messageCount(ORG);
   const started = performance.now();
   for (let start = 0; start < records.length; start += 1_000) {
     const slice = records.slice(start, start + 1_000);
@@ -106,7 +106,7 @@ async function relayLeg(kafka: Kafka, standIn: SvixStandIn, events: readonly Gat
     await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages: messages.map((r) => ({ key: r.key, value: r.value, headers: r.headers })) })) });
   }
   await producer.disconnect();
-  await waitFor(`${events.length} publications`, () => standIn.messages(ORG).length - baseline >= events.length);
+  await waitFor(`${events.length} publications`, () => standIn.messageCount(ORG) - baseline >= events.length);
   return events.length / ((performance.now() - started) / 1000);
 }
 

@@ -85,7 +85,7 @@ describe('svix-relay killed with SIGKILL', { skip: brokersFromEnv === undefined 
     events.length = EVENTS;
     for (let start = 0; start < events.length; start += BATCH) await produceEvents(producer, events.slice(start, start + BATCH));
 
-    await pollUntil(() => standIn.messages(orgId).length >= KILL_AFTER, { timeoutMs: 60_000, what: `${KILL_AFTER} events published before the kill` });
+    await pollUntil(() => standIn.messageCount(orgId) >= KILL_AFTER, { timeoutMs: 60_000, what: `${KILL_AFTER} events published before the kill` });
     relay.child.kill('SIGKILL');
     assert.equal(await relay.exited, 'SIGKILL');
     const atKill = standIn.messages(orgId).length;
@@ -93,7 +93,7 @@ describe('svix-relay killed with SIGKILL', { skip: brokersFromEnv === undefined 
     const postsAtKill = standIn.requests().filter((request) => request.method === 'POST' && request.path.endsWith('/msg')).length;
 
     relay = await spawnRelay(env, await freePort());
-    await pollUntil(() => standIn.messages(orgId).length >= EVENTS, { timeoutMs: 120_000, what: `all ${EVENTS} events published (now ${standIn.messages(orgId).length})` });
+    await pollUntil(() => standIn.messageCount(orgId) >= EVENTS, { timeoutMs: 120_000, what: `all ${EVENTS} events published (now ${standIn.messageCount(orgId)})` });
     // Settle: whatever the restarted relay re-reads from the last commit must not add messages.
     await pollUntil(async () => {
       const offsets = await admin.fetchOffsets({ groupId, topics: ['gateway.sessions.v1', 'gateway.dbroles.v1'] });

@@ -92,6 +92,7 @@ describe('Svix stand-in', () => {
     assert.equal(conflict.code, 409);
     assert.equal((await svix.message.get('org-1', 'evt-idem')).id, first.id, 'a message is found by its eventId');
     assert.equal(standIn.messages('org-1').filter((message) => message.eventId === 'evt-idem').length, 1);
+    assert.equal(standIn.messageCount('org-1'), standIn.messages('org-1').length);
   });
 
   it('retries failing deliveries on its schedule, records attempts and sends operational webhooks', async () => {
