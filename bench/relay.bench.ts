@@ -32,6 +32,12 @@ const RELAY_NODE_OPTIONS = '--max-semi-space-size=8 --max-old-space-size=160';
 const ORG = `bench-org-${Date.now().toString(36)}`;
 const CONNECTION = 'pg-bench';
 
+/** CPU seconds (user + system) a process used so far; /proc counts in clock ticks of 1/100 s. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
@@ -182,7 +188,10 @@ async function main(): Promise<void> {
 
     // Warm up (JIT, connections, the org's app), then measure.
     await relayLeg(kafka, standIn, makeEvents(500));
+    const cpuBefore = cpuSeconds(relay.pid!);
     const relayRate = await relayLeg(kafka, standIn, makeEvents(EVENTS));
+    // CPU per event does not depend on what else the machine runs, unlike the rates.
+    const relayCpuUs = ((cpuSeconds(relay.pid!) - cpuBefore) / EVENTS) * 1e6;
     const rss = peakRssMb(relay.pid!);
     // The raw leg gets a fresh stand-in: the relay leg's 20,000 stored messages must not slow it down.
     rawStandIn = await SvixStandIn.start({ deliver: false });
@@ -196,8 +205,9 @@ async function main(): Promise<void> {
     console.log(`  Kafka → svix-relay → Svix            ${fmt(relayRate)}`);
     console.log(`  raw create-message load (autocannon) ${fmt(rawRate)}`);
     console.log(`  ratio relay / raw                    ${(relayRate / rawRate).toFixed(2)}  (goal >= ${GOAL_RATIO})`);
+    console.log(`  relay CPU per event                  ${relayCpuUs.toFixed(0)} µs`);
     console.log(`  relay peak RSS                       ${rss.toFixed(0)} MB  (goal < ${GOAL_RSS_MB} MB)`);
-    console.log(JSON.stringify({ events: EVENTS, concurrency: CONCURRENCY, relay: relayRate, raw: rawRate, ratio: relayRate / rawRate, peakRssMb: rss }));
+    console.log(JSON.stringify({ events: EVENTS, concurrency: CONCURRENCY, relay: relayRate, raw: rawRate, ratio: relayRate / rawRate, relayCpuUsPerEvent: relayCpuUs, peakRssMb: rss }));
   } finally {
     if (relay !== undefined && relay.exitCode === null) {
       const exited = new Promise((resolve) => relay?.once('exit', resolve));
