@@ -15,6 +15,7 @@ const target = join(root, 'docs/configuration.md');
 const SERVICES = [
   ['producer', 'services/producer/dist/config/producer.settings.js', 'producerSettings'],
   ['hook-executor', 'services/hook-executor/dist/config/hook-executor.settings.js', 'hookExecutorSettings'],
+  ['svix-relay', 'services/svix-relay/dist/config/relay.settings.js', 'relaySettings'],
 ];
 
 const escape = (text) => String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');

@@ -99,11 +99,21 @@ try {
   process.stderr.write('starting the hook-executor…\n');
   const hookExecutor = await startHookExecutor(brokers);
 
+  // svix-relay: publishing starts when SVIX_AUTH_TOKEN is set; its API takes the same token.
+  const relayUrl = `http://127.0.0.1:${process.env.RELAY_PORT ?? 8083}`;
+  process.stderr.write('starting the svix-relay…\n');
+  startService('svix-relay', 'services/svix-relay/dist/main.js', {
+    PORT: String(process.env.RELAY_PORT ?? 8083), HOST: '127.0.0.1', KAFKA_BROKERS: brokers, ADMIN_TOKENS: process.env.ADMIN_TOKENS ?? token,
+    DATABASE_EMBEDDED_DIR: process.env.DATABASE_URL ? '' : join(cache, 'svix-relay-db'),
+  });
+  await waitReady('svix-relay', `${relayUrl}/health/live`);
+
   console.log(`
 hookline is running (Ctrl-C stops everything)
   Kafka            ${brokers}  (${broker.kind}${broker.logFile ? `, log ${broker.logFile}` : ''})
   producer         ${producerUrl}/v1/events   token: ${token}
                    ${producerUrl}/metrics  ${producerUrl}/health/ready
+  svix-relay       ${relayUrl}/docs   (same token; publishing ${process.env.SVIX_AUTH_TOKEN ? 'on' : 'off: set SVIX_AUTH_TOKEN'})
   logs             ${logDir}/
   send an event    curl -H 'Authorization: Bearer ${token}' -H 'content-type: application/json' \\
                      -d @examples/events/session-open.json ${producerUrl}/v1/events

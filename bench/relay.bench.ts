@@ -1,0 +1,224 @@
+/**
+ * npm run bench:relay — events/s relayed from Kafka to Svix by the svix-relay (a child
+ * process, as in production) beside a raw HTTP load of the same create-message call at
+ * the same concurrency (autocannon), both against the Svix stand-in answering at once, in
+ * the same run; prints the rates, the ratio and the relay's peak RSS.
+ * Bounded: BENCH_EVENTS events through the relay (default 20000), BENCH_RAW_SECONDS of raw
+ * load (5), BENCH_CONCURRENCY Svix calls at once in both legs (16).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import { Kafka, logLevel } from 'kafkajs';
+import { Svix } from 'svix';
+import { buildEvent, encodeEvent, getEventContract, GATEWAY_TOPICS, type GatewayEvent } from '@hookline/contracts';
+import { createTestDatabase, type TestDatabase } from '@hookline/database';
+import { freePort, provideKafkaBroker } from '@hookline/kafka-broker';
+import { SvixStandIn } from '../test/fixtures/svix-stand-in/index.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 20_000);
+const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
+const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+const GOAL_RATIO = 0.5;
+const GOAL_RSS_MB = 200;
+const TIMEOUT_MS = 300_000;
+const RAW_SECONDS = Number(process.env['BENCH_RAW_SECONDS'] ?? 5);
+/** services/svix-relay/Dockerfile's NODE_OPTIONS. */
+const RELAY_NODE_OPTIONS = '--max-semi-space-size=8 --max-old-space-size=160';
+const ORG = `bench-org-${Date.now().toString(36)}`;
+const CONNECTION = 'pg-bench';
+
+/** CPU seconds (user + system) a process used so far; /proc counts in clock ticks of 1/100 s. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** Realistic traffic: sessions (open + close on an enabled connection) and db role jobs. */
+function makeEvents(count: number): GatewayEvent[] {
+  const events: GatewayEvent[] = [];
+  for (let index = 0; events.length < count; index += 1) {
+    const sid = `bench-sid-${Date.now().toString(36)}-${index}`;
+    if (index % 5 === 4) {
+      const data = { ...getEventContract('dbroles.job.finished').example, org_id: ORG, id: `bench-job-${Date.now().toString(36)}-${index}` };
+      events.push(buildEvent({ type: 'dbroles.job.finished', data }));
+    } else {
+      events.push(buildEvent({ type: 'session.open', data: { ...getEventContract('session.open').example, org_id: ORG, sid, connection_name: CONNECTION } }));
+      events.push(buildEvent({ type: 'session.close', data: { ...getEventContract('session.close').example, org_id: ORG, sid } }));
+    }
+  }
+  return events.slice(0, count);
+}
+
+async function startRelay(brokers: string[], standIn: SvixStandIn, port: number, groupId: string, databaseUrl: string | undefined): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(root, 'services/svix-relay/dist/main.js')], {
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      // As the Dockerfile runs it, unless told otherwise.
+      NODE_OPTIONS: process.env['BENCH_RELAY_NODE_OPTIONS'] ?? RELAY_NODE_OPTIONS,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      KAFKA_BROKERS: brokers.join(','),
+      KAFKA_GROUP_ID: groupId,
+      SVIX_AUTH_TOKEN: standIn.token,
+      SVIX_SERVER_URL: standIn.url,
+      ADMIN_TOKENS: ADMIN_TOKEN,
+      SVIX_CONCURRENCY: String(CONCURRENCY),
+      ...(process.env['RELAY_KEY_CONCURRENCY'] === undefined ? {} : { RELAY_KEY_CONCURRENCY: process.env['RELAY_KEY_CONCURRENCY'] }),
+      ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', process.env['BENCH_RELAY_LOGS'] === undefined ? 'ignore' : 'inherit', 'inherit'],
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`relay exited with ${child.exitCode}`);
+    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
+    if (ready) return child;
+    await sleep(200);
+  }
+  child.kill('SIGKILL');
+  throw new Error('relay not ready within 60 s');
+}
+
+async function waitFor(what: string, done: () => boolean): Promise<void> {
+  const deadline = Date.now() + TIMEOUT_MS;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** The relay leg: produce every event, time until the stand-in holds a message for each. */
+async function relayLeg(kafka: Kafka, standIn: SvixStandIn, events: readonly GatewayEvent[]): Promise<number> {
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
+  await producer.connect();
+  const records = events.map((event) => encodeEvent(event));
+  const baseline = standIn.messageCount(ORG);
+  const started = performance.now();
+  for (let start = 0; start < records.length; start += 1_000) {
+    const slice = records.slice(start, start + 1_000);
+    const byTopic = new Map<string, typeof slice>();
+    for (const record of slice) byTopic.set(record.topic, [...(byTopic.get(record.topic) ?? []), record]);
+    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages: messages.map((r) => ({ key: r.key, value: r.value, headers: r.headers })) })) });
+  }
+  await producer.disconnect();
+  await waitFor(`${events.length} publications`, () => standIn.messageCount(ORG) - baseline >= events.length);
+  return events.length / ((performance.now() - started) / 1000);
+}
+
+/** The raw leg: the same create-message call (unique eventId and idempotency-key each), closed loop, same concurrency. */
+async function rawLeg(standIn: SvixStandIn, appId: string, payload: unknown, seconds: number): Promise<number> {
+  let sequence = 0;
+  const started = performance.now();
+  const result = await autocannon({
+    url: `${standIn.url}/api/v1/app/${appId}/msg`,
+    connections: CONCURRENCY,
+    // A fixed duration rather than an amount: autocannon ends runs on whole-second ticks.
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => {
+          sequence += 1;
+          const eventId = `raw-${sequence}`;
+          return {
+            ...request,
+            headers: { ...request.headers, authorization: `Bearer ${standIn.token}`, 'content-type': 'application/json', 'idempotency-key': `raw-key-${sequence}` },
+            body: JSON.stringify({ eventType: 'session.open', eventId, payload }),
+          };
+        },
+      },
+    ],
+  });
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) throw new Error(`raw leg: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`);
+  // autocannon's own duration is in whole seconds: time the leg here instead.
+  return result.requests.total / ((performance.now() - started) / 1000);
+}
+
+async function main(): Promise<void> {
+  const broker = await provideKafkaBroker({ heapMb: 1024 });
+  const standIn = await SvixStandIn.start({ deliver: false });
+  let relay: ChildProcess | undefined;
+  let rawStandIn: SvixStandIn | undefined;
+  // PostgreSQL as in production: BENCH_DATABASE_URL, else a throw-away database on the local
+  // one; the embedded PGlite (npm start's default) only when no PostgreSQL answers.
+  let database: TestDatabase | undefined;
+  let databaseUrl = process.env['BENCH_DATABASE_URL'];
+  if (databaseUrl === undefined) {
+    database = await createTestDatabase('relay_bench').catch((error: unknown) => {
+      console.warn(`no local PostgreSQL (${error instanceof Error ? error.message : String(error)}): the relay uses its embedded database`);
+      return undefined;
+    });
+    databaseUrl = database?.url;
+  }
+  try {
+    const kafka = new Kafka({ clientId: 'bench-relay', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    const existing = new Set(await admin.listTopics());
+    const missing = GATEWAY_TOPICS.filter((topic) => !existing.has(topic));
+    if (missing.length > 0) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 6 })), waitForLeaders: true });
+    // The group starts at the topics' end: earlier traffic on a shared broker is not part of the run.
+    const groupId = `bench-relay-${Date.now().toString(36)}`;
+    for (const topic of GATEWAY_TOPICS) {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({ groupId, topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })) });
+    }
+    await admin.disconnect();
+
+    const port = await freePort();
+    relay = await startRelay(broker.brokers, standIn, port, groupId, databaseUrl);
+    const plugin = await fetch(`http://127.0.0.1:${port}/v1/plugins/webhooks/connections/${ORG}/${CONNECTION}`, { method: 'PUT', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    if (!plugin.ok) throw new Error(`enabling the plugin failed: ${plugin.status}`);
+    const consumerDeadline = Date.now() + 60_000;
+    while (!/"state":"running"/.test(await (await fetch(`http://127.0.0.1:${port}/health/ready`)).text())) {
+      if (Date.now() > consumerDeadline) throw new Error('relay consumer not running within 60 s');
+      await sleep(200);
+    }
+
+    // Warm up (JIT, connections, the org's app), then measure.
+    await relayLeg(kafka, standIn, makeEvents(500));
+    const cpuBefore = cpuSeconds(relay.pid!);
+    const relayRate = await relayLeg(kafka, standIn, makeEvents(EVENTS));
+    // CPU per event does not depend on what else the machine runs, unlike the rates.
+    const relayCpuUs = ((cpuSeconds(relay.pid!) - cpuBefore) / EVENTS) * 1e6;
+    const rss = peakRssMb(relay.pid!);
+    // The raw leg gets a fresh stand-in: the relay leg's 20,000 stored messages must not slow it down.
+    rawStandIn = await SvixStandIn.start({ deliver: false });
+    const app = await new Svix(rawStandIn.token, { serverUrl: rawStandIn.url }).application.getOrCreate({ name: ORG, uid: ORG });
+    const payload = getEventContract('session.open').example;
+    await rawLeg(rawStandIn, app.id, payload, 1).catch(() => undefined);
+    const rawRate = await rawLeg(rawStandIn, app.id, payload, RAW_SECONDS);
+
+    const fmt = (n: number): string => `${Math.round(n).toLocaleString('en-US')} events/s`;
+    console.log(`\nrelay benchmark — ${EVENTS} events (sessions + db role jobs), ${CONCURRENCY} Svix calls at once, ${broker.kind} broker, ${databaseUrl === undefined ? 'embedded database' : 'PostgreSQL'}, Svix stand-in answering at once`);
+    console.log(`  Kafka → svix-relay → Svix            ${fmt(relayRate)}`);
+    console.log(`  raw create-message load (autocannon) ${fmt(rawRate)}`);
+    console.log(`  ratio relay / raw                    ${(relayRate / rawRate).toFixed(2)}  (goal >= ${GOAL_RATIO})`);
+    console.log(`  relay CPU per event                  ${relayCpuUs.toFixed(0)} µs`);
+    console.log(`  relay peak RSS                       ${rss.toFixed(0)} MB  (goal < ${GOAL_RSS_MB} MB)`);
+    console.log(JSON.stringify({ events: EVENTS, concurrency: CONCURRENCY, relay: relayRate, raw: rawRate, ratio: relayRate / rawRate, relayCpuUsPerEvent: relayCpuUs, peakRssMb: rss }));
+  } finally {
+    if (relay !== undefined && relay.exitCode === null) {
+      const exited = new Promise((resolve) => relay?.once('exit', resolve));
+      relay.kill('SIGTERM');
+      await Promise.race([exited, sleep(15_000).then(() => relay?.kill('SIGKILL'))]);
+    }
+    await standIn.close();
+    await rawStandIn?.close();
+    await database?.drop();
+    await broker.stop();
+  }
+}
+
+await main();

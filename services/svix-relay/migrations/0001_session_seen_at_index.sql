@@ -1,0 +1,1 @@
+CREATE INDEX "relay_session_connections_seen_at_idx" ON "relay_session_connections" USING btree ("seen_at");

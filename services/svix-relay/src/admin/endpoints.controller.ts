@@ -1,0 +1,71 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTokenGuard } from '../auth/api-token.guard.js';
+import { parseInput } from '../http/parse-input.js';
+import { API_PREFIX } from '../relay.constant.js';
+import { endpointWriteSchema, openApiSchema, svixName } from './dto/admin.schemas.js';
+import { SvixAdmin } from './svix-admin.service.js';
+
+/** An organisation's Svix endpoints (its application's, uid = org id). */
+@ApiTags('endpoints')
+@ApiBearerAuth()
+@UseGuards(ApiTokenGuard)
+@Controller(`${API_PREFIX}/orgs/:org_id/endpoints`)
+export class EndpointsController {
+  constructor(private readonly admin: SvixAdmin) {}
+
+  @Get()
+  @ApiOperation({ summary: "List the organisation's endpoints with their delivery stats (fail, pending, sending, success)" })
+  async list(@Param('org_id') orgId: string): Promise<{ data: Record<string, unknown>[] }> {
+    return { data: await this.admin.listEndpoints(org(orgId)) };
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create an endpoint (url, description, event-type filters)' })
+  @ApiBody({ schema: openApiSchema(endpointWriteSchema) })
+  create(@Param('org_id') orgId: string, @Body() body: unknown): Promise<Record<string, unknown>> {
+    return this.admin.createEndpoint(org(orgId), parseInput(endpointWriteSchema, body, 'body'));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get one endpoint' })
+  get(@Param('org_id') orgId: string, @Param('id') id: string): Promise<Record<string, unknown>> {
+    return this.admin.getEndpoint(org(orgId), endpoint(id));
+  }
+
+  @Put(':id')
+  @ApiOperation({ summary: 'Overwrite an endpoint by id' })
+  @ApiBody({ schema: openApiSchema(endpointWriteSchema) })
+  overwrite(@Param('org_id') orgId: string, @Param('id') id: string, @Body() body: unknown): Promise<Record<string, unknown>> {
+    return this.admin.overwriteEndpoint(org(orgId), endpoint(id), parseInput(endpointWriteSchema, body, 'body'));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete an endpoint' })
+  async remove(@Param('org_id') orgId: string, @Param('id') id: string): Promise<void> {
+    await this.admin.deleteEndpoint(org(orgId), endpoint(id));
+  }
+
+  @Post(':id/enable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Enable an endpoint' })
+  enable(@Param('org_id') orgId: string, @Param('id') id: string): Promise<Record<string, unknown>> {
+    return this.admin.setEndpointDisabled(org(orgId), endpoint(id), false);
+  }
+
+  @Post(':id/disable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Disable an endpoint' })
+  disable(@Param('org_id') orgId: string, @Param('id') id: string): Promise<Record<string, unknown>> {
+    return this.admin.setEndpointDisabled(org(orgId), endpoint(id), true);
+  }
+}
+
+function org(orgId: string): string {
+  return parseInput(svixName.describe('org_id'), orgId, 'query');
+}
+
+function endpoint(id: string): string {
+  return parseInput(svixName, id, 'query');
+}

@@ -1,0 +1,48 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTokenGuard } from '../auth/api-token.guard.js';
+import { parseInput } from '../http/parse-input.js';
+import { API_PREFIX } from '../relay.constant.js';
+import { eventTypeCreateSchema, eventTypeUpdateSchema, openApiSchema, svixName } from './dto/admin.schemas.js';
+import { SvixAdmin } from './svix-admin.service.js';
+
+@ApiTags('event types')
+@ApiBearerAuth()
+@UseGuards(ApiTokenGuard)
+@Controller(`${API_PREFIX}/event-types`)
+export class EventTypesController {
+  constructor(private readonly admin: SvixAdmin) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List the Svix event types (with their JSON Schemas)' })
+  async list(): Promise<{ data: Record<string, unknown>[] }> {
+    return { data: await this.admin.listEventTypes() };
+  }
+
+  @Get(':name')
+  @ApiOperation({ summary: 'Get one event type' })
+  get(@Param('name') name: string): Promise<Record<string, unknown>> {
+    return this.admin.getEventType(parseInput(svixName, name, 'query'));
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create an event type (name, description, JSON Schema)' })
+  @ApiBody({ schema: openApiSchema(eventTypeCreateSchema) })
+  create(@Body() body: unknown): Promise<Record<string, unknown>> {
+    return this.admin.createEventType(parseInput(eventTypeCreateSchema, body, 'body'));
+  }
+
+  @Put(':name')
+  @ApiOperation({ summary: 'Create or overwrite an event type' })
+  @ApiBody({ schema: openApiSchema(eventTypeUpdateSchema) })
+  overwrite(@Param('name') name: string, @Body() body: unknown): Promise<Record<string, unknown>> {
+    return this.admin.overwriteEventType(parseInput(svixName, name, 'query'), parseInput(eventTypeUpdateSchema, body, 'body'));
+  }
+
+  @Delete(':name')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete (archive) an event type' })
+  async remove(@Param('name') name: string): Promise<void> {
+    await this.admin.deleteEventType(parseInput(svixName, name, 'query'));
+  }
+}

@@ -1,0 +1,236 @@
+import { Injectable } from '@nestjs/common';
+import { EVENT_CONTRACTS, getEventContract, isEventType, type MicrosoftTeamsReviewCreateData } from '@hookline/contracts';
+import { randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
+import { MessageAttemptTriggerType, type EndpointOut, type EventTypeOut, type MessageAttemptOut, type MessageOut } from 'svix';
+import { ApiError } from '../http/api-error.js';
+import { SvixPublisher } from '../publishing/svix-publisher.service.js';
+import { renderTeamsReviewCard } from '../publishing/teams-card.renderer.js';
+import { SvixClient } from '../svix/svix-client.service.js';
+import { ATTEMPT_STATUS_CODES, type AttemptsQuery, type EndpointWrite, type EventTypeCreate, type EventTypeUpdate } from './dto/admin.schemas.js';
+
+const SCHEMA_VERSION = '1';
+/** Pages read when the API gathers a whole listing (event types, endpoints). */
+const MAX_PAGES = 20;
+const PAGE_SIZE = 250;
+/** Stats calls made at once when listing endpoints. */
+const STATS_CONCURRENCY = 8;
+
+function eventTypeView(type: EventTypeOut): Record<string, unknown> {
+  const schemas = type.schemas as Record<string, unknown> | null | undefined;
+  return {
+    name: type.name,
+    description: type.description,
+    schema: schemas?.[SCHEMA_VERSION] ?? null,
+    archived: type.archived ?? false,
+    deprecated: type.deprecated,
+    created_at: type.createdAt.toISOString(),
+    updated_at: type.updatedAt.toISOString(),
+  };
+}
+
+function endpointView(endpoint: EndpointOut): Record<string, unknown> {
+  return {
+    id: endpoint.id,
+    url: endpoint.url,
+    description: endpoint.description,
+    event_types: endpoint.eventTypes ?? null,
+    disabled: endpoint.disabled ?? false,
+    created_at: endpoint.createdAt.toISOString(),
+    updated_at: endpoint.updatedAt.toISOString(),
+  };
+}
+
+function messageView(message: MessageOut): Record<string, unknown> {
+  return {
+    id: message.id,
+    event_id: message.eventId ?? null,
+    event_type: message.eventType,
+    payload_size: Buffer.byteLength(JSON.stringify(message.payload ?? {}), 'utf8'),
+    timestamp: message.timestamp.toISOString(),
+  };
+}
+
+const STATUS_NAMES = ['success', 'pending', 'fail', 'sending', 'canceled'] as const;
+
+function attemptView(attempt: MessageAttemptOut): Record<string, unknown> {
+  return {
+    id: attempt.id,
+    msg_id: attempt.msgId,
+    endpoint_id: attempt.endpointId,
+    status: STATUS_NAMES[attempt.status] ?? String(attempt.status),
+    response_status_code: attempt.responseStatusCode,
+    response_duration_ms: attempt.responseDurationMs,
+    trigger_type: attempt.triggerType === MessageAttemptTriggerType.Manual ? 'manual' : 'scheduled',
+    url: attempt.url,
+    timestamp: attempt.timestamp.toISOString(),
+  };
+}
+
+/** The management API's Svix side: calls through the SDK, answers in hookline's snake_case. */
+@Injectable()
+export class SvixAdmin {
+  constructor(
+    private readonly svix: SvixClient,
+    private readonly publisher: SvixPublisher,
+  ) {}
+
+  // ---- event types
+
+  async listEventTypes(): Promise<Record<string, unknown>[]> {
+    return (await this.allEventTypes()).map(eventTypeView);
+  }
+
+  async getEventType(name: string): Promise<Record<string, unknown>> {
+    return eventTypeView(await this.svix.require().eventType.get(name));
+  }
+
+  async createEventType(input: EventTypeCreate): Promise<Record<string, unknown>> {
+    const created = await this.svix.require().eventType.create({
+      name: input.name,
+      description: input.description,
+      ...(input.schema === undefined ? {} : { schemas: { [SCHEMA_VERSION]: input.schema } }),
+    });
+    return eventTypeView(created);
+  }
+
+  async overwriteEventType(name: string, input: EventTypeUpdate): Promise<Record<string, unknown>> {
+    const updated = await this.svix.require().eventType.upsert(name, {
+      description: input.description,
+      schemas: input.schema === undefined ? null : { [SCHEMA_VERSION]: input.schema },
+    });
+    return eventTypeView(updated);
+  }
+
+  async deleteEventType(name: string): Promise<void> {
+    await this.svix.require().eventType.delete(name);
+  }
+
+  // ---- endpoints
+
+  async listEndpoints(orgId: string): Promise<Record<string, unknown>[]> {
+    const api = this.svix.require();
+    const endpoints = await this.allEndpoints(orgId);
+    const limit = pLimit(STATS_CONCURRENCY);
+    return Promise.all(
+      endpoints.map(async (endpoint) => {
+        const stats = await limit(() => api.endpoint.getStats(orgId, endpoint.id));
+        return { ...endpointView(endpoint), stats: { fail: stats.fail, pending: stats.pending, sending: stats.sending, success: stats.success } };
+      }),
+    );
+  }
+
+  async getEndpoint(orgId: string, id: string): Promise<Record<string, unknown>> {
+    return endpointView(await this.svix.require().endpoint.get(orgId, id));
+  }
+
+  async createEndpoint(orgId: string, input: EndpointWrite): Promise<Record<string, unknown>> {
+    await this.checkEventTypes(input.event_types);
+    const appId = await this.publisher.appIdOf(orgId);
+    const created = await this.svix.require().endpoint.create(appId, {
+      url: input.url,
+      description: input.description ?? '',
+      eventTypes: input.event_types ?? null,
+      disabled: input.disabled ?? false,
+    });
+    return endpointView(created);
+  }
+
+  async overwriteEndpoint(orgId: string, id: string, input: EndpointWrite): Promise<Record<string, unknown>> {
+    await this.checkEventTypes(input.event_types);
+    const updated = await this.svix.require().endpoint.upsert(orgId, id, {
+      url: input.url,
+      description: input.description ?? '',
+      eventTypes: input.event_types ?? null,
+      disabled: input.disabled ?? false,
+    });
+    return endpointView(updated);
+  }
+
+  async setEndpointDisabled(orgId: string, id: string, disabled: boolean): Promise<Record<string, unknown>> {
+    return endpointView(await this.svix.require().endpoint.patch(orgId, id, { disabled }));
+  }
+
+  async deleteEndpoint(orgId: string, id: string): Promise<void> {
+    await this.svix.require().endpoint.delete(orgId, id);
+  }
+
+  // ---- messages and attempts
+
+  /** A test message of a type, its payload the type's example (the Teams card for reviews). */
+  async createTestMessage(orgId: string, eventType: string): Promise<Record<string, unknown>> {
+    if (!isEventType(eventType)) {
+      throw new ApiError(400, 'validation', `unknown event type "${eventType}"; test messages exist for ${EVENT_CONTRACTS.map((c) => c.type).join(', ')}`);
+    }
+    const example = { ...getEventContract(eventType).example, org_id: orgId } as Record<string, unknown>;
+    const payload = eventType === 'microsoftteams.review.create' ? renderTeamsReviewCard(example as unknown as MicrosoftTeamsReviewCreateData) : example;
+    const appId = await this.publisher.appIdOf(orgId);
+    const eventId = `test-${randomUUID()}`;
+    const message = await this.svix.require().message.create(appId, { eventType, eventId, payload }, { idempotencyKey: eventId });
+    return { ...messageView({ ...message, payload }), test: true };
+  }
+
+  async getMessage(orgId: string, id: string): Promise<Record<string, unknown>> {
+    return messageView(await this.svix.require().message.get(orgId, id, { withContent: true }));
+  }
+
+  async listAttempts(orgId: string, query: AttemptsQuery): Promise<Record<string, unknown>> {
+    const api = this.svix.require();
+    let endpointId = query.endpoint_id;
+    if (endpointId === undefined) {
+      const endpoints = await this.allEndpoints(orgId);
+      if (endpoints.length !== 1) {
+        throw new ApiError(422, 'endpoint_required', `organisation ${orgId} has ${endpoints.length} endpoints: name one with endpoint_id`, undefined, {
+          endpoint_ids: endpoints.map((endpoint) => endpoint.id),
+        });
+      }
+      endpointId = endpoints[0]!.id;
+    }
+    const page = await api.messageAttempt.listByEndpoint(orgId, endpointId, {
+      limit: query.limit,
+      ...(query.status === undefined ? {} : { status: ATTEMPT_STATUS_CODES[query.status] }),
+      ...(query.event_types === undefined ? {} : { eventTypes: query.event_types }),
+      ...(query.iterator === undefined ? {} : { iterator: query.iterator }),
+      withContent: false,
+    });
+    return { endpoint_id: endpointId, data: page.data.map(attemptView), iterator: page.iterator, done: page.done };
+  }
+
+  // ---- helpers
+
+  /** Endpoint filters must name event types Svix knows: a 400 naming the unknown ones. */
+  private async checkEventTypes(names: readonly string[] | undefined): Promise<void> {
+    if (names === undefined) return;
+    const known = new Set((await this.allEventTypes()).map((type) => type.name));
+    const unknown = names.filter((name) => !known.has(name));
+    if (unknown.length > 0) {
+      throw new ApiError(400, 'validation', `unknown event type${unknown.length > 1 ? 's' : ''} in event_types: ${unknown.join(', ')}; known: ${[...known].join(', ')}`, unknown.map((name) => ({ path: 'body.event_types', message: `unknown event type "${name}"` })));
+    }
+  }
+
+  private async allEventTypes(): Promise<EventTypeOut[]> {
+    const api = this.svix.require();
+    const out: EventTypeOut[] = [];
+    let iterator: string | null | undefined;
+    for (let page = 0; page < MAX_PAGES; page += 1) {
+      const result = await api.eventType.list({ limit: PAGE_SIZE, withContent: true, ...(iterator === undefined || iterator === null ? {} : { iterator }) });
+      out.push(...result.data);
+      if (result.done) break;
+      iterator = result.iterator;
+    }
+    return out;
+  }
+
+  private async allEndpoints(orgId: string): Promise<EndpointOut[]> {
+    const api = this.svix.require();
+    const out: EndpointOut[] = [];
+    let iterator: string | null | undefined;
+    for (let page = 0; page < MAX_PAGES; page += 1) {
+      const result = await api.endpoint.list(orgId, { limit: PAGE_SIZE, ...(iterator === undefined || iterator === null ? {} : { iterator }) });
+      out.push(...result.data);
+      if (result.done) break;
+      iterator = result.iterator;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,65 @@
+import { defineSettings, setting, type ConfigOf } from '@hookline/observability';
+import { z } from 'zod';
+
+export const API_TOKEN_MIN_LENGTH = 16;
+
+// Tokens travel in an Authorization header: visible ASCII without commas (the separator).
+const TOKEN_PATTERN = new RegExp(`^[\\x21-\\x2B\\x2D-\\x7E]{${API_TOKEN_MIN_LENGTH},}$`);
+
+const tokenList = z
+  .string()
+  .transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+  .pipe(z.array(z.string().regex(TOKEN_PATTERN)).min(1));
+
+const tokenListExpected = `a comma-separated list of tokens, each at least ${API_TOKEN_MIN_LENGTH} visible ASCII characters`;
+
+/** Every environment variable the svix-relay reads; validated before Nest starts. */
+export const relaySettings = defineSettings({
+  PORT: setting.port({ description: 'HTTP port of the management API, /docs, /health and /metrics.', default: 8083 }),
+  HOST: setting.text({ description: 'Address the HTTP server binds to.', default: '0.0.0.0' }),
+  KAFKA_BROKERS: setting.list({ description: 'Kafka bootstrap brokers, comma-separated host:port.' }),
+  KAFKA_CLIENT_ID: setting.text({ description: 'Kafka client id.', default: 'hookline-svix-relay' }),
+  KAFKA_GROUP_ID: setting.text({ description: 'Consumer group of the relay on gateway.sessions.v1 and gateway.dbroles.v1.', default: 'hookline-svix-relay' }),
+  KAFKA_TOPIC_PARTITIONS: setting.positiveInt({ description: 'Partitions of the topics ensured at start (when they do not exist yet).', default: 6 }),
+  RELAY_KEY_CONCURRENCY: setting.positiveInt({
+    description: 'Events worked on at once, each of a different session or job (database, Svix, publication record).',
+    default: 64,
+  }),
+  SVIX_CONCURRENCY: setting.positiveInt({ description: 'Svix API calls made at once while publishing (the load the relay puts on Svix).', default: 16 }),
+  SVIX_AUTH_TOKEN: setting.text({
+    description: 'Svix API token. Unset: publishing is off and the relay consumes nothing (events wait in Kafka).',
+    sensitive: true,
+    optional: true,
+  }),
+  SVIX_SERVER_URL: setting.url({ description: 'URL of a self-hosted Svix server; unset: Svix SaaS (region from the token).', optional: true }),
+  SVIX_REQUEST_TIMEOUT_MS: setting.positiveInt({ description: 'Longest one Svix API call may take before it counts as a failure and is retried.', default: 10_000 }),
+  SVIX_RETRY_INITIAL_MS: setting.positiveInt({ description: 'First backoff after Svix failed (unreachable, timeout, 429, 5xx); doubles each retry, with jitter.', default: 500 }),
+  SVIX_RETRY_MAX_MS: setting.positiveInt({ description: 'Longest backoff between retries of one event.', default: 30_000 }),
+  DATABASE_URL: setting.url({
+    description: 'PostgreSQL holding the webhooks plugin connections (postgres://…). Unset: an embedded database (PGlite), in memory unless DATABASE_EMBEDDED_DIR is set.',
+    protocols: ['postgres', 'postgresql'],
+    sensitive: true,
+    optional: true,
+  }),
+  DATABASE_EMBEDDED_DIR: setting.text({ description: 'Directory of the embedded database when DATABASE_URL is unset; unset: in memory.', optional: true }),
+  PLUGIN_REFRESH_MS: setting.positiveInt({
+    description: 'How often each relay re-reads the plugin connections from the database (a change made on another instance takes effect within this).',
+    default: 2_000,
+  }),
+  SESSION_RETENTION_HOURS: setting.positiveInt({
+    description: 'How long the connection of a session (learnt from its session.open) is kept for its session.close; longer than any session lasts.',
+    default: 720,
+  }),
+  ADMIN_TOKENS: setting.custom(tokenList, tokenListExpected, {
+    description: 'Bearer tokens that may read and change everything through the management API, comma-separated.',
+    sensitive: true,
+  }),
+  AUDITOR_TOKENS: setting.custom(tokenList, tokenListExpected, {
+    description: 'Bearer tokens that may only read through the management API, comma-separated.',
+    sensitive: true,
+    optional: true,
+  }),
+  LOG_LEVEL: setting.logLevel(),
+});
+
+export type RelayConfig = ConfigOf<typeof relaySettings>;

@@ -1,0 +1,27 @@
+import { Global, Module } from '@nestjs/common';
+import { createKafkaClient, EventProducer } from '@hookline/kafka';
+import { APP_CONFIG } from '@hookline/observability';
+import type { Kafka } from 'kafkajs';
+import { PinoLogger } from 'nestjs-pino';
+import type { RelayConfig } from '../config/relay.settings.js';
+import { KAFKA_CLIENT } from './kafka.constant.js';
+
+/** The shared kafkajs client and the producer of publication records and dead letters (disconnected by RelayConsumer, last). */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: KAFKA_CLIENT,
+      inject: [APP_CONFIG, PinoLogger],
+      useFactory: (config: RelayConfig, logger: PinoLogger): Kafka =>
+        createKafkaClient({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger: logger.logger.child({ context: 'kafkajs' }) }),
+    },
+    {
+      provide: EventProducer,
+      inject: [KAFKA_CLIENT],
+      useFactory: (client: Kafka): EventProducer => new EventProducer({ client }),
+    },
+  ],
+  exports: [KAFKA_CLIENT, EventProducer],
+})
+export class KafkaModule {}

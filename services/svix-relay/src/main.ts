@@ -1,0 +1,13 @@
+import 'reflect-metadata';
+import { loadConfigOrExit } from '@hookline/observability';
+import { Logger } from '@nestjs/common';
+import { createRelayApp } from './app.factory.js';
+import { relaySettings } from './config/relay.settings.js';
+import { SERVICE_NAME } from './relay.constant.js';
+
+const config = loadConfigOrExit(relaySettings, { service: SERVICE_NAME });
+const app = await createRelayApp(config);
+// SIGTERM/SIGINT: stop consuming (in-flight publications finish, offsets committed), then close.
+app.enableShutdownHooks();
+await app.listen(config.PORT, config.HOST);
+new Logger('Main').log(`svix-relay listening on ${config.HOST}:${config.PORT}`);

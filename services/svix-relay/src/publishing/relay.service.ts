@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { svixPublicationRecordCodec, type GatewayEvent, type SvixPublicationRecord } from '@hookline/contracts';
+import { EventProducer, PermanentError, TransientError } from '@hookline/kafka';
+import { PinoLogger } from 'nestjs-pino';
+import { PluginConnections } from '../plugins/plugin-connections.service.js';
+import { FILTER_REASONS } from '../relay.constant.js';
+import { describeSvixFailure } from '../svix/svix-failure.js';
+import { SessionConnections } from './session-connections.service.js';
+import { RelayMetrics } from './relay.metrics.js';
+import { SvixPublisher } from './svix-publisher.service.js';
+import { renderTeamsReviewCard } from './teams-card.renderer.js';
+
+export type RelayOutcome = { readonly published: SvixPublicationRecord } | { readonly filtered: string };
+
+interface Target {
+  readonly sid: string | null;
+  readonly connectionName: string | null;
+}
+
+/**
+ * One event's way through the relay: the webhooks-plugin filter, the Svix message
+ * (Teams card for reviews), the publication record. Throws TransientError for what a
+ * retry may fix (Svix unreachable/429/5xx, Kafka, the database) and PermanentError for
+ * what it cannot (Svix refused the message for good), which the consumer dead-letters.
+ */
+@Injectable()
+export class RelayService {
+  constructor(
+    private readonly plugins: PluginConnections,
+    private readonly sessions: SessionConnections,
+    private readonly publisher: SvixPublisher,
+    private readonly producer: EventProducer,
+    private readonly metrics: RelayMetrics,
+    private readonly logger: PinoLogger,
+  ) {
+    this.logger.setContext(RelayService.name);
+  }
+
+  async relay(event: GatewayEvent, key: string, signal?: AbortSignal): Promise<RelayOutcome> {
+    // A session.open's connection is written while it is published (the two are independent);
+    // both must succeed before the offset moves on.
+    const remembered = event.type === 'session.open' ? this.rememberSession(event.data.sid, event.data.org_id, event.data.connection_name) : Promise.resolve();
+    // Handled now (awaited below), so an early failure is not an unhandled rejection meanwhile.
+    remembered.catch(() => undefined);
+    try {
+      return await this.filterAndPublish(event, key, signal);
+    } finally {
+      await remembered;
+    }
+  }
+
+  private async rememberSession(sid: string, orgId: string, connectionName: string): Promise<void> {
+    try {
+      await this.sessions.remember(sid, orgId, connectionName);
+    } catch (error) {
+      throw new TransientError(`database: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+
+  private async filterAndPublish(event: GatewayEvent, key: string, signal: AbortSignal | undefined): Promise<RelayOutcome> {
+    const target = await this.targetOf(event);
+    if ('filtered' in target) {
+      this.metrics.filtered.inc({ reason: target.filtered });
+      return target;
+    }
+    const payload = event.type === 'microsoftteams.review.create' ? renderTeamsReviewCard(event.data) : (event.data as unknown as Record<string, unknown>);
+    let publication;
+    try {
+      publication = await this.publisher.publish({ orgId: event.data.org_id, eventType: event.type, eventId: event.id, payload });
+    } catch (error) {
+      const failure = describeSvixFailure(error);
+      this.metrics.svixError(failure.statusClass);
+      const what = failure.status === undefined ? `Svix unreachable (${failure.message})` : `Svix answered ${failure.status}: ${failure.message}`;
+      if (!failure.retryable) throw new PermanentError(`${what}; event ${event.id} (${event.type}) not published`, { cause: error });
+      // Retry-After is honoured here, on top of the consumer's own backoff; the wait ends early on shutdown.
+      if (failure.retryAfterMs !== undefined && failure.retryAfterMs > 0) await waitFor(failure.retryAfterMs, signal);
+      throw new TransientError(what, { cause: error });
+    }
+    this.metrics.publishSeconds.observe(publication.seconds);
+    const record: SvixPublicationRecord = {
+      event_id: event.id,
+      event_type: event.type,
+      event_time: event.time,
+      key,
+      sid: target.sid,
+      org_id: event.data.org_id,
+      connection_name: target.connectionName,
+      svix_app_id: publication.appId,
+      svix_message_id: publication.messageId,
+      already_published: publication.alreadyPublished,
+      published_at: new Date().toISOString(),
+    };
+    try {
+      await this.producer.send(svixPublicationRecordCodec.encode(record));
+    } catch (error) {
+      // Retried whole: the message create is idempotent, so the retry finds the same message.
+      throw new TransientError(`recording the publication of ${event.id} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    this.metrics.published.inc({ event_type: event.type });
+    return { published: record };
+  }
+
+  /** Whether and as what the event is published; database failures are transient. */
+  private async targetOf(event: GatewayEvent): Promise<Target | { readonly filtered: string }> {
+    try {
+      switch (event.type) {
+        case 'dbroles.job.finished':
+          return { sid: null, connectionName: null };
+        case 'session.open':
+          return this.byPlugin(event.data.org_id, event.data.sid, event.data.connection_name);
+        case 'microsoftteams.review.create':
+          return this.byPlugin(event.data.org_id, event.data.sid, event.data.connection_name);
+        case 'session.close': {
+          const known = await this.sessions.connectionOf(event.data.sid);
+          if (known === undefined) return { filtered: FILTER_REASONS.unknownSession };
+          return this.byPlugin(event.data.org_id, event.data.sid, known.connectionName);
+        }
+      }
+    } catch (error) {
+      throw new TransientError(`database: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+
+  private byPlugin(orgId: string, sid: string, connectionName: string): Target | { readonly filtered: string } {
+    return this.plugins.isEnabled(orgId, connectionName) ? { sid, connectionName } : { filtered: FILTER_REASONS.pluginDisabled };
+  }
+}
+
+function waitFor(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted === true) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { openDatabase, type DatabaseHandle } from '@hookline/database';
+import type { PinoLogger } from 'nestjs-pino';
+import { MIGRATIONS_TABLE } from '../relay.constant.js';
+import { SessionConnections } from './session-connections.service.js';
+
+const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url));
+const silent = { setContext: () => undefined, info: () => undefined, warn: () => undefined } as unknown as PinoLogger;
+const HOUR = 60 * 60 * 1000;
+
+// On the embedded database with the service's own migrations: the same SQL production runs.
+void describe('SessionConnections', () => {
+  let database: DatabaseHandle;
+
+  before(async () => {
+    database = await openDatabase({ migrationsFolder: MIGRATIONS, migrationsTable: MIGRATIONS_TABLE });
+  });
+
+  after(async () => {
+    await database?.close();
+  });
+
+  void it('remembers the connection of a session; another instance (no cache) reads it from the database', async () => {
+    await new SessionConnections(database, { SESSION_RETENTION_HOURS: 1 }, silent).remember('sid-1', 'org-1', 'pg-prod');
+    const other = new SessionConnections(database, { SESSION_RETENTION_HOURS: 1 }, silent);
+    assert.deepEqual(await other.connectionOf('sid-1'), { orgId: 'org-1', connectionName: 'pg-prod' });
+    assert.equal(await other.connectionOf('sid-unknown'), undefined);
+  });
+
+  void it('prunes sessions not seen within SESSION_RETENTION_HOURS; keeps recent ones', async () => {
+    const sessions = new SessionConnections(database, { SESSION_RETENTION_HOURS: 2 }, silent);
+    await sessions.remember('sid-old', 'org-1', 'pg-old');
+    await sessions.remember('sid-new', 'org-1', 'pg-new');
+    // Seen "now" from the database's clock; pruning as of three hours later removes both, as of one hour later neither.
+    assert.equal(await sessions.prune(new Date(Date.now() + HOUR)), 0);
+    const removed = await sessions.prune(new Date(Date.now() + 3 * HOUR));
+    assert.ok(removed >= 2);
+    assert.equal(await sessions.connectionOf('sid-old'), undefined, 'gone from the cache too');
+  });
+});

@@ -1,0 +1,42 @@
+import type { MicrosoftTeamsReviewCreateData } from '@hookline/contracts';
+import { TEAMS_CARD_INPUT_MAX_CHARS } from '../relay.constant.js';
+
+/**
+ * A review as a Microsoft Teams message carrying one Adaptive Card: the body a Teams
+ * incoming webhook accepts as it is (type "message" + an adaptive card attachment).
+ */
+export function renderTeamsReviewCard(review: MicrosoftTeamsReviewCreateData): Record<string, unknown> {
+  const truncated = review.input.length > TEAMS_CARD_INPUT_MAX_CHARS;
+  const input = truncated ? `${review.input.slice(0, TEAMS_CARD_INPUT_MAX_CHARS)}\n…` : review.input;
+  const facts = [
+    { title: 'Created by', value: `${review.created_by.name} <${review.created_by.email}>` },
+    { title: 'Approval groups', value: review.approval_groups.length === 0 ? '(none)' : review.approval_groups.join(', ') },
+    { title: 'Session time', value: review.session_time ?? 'when approved' },
+    { title: 'Connection', value: `${review.connection_name} (${review.connection_type})` },
+    { title: 'Session', value: review.sid },
+  ];
+  const body: Record<string, unknown>[] = [
+    { type: 'TextBlock', size: 'Large', weight: 'Bolder', wrap: true, text: `Review requested: ${review.connection_name}` },
+    { type: 'FactSet', facts },
+    { type: 'TextBlock', weight: 'Bolder', text: truncated ? `Input (first ${TEAMS_CARD_INPUT_MAX_CHARS} characters)` : 'Input', spacing: 'Medium' },
+    {
+      type: 'CodeBlock',
+      codeSnippet: input,
+      language: 'PlainText',
+      // Clients without CodeBlock show the input as monospace text instead.
+      fallback: { type: 'TextBlock', text: input, fontType: 'Monospace', wrap: true },
+    },
+  ];
+  const card: Record<string, unknown> = {
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    type: 'AdaptiveCard',
+    version: '1.5',
+    body,
+    ...(review.session_url === undefined ? {} : { actions: [{ type: 'Action.OpenUrl', title: 'Open session', url: review.session_url }] }),
+    msteams: { width: 'Full' },
+  };
+  return {
+    type: 'message',
+    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }],
+  };
+}

@@ -1,0 +1,56 @@
+// Every name, limit and default of the svix-relay, in one place.
+import { GATEWAY_TOPICS, TOPICS } from '@hookline/contracts';
+
+export const SERVICE_NAME = 'svix-relay';
+
+/** The topics the relay consumes (its own consumer group). */
+export const CONSUMED_TOPICS = GATEWAY_TOPICS;
+/** Where each publication is recorded. */
+export const PUBLICATIONS_TOPIC = TOPICS.svixPublications;
+
+export const RELAY_METRICS = {
+  published: 'hookline_relay_published_total',
+  filtered: 'hookline_relay_filtered_total',
+  svixErrors: 'hookline_relay_svix_errors_total',
+  publishSeconds: 'hookline_relay_publish_seconds',
+} as const;
+
+/** `reason` label values of hookline_relay_filtered_total. */
+export const FILTER_REASONS = {
+  /** The session's connection does not have the webhooks plugin enabled. */
+  pluginDisabled: 'plugin_disabled',
+  /** A session.close whose session.open the relay never saw: its connection is unknown. */
+  unknownSession: 'unknown_session',
+} as const;
+
+/** The one plugin the relay knows. */
+export const WEBHOOKS_PLUGIN = 'webhooks';
+
+/** Svix's id pattern (app uid, eventId, event type name). */
+export const SVIX_ID_PATTERN = /^[a-zA-Z0-9\-_.]+$/;
+export const SVIX_ID_MAX_LENGTH = 256;
+
+/** Idempotency keys are this prefix + the message's eventId. */
+export const IDEMPOTENCY_KEY_PREFIX = 'hookline-evt-';
+
+/** The SDK's own retries are off: the consumer retries, holding the partition (see RelayConsumer). */
+export const SVIX_SDK_RETRY_SCHEDULE_MS: number[] = [];
+
+/** Longest Retry-After the relay honours in one wait; a longer one is waited for again on the next try. */
+export const MAX_RETRY_AFTER_MS = 5 * 60 * 1000;
+
+/** A Teams card quotes at most this much input (Teams caps a message at ~28 KB). */
+export const TEAMS_CARD_INPUT_MAX_CHARS = 4_000;
+
+/** Drizzle migrations journal table of this service. */
+export const MIGRATIONS_TABLE = 'svix_relay_migrations';
+
+/** Management API path prefix. */
+export const API_PREFIX = 'v1';
+
+/** /health/ready's probes answer within this. */
+export const HEALTH_PROBE_TIMEOUT_MS = 1_500;
+
+/** Default page size of attempt listings (the issue's `limit` default). */
+export const DEFAULT_ATTEMPTS_LIMIT = 50;
+export const MAX_ATTEMPTS_LIMIT = 250;

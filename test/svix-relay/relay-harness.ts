@@ -1,0 +1,164 @@
+// Starts the svix-relay (in-process, or as a child process like production) against the
+// real broker (KAFKA_BROKERS), a throw-away PostgreSQL database and a Svix stand-in, and
+// the helpers the relay's integration tests share.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { buildEvent, encodeEvent, getEventContract, type EventType, type GatewayEvent } from '@hookline/contracts';
+import { createKafkaClient, EventProducer, silentKafkaLogger } from '@hookline/kafka';
+import { loadConfig } from '@hookline/observability';
+import { createRelayApp, CONSUMED_TOPICS, relaySettings, type RelayAppOptions, type RelayConfig } from '@hookline/svix-relay';
+import type { Admin, Kafka } from 'kafkajs';
+import type { SvixStandIn } from '../fixtures/svix-stand-in/index.js';
+import { pollUntil } from '../support/poll-until.js';
+
+export const ADMIN_TOKEN = 'relay-admin-token-0123456789';
+export const AUDITOR_TOKEN = 'relay-auditor-token-0123456789';
+export const NO_BROKER_SKIP = 'KAFKA_BROKERS is not set: the svix-relay integration tests need a real Kafka broker';
+export const brokersFromEnv: string | undefined = process.env.KAFKA_BROKERS?.trim() || undefined;
+
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+}
+
+export function testKafka(): Kafka {
+  if (brokersFromEnv === undefined) throw new Error(NO_BROKER_SKIP);
+  return createKafkaClient({ brokers: brokersFromEnv, clientId: uniqueId('relay-test'), logger: silentKafkaLogger, logLevel: 'nothing' });
+}
+
+/** Settings every relay under test gets; `env` overrides. Retries are short so outages end quickly. */
+export function relayEnv(standIn: SvixStandIn | undefined, databaseUrl: string | undefined, groupId: string, env: Record<string, string> = {}): Record<string, string> {
+  return {
+    KAFKA_BROKERS: brokersFromEnv ?? '',
+    KAFKA_GROUP_ID: groupId,
+    ...(standIn === undefined ? {} : { SVIX_AUTH_TOKEN: standIn.token, SVIX_SERVER_URL: standIn.url }),
+    ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
+    ADMIN_TOKENS: ADMIN_TOKEN,
+    AUDITOR_TOKENS: AUDITOR_TOKEN,
+    PLUGIN_REFRESH_MS: '250',
+    SVIX_RETRY_INITIAL_MS: '50',
+    SVIX_RETRY_MAX_MS: '400',
+    SVIX_REQUEST_TIMEOUT_MS: '2000',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+  };
+}
+
+export interface RunningRelay {
+  readonly url: string;
+  readonly config: RelayConfig;
+  close(): Promise<void>;
+}
+
+export async function startRelay(env: Record<string, string>, options: RelayAppOptions = {}): Promise<RunningRelay> {
+  const config = loadConfig(relaySettings, env);
+  const app = await createRelayApp(config, options);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, config, close: () => app.close() };
+}
+
+export interface RelayProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly output: () => string;
+  /** Resolves with the exit code (or signal) once the process is gone. */
+  readonly exited: Promise<number | string>;
+}
+
+const RELAY_MAIN = fileURLToPath(new URL('../../../services/svix-relay/dist/main.js', import.meta.url));
+
+/** The relay as production runs it: `node dist/main.js` with env, in its own process. */
+export async function spawnRelay(env: Record<string, string>, port: number): Promise<RelayProcess> {
+  const child = spawn(process.execPath, [RELAY_MAIN], {
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: env.LOG_LEVEL === 'silent' ? 'warn' : (env.LOG_LEVEL ?? 'warn') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString('utf8')).slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const url = `http://127.0.0.1:${port}`;
+  await pollUntil(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`relay exited early: ${output}`);
+      return (await fetch(`${url}/health/live`)).ok;
+    },
+    { timeoutMs: 30_000, what: 'the relay process to listen' },
+  );
+  return { child, url, output: () => output, exited };
+}
+
+/** A gateway event of `type` from its contract's example, for the given org, session and connection. */
+export function makeEvent<T extends EventType>(type: T, options: { orgId: string; subject: string; connection?: string; id?: string; data?: Record<string, unknown> }): GatewayEvent<T> {
+  const contract = getEventContract(type);
+  const data = { ...structuredClone(contract.example), org_id: options.orgId, [contract.keyField]: options.subject } as Record<string, unknown>;
+  if (options.connection !== undefined && 'connection_name' in data) data.connection_name = options.connection;
+  return buildEvent<T>({ type, data: { ...data, ...options.data } as never, ...(options.id === undefined ? {} : { id: options.id }) });
+}
+
+export async function produceEvents(producer: EventProducer, events: readonly GatewayEvent[]): Promise<void> {
+  await producer.send(events.map((event) => encodeEvent(event)));
+}
+
+/**
+ * Commits a new group's offsets at the current end of the gateway topics, so a relay
+ * under test does not replay every earlier test's events (it would only filter them).
+ * One short-lived member joins the group and commits (kafkajs' admin.setOffsets joins
+ * once per topic and waits for a full fetch each time).
+ */
+export async function startGroupAtEnd(kafka: Kafka, admin: Admin, groupId: string): Promise<void> {
+  const ends: { topic: string; partition: number; offset: string }[] = [];
+  for (const topic of CONSUMED_TOPICS) {
+    // A just-created topic may not have its leaders yet: retry until it answers.
+    const offsets = await pollUntil(() => admin.fetchTopicOffsets(topic), { what: `offsets of ${topic}` });
+    for (const offset of offsets) ends.push({ topic, partition: offset.partition, offset: offset.high });
+  }
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, retry: { retries: 3 } });
+  await consumer.connect();
+  try {
+    for (const topic of CONSUMED_TOPICS) await consumer.subscribe({ topic, fromBeginning: false });
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    await consumer.run({ autoCommit: false, eachMessage: () => Promise.resolve() });
+    await joined;
+    await consumer.commitOffsets(ends);
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/** Ensures the gateway topics exist before offsets are read. */
+export async function ensureGatewayTopics(admin: Admin): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = CONSUMED_TOPICS.filter((topic) => !existing.has(topic));
+  if (missing.length > 0) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 6 })), waitForLeaders: true });
+}
+
+/** Value of one series on /metrics (0 when absent). */
+export async function metricValue(url: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`))) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
+
+/** Calls the management API with a token (admin by default). */
+export async function api(url: string, method: string, path: string, body?: unknown, token: string | null = ADMIN_TOKEN): Promise<{ status: number; body: Record<string, unknown> }> {
+  const headers: Record<string, string> = {};
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${url}${path}`, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
+}
+
+export function newProducer(kafka: Kafka): EventProducer {
+  return new EventProducer({ client: kafka });
+}
