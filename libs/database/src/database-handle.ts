@@ -1,0 +1,124 @@
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
+import { migrate as migrateNodePostgres } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import { DATABASE_DEFAULTS } from './database.constant.js';
+import { redactDatabaseUrl } from './redact-database-url.js';
+
+/** A drizzle database, whichever driver is underneath (node-postgres or PGlite). */
+export type HooklineDatabase = PgDatabase<PgQueryResultHKT, Record<string, never>>;
+
+export interface OpenDatabaseOptions {
+  /** DATABASE_URL (postgres://…). Unset: an embedded PGlite database. */
+  readonly url?: string | undefined;
+  /** Where the embedded database keeps its files; unset: in memory (lost at exit). */
+  readonly embeddedDataDir?: string | undefined;
+  /** Folder of drizzle-kit generated SQL migrations (with meta/_journal.json). */
+  readonly migrationsFolder: string;
+  /** Journal table of this service's migrations, so several services can share one database. */
+  readonly migrationsTable: string;
+  readonly poolSize?: number;
+  readonly connectTimeoutMs?: number;
+  readonly statementTimeoutMs?: number;
+  /** Called with connection errors of idle pooled clients (a restart of PostgreSQL), already redacted. */
+  readonly onError?: (message: string) => void;
+}
+
+/** An open database with its migrations applied. */
+export interface DatabaseHandle {
+  readonly db: HooklineDatabase;
+  readonly kind: 'postgres' | 'embedded';
+  /** The URL with its password hidden ('embedded' for PGlite): safe to log. */
+  readonly description: string;
+  /** Resolves when the database answers `SELECT 1`; rejects (with a redacted message) otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens PostgreSQL (DATABASE_URL) or, when no URL is given, an embedded PGlite, and
+ * applies the service's migrations with drizzle's migrator. Both paths run the same
+ * SQL, so what `npm start` does on PGlite is what production does on PostgreSQL.
+ */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const migrationConfig = {
+    migrationsFolder: options.migrationsFolder,
+    migrationsTable: options.migrationsTable,
+    migrationsSchema: DATABASE_DEFAULTS.migrationsSchema,
+  };
+  if (options.url === undefined || options.url === '') {
+    const client = await PGlite.create(options.embeddedDataDir === undefined ? {} : { dataDir: options.embeddedDataDir });
+    const db = drizzlePglite(client);
+    try {
+      await migratePglite(db, migrationConfig);
+    } catch (err) {
+      await client.close();
+      // eslint-disable-next-line preserve-caught-error -- the driver's error may quote the URL; only its redacted message is kept
+      throw new Error(`migrating the embedded database failed: ${messageOf(err)}`);
+    }
+    return {
+      db: db as unknown as HooklineDatabase,
+      kind: 'embedded',
+      description: options.embeddedDataDir === undefined ? 'embedded (in memory)' : `embedded (${options.embeddedDataDir})`,
+      ping: async () => {
+        await client.query('SELECT 1');
+      },
+      close: () => client.close(),
+    };
+  }
+
+  const url = options.url;
+  const description = redactDatabaseUrl(url);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? DATABASE_DEFAULTS.poolSize,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? DATABASE_DEFAULTS.connectTimeoutMs,
+    idleTimeoutMillis: DATABASE_DEFAULTS.idleTimeoutMs,
+    statement_timeout: options.statementTimeoutMs ?? DATABASE_DEFAULTS.statementTimeoutMs,
+  });
+  // An idle client losing its connection (PostgreSQL restarting) emits 'error' on the
+  // pool; unhandled, that would crash the process instead of failing one query.
+  pool.on('error', (err) => options.onError?.(`database connection lost (${description}): ${redact(messageOf(err), url)}`));
+  const db = drizzleNodePostgres(pool);
+  try {
+    await migrateNodePostgres(db, migrationConfig);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    // eslint-disable-next-line preserve-caught-error -- the driver's error may quote the URL; only its redacted message is kept
+    throw new Error(`migrating ${description} failed: ${redact(messageOf(err), url)}`);
+  }
+  return {
+    db: db as unknown as HooklineDatabase,
+    kind: 'postgres',
+    description,
+    ping: async () => {
+      try {
+        await db.execute(sql`SELECT 1`);
+      } catch (err) {
+        // eslint-disable-next-line preserve-caught-error -- the driver's error may quote the URL; only its redacted message is kept
+        throw new Error(`database ${description} unreachable: ${redact(messageOf(err), url)}`);
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Driver messages may quote the connection string; never let its password through. */
+function redact(message: string, url: string): string {
+  let password: string;
+  try {
+    password = decodeURIComponent(new URL(url).password);
+  } catch {
+    return message.split(url).join('<database URL>');
+  }
+  const withoutUrl = message.split(url).join(redactDatabaseUrl(url));
+  return password === '' ? withoutUrl : withoutUrl.split(password).join('***');
+}
