@@ -19,6 +19,7 @@ CREATE TABLE "delivery_attempts" (
 	"trigger_type" smallint NOT NULL,
 	"attempted_at" timestamp with time zone NOT NULL,
 	"response_duration_ms" integer NOT NULL,
+	"latency_seconds" double precision,
 	"stored_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

@@ -1,4 +1,4 @@
-import { index, integer, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { doublePrecision, index, integer, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** One Svix delivery attempt, read from Svix's attempt API. */
 export const deliveryAttempts = pgTable(
@@ -19,6 +19,11 @@ export const deliveryAttempts = pgTable(
     triggerType: smallint('trigger_type').notNull(),
     attemptedAt: timestamp('attempted_at', { withTimezone: true, mode: 'date' }).notNull(),
     responseDurationMs: integer('response_duration_ms').notNull(),
+    /**
+     * Event time -> this successful attempt, set once both are known (the attempt may be
+     * read before its publication is consumed); set means counted in the latency histogram.
+     */
+    latencySeconds: doublePrecision('latency_seconds'),
     storedAt: timestamp('stored_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (table) => [

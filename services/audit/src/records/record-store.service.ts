@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_TYPES } from '@hookline/contracts';
 import { APP_CONFIG } from '@hookline/observability';
-import { inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { ATTEMPT_STATUSES } from '../audit.constant.js';
 import type { AuditConfig } from '../config/audit.settings.js';
 import { AuditDatabase } from '../database/audit-database.service.js';
@@ -56,12 +56,9 @@ export class RecordStore {
     const inserted = await this.guard('delivery_attempts', () =>
       this.database.db.insert(deliveryAttempts).values([...rows]).onConflictDoNothing().returning({
         attemptId: deliveryAttempts.attemptId,
-        messageId: deliveryAttempts.messageId,
-        eventId: deliveryAttempts.eventId,
         eventType: deliveryAttempts.eventType,
         status: deliveryAttempts.status,
         responseStatusCode: deliveryAttempts.responseStatusCode,
-        attemptedAt: deliveryAttempts.attemptedAt,
       }),
     );
     this.metrics.rowsStored.inc({ table: 'delivery_attempts' }, inserted.length);
@@ -72,7 +69,7 @@ export class RecordStore {
         status_class: statusClass(row.responseStatusCode),
       });
     }
-    await this.observeLatency(inserted.filter((row) => row.status === 0));
+    await this.settleAttempts({ attemptIds: inserted.filter((row) => row.status === 0).map((row) => row.attemptId) });
     return inserted.length;
   }
 
@@ -81,6 +78,7 @@ export class RecordStore {
       this.database.db.insert(gatewayEvents).values([...rows]).onConflictDoNothing().returning({ eventId: gatewayEvents.eventId }),
     );
     this.metrics.rowsStored.inc({ table: 'gateway_events' }, inserted.length);
+    await this.settleAttempts({ gatewayEventIds: inserted.map((row) => row.eventId) });
     return newlyStored(rows, inserted, (row) => row.eventId);
   }
 
@@ -110,31 +108,55 @@ export class RecordStore {
     );
     this.metrics.rowsStored.inc({ table: 'svix_publications' }, inserted.length);
     for (const row of inserted) this.metrics.publications.inc({ event_type: row.eventType });
+    await this.settleAttempts({ publishedEventIds: inserted.map((row) => row.eventId) });
     return newlyStored(rows, inserted, (row) => row.eventId);
   }
 
-  /** Event time -> successful attempt, from the publication (or the gateway event) of the attempt's message. */
-  private async observeLatency(successes: readonly { messageId: string; eventId: string | null; attemptedAt: Date }[]): Promise<void> {
-    if (successes.length === 0) return;
-    const byMessage = new Map<string, Date>();
-    const published = await this.database.db
-      .select({ messageId: svixPublications.svixMessageId, eventTime: svixPublications.eventTime })
-      .from(svixPublications)
-      .where(inArray(svixPublications.svixMessageId, [...new Set(successes.map((row) => row.messageId))]));
-    for (const row of published) byMessage.set(row.messageId, row.eventTime);
-    const eventIds = successes.filter((row) => !byMessage.has(row.messageId) && row.eventId !== null).map((row) => row.eventId!);
-    const byEvent = new Map<string, Date>();
-    if (eventIds.length > 0) {
-      const events = await this.database.db
-        .select({ eventId: gatewayEvents.eventId, eventTime: gatewayEvents.eventTime })
+  /**
+   * Event time -> successful attempt, observed once per attempt: whichever of the attempt,
+   * its publication or its gateway event is stored last sets `latency_seconds` (only
+   * while it is null, so concurrent writers and instances count it once) and observes it.
+   * The publication also gives attempts read before it their session id.
+   */
+  private async settleAttempts(where: { attemptIds?: string[]; publishedEventIds?: string[]; gatewayEventIds?: string[] }): Promise<void> {
+    const db = this.database.db;
+    const pending = and(eq(deliveryAttempts.status, 0), isNull(deliveryAttempts.latencySeconds));
+    const observed: number[] = [];
+    const byPublication = (filter: SQL) =>
+      db
+        .update(deliveryAttempts)
+        .set({
+          latencySeconds: sql`greatest(0, extract(epoch from ${deliveryAttempts.attemptedAt} - ${svixPublications.eventTime}))`,
+          sid: sql`coalesce(${deliveryAttempts.sid}, ${svixPublications.sid})`,
+        })
+        .from(svixPublications)
+        .where(and(eq(deliveryAttempts.messageId, svixPublications.svixMessageId), pending, filter))
+        .returning({ latency: deliveryAttempts.latencySeconds });
+    const byEvent = (filter: SQL) =>
+      db
+        .update(deliveryAttempts)
+        .set({ latencySeconds: sql`greatest(0, extract(epoch from ${deliveryAttempts.attemptedAt} - ${gatewayEvents.eventTime}))` })
         .from(gatewayEvents)
-        .where(inArray(gatewayEvents.eventId, [...new Set(eventIds)]));
-      for (const row of events) byEvent.set(row.eventId, row.eventTime);
+        .where(and(eq(deliveryAttempts.eventId, gatewayEvents.eventId), pending, filter))
+        .returning({ latency: deliveryAttempts.latencySeconds });
+
+    if (where.attemptIds !== undefined && where.attemptIds.length > 0) {
+      observed.push(...(await byPublication(inArray(deliveryAttempts.attemptId, where.attemptIds))).map((row) => row.latency ?? 0));
+      observed.push(...(await byEvent(inArray(deliveryAttempts.attemptId, where.attemptIds))).map((row) => row.latency ?? 0));
     }
-    for (const row of successes) {
-      const eventTime = byMessage.get(row.messageId) ?? (row.eventId === null ? undefined : byEvent.get(row.eventId));
-      if (eventTime !== undefined) this.metrics.deliveryLatency.observe(Math.max(0, (row.attemptedAt.getTime() - eventTime.getTime()) / 1000));
+    if (where.publishedEventIds !== undefined && where.publishedEventIds.length > 0) {
+      observed.push(...(await byPublication(inArray(svixPublications.eventId, where.publishedEventIds))).map((row) => row.latency ?? 0));
+      // Attempts of these messages that already had a latency still lack their sid.
+      await db
+        .update(deliveryAttempts)
+        .set({ sid: svixPublications.sid })
+        .from(svixPublications)
+        .where(and(eq(deliveryAttempts.messageId, svixPublications.svixMessageId), isNull(deliveryAttempts.sid), inArray(svixPublications.eventId, where.publishedEventIds)));
     }
+    if (where.gatewayEventIds !== undefined && where.gatewayEventIds.length > 0) {
+      observed.push(...(await byEvent(inArray(gatewayEvents.eventId, where.gatewayEventIds))).map((row) => row.latency ?? 0));
+    }
+    for (const seconds of observed) this.metrics.deliveryLatency.observe(seconds);
   }
 
   private async guard<T>(table: string, statement: () => Promise<T>): Promise<T> {
