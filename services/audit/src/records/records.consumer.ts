@@ -22,6 +22,7 @@ import { gatewayEventRow, hookExecutionRow, publicationRow } from './record-rows
 export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private runner: ConsumerRunner<AuditRecord> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  private starting: Promise<void> | undefined;
   private stopped = false;
 
   constructor(
@@ -37,12 +38,14 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
 
   onApplicationBootstrap(): void {
     // Kafka unreachable at start: serve anyway (readiness says so) and keep trying.
-    void this.start();
+    this.starting = this.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    // A consumer stopped while it is still joining would carry on joining: let the start finish first.
+    await this.starting;
     await this.runner?.stop();
   }
 
@@ -71,7 +74,9 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
       this.logger.warn({ err: error instanceof Error ? error.message : String(error), retryInMs: TOPIC_SETUP_RETRY_MS }, 'could not start consuming; retrying');
       await this.runner?.stop().catch(() => undefined);
       this.runner = undefined;
-      this.retryTimer = setTimeout(() => void this.start(), TOPIC_SETUP_RETRY_MS);
+      this.retryTimer = setTimeout(() => {
+        this.starting = this.start();
+      }, TOPIC_SETUP_RETRY_MS);
       this.retryTimer.unref();
     }
   }
