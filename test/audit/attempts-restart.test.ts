@@ -3,7 +3,7 @@
 // missed, the restart resuming from the persisted cursor, the reading paced.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Svix } from 'svix';
+import { MessageStatus, Svix } from 'svix';
 import { SvixStandIn, WebhookReceiver } from '../fixtures/svix-stand-in/index.js';
 import { pollUntil } from '../support/poll-until.js';
 import { NO_BROKER_SKIP, brokersFromEnv, startAudit, testDatabase, uniqueId, type RunningAudit } from './audit-harness.js';
@@ -59,7 +59,7 @@ void describe('audit: delivery attempts from the Svix attempt API', { skip: brok
 
   /** Waits until Svix has no attempt in flight (a failing message keeps retrying for a moment). */
   async function settled(expected: number): Promise<void> {
-    await pollUntil(() => standIn.attempts().length >= expected && standIn.attempts().every((attempt) => attempt.status !== 1 && attempt.status !== 3), {
+    await pollUntil(() => standIn.attempts().length >= expected && standIn.attempts().every((attempt) => attempt.status !== MessageStatus.Pending && attempt.status !== MessageStatus.Sending), {
       timeoutMs: 30_000,
       what: `${expected}+ attempts made by the stand-in`,
     });
