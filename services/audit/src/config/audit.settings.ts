@@ -77,9 +77,10 @@ export const auditSettings = defineSettings({
   AUDIT_RETENTION_BATCH_SIZE: setting.positiveInt({ description: 'Rows deleted per statement by the retention job.', default: 5_000 }),
   AUDIT_RETENTION_INTERVAL_SECONDS: setting.seconds({ description: 'Pause between two retention runs.', default: 3_600 }),
   AUDIT_WRITE_BATCH_ROWS: setting.positiveInt({ description: 'Most rows stored by one INSERT when records arrive together.', default: 500 }),
+  AUDIT_WRITE_CONCURRENCY: setting.positiveInt({ description: 'INSERT statements per table running at once (each holds a pooled connection).', default: 4 }),
   AUDIT_CONSUMER_CONCURRENCY: setting.positiveInt({
-    description: 'Records (each of a different key) being stored at once; they are grouped into multi-row INSERTs.',
-    default: 512,
+    description: 'Records (each of a different key) being stored at once; they are grouped into multi-row INSERTs, so keep it a few times AUDIT_WRITE_BATCH_ROWS.',
+    default: 2_000,
   }),
   METRICS_REFRESH_SECONDS: setting.seconds({
     description: 'How often endpoint gauges, consumer lag and dead-letter counts are refreshed.',

@@ -5,10 +5,12 @@ import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { ATTEMPT_STATUSES } from '../audit.constant.js';
 import type { AuditConfig } from '../config/audit.settings.js';
 import { AuditDatabase } from '../database/audit-database.service.js';
-import { deliveryAttempts, gatewayEvents, hookExecutions, svixPublications } from '../database/audit.schema.js';
+import { deliveryAttempts, gatewayEvents, svixPublications } from '../database/audit.schema.js';
 import { AuditMetrics } from '../metrics/audit-metrics.service.js';
 import { isRowError } from './database-error.js';
 import type { AttemptRow, GatewayEventRow, HookExecutionRow, PublicationRow } from './record-rows.js';
+import { GATEWAY_EVENT_COLUMNS, HOOK_EXECUTION_COLUMNS, PUBLICATION_COLUMNS } from './record-columns.js';
+import { bulkInsert, rowsOf } from './unnest-insert.js';
 import { RowBatcher } from './row-batcher.js';
 
 /** True when the row was stored now, false when it was already there (a record seen again). */
@@ -30,12 +32,13 @@ export class RecordStore {
   constructor(
     private readonly database: AuditDatabase,
     private readonly metrics: AuditMetrics,
-    @Inject(APP_CONFIG) config: Pick<AuditConfig, 'AUDIT_WRITE_BATCH_ROWS'>,
+    @Inject(APP_CONFIG) config: Pick<AuditConfig, 'AUDIT_WRITE_BATCH_ROWS' | 'AUDIT_WRITE_CONCURRENCY'>,
   ) {
     const maxRows = config.AUDIT_WRITE_BATCH_ROWS;
-    this.events = new RowBatcher((rows) => this.insertEvents(rows), maxRows, isRowError);
-    this.hooks = new RowBatcher((rows) => this.insertHookExecutions(rows), maxRows, isRowError);
-    this.publications = new RowBatcher((rows) => this.insertPublications(rows), maxRows, isRowError);
+    const inFlight = config.AUDIT_WRITE_CONCURRENCY;
+    this.events = new RowBatcher((rows) => this.insertEvents(rows), maxRows, isRowError, inFlight);
+    this.hooks = new RowBatcher((rows) => this.insertHookExecutions(rows), maxRows, isRowError, inFlight);
+    this.publications = new RowBatcher((rows) => this.insertPublications(rows), maxRows, isRowError, inFlight);
   }
 
   storeEvent(row: GatewayEventRow): Promise<StoreOutcome> {
@@ -74,51 +77,83 @@ export class RecordStore {
   }
 
   private async insertEvents(rows: readonly GatewayEventRow[]): Promise<StoreOutcome[]> {
-    const inserted = await this.guard('gateway_events', () =>
-      this.database.db.insert(gatewayEvents).values([...rows]).onConflictDoNothing().returning({ eventId: gatewayEvents.eventId }),
+    // The insert and the latency of attempts waiting for this event, in one statement.
+    const result = await this.guard('gateway_events', () =>
+      this.database.db.execute(sql`
+        WITH ins AS (${bulkInsert('gateway_events', GATEWAY_EVENT_COLUMNS, rows)} ON CONFLICT DO NOTHING RETURNING event_id, event_time),
+        settled AS (
+          UPDATE delivery_attempts a SET latency_seconds = greatest(0, extract(epoch from a.attempted_at - ins.event_time))
+          FROM ins WHERE a.event_id = ins.event_id AND a.status = 0 AND a.latency_seconds IS NULL
+          RETURNING a.latency_seconds
+        )
+        SELECT event_id AS key, NULL::float8 AS latency FROM ins
+        UNION ALL SELECT NULL, latency_seconds FROM settled`),
     );
+    const inserted = this.observe(rowsOf<{ key: string | null; latency: number | null }>(result));
     this.metrics.rowsStored.inc({ table: 'gateway_events' }, inserted.length);
-    await this.settleAttempts({ gatewayEventIds: inserted.map((row) => row.eventId) });
-    return newlyStored(rows, inserted, (row) => row.eventId);
+    return newlyStored(rows, (row) => row.eventId, inserted, (row) => row.key);
   }
 
   private async insertHookExecutions(rows: readonly HookExecutionRow[]): Promise<StoreOutcome[]> {
-    const inserted = await this.guard('hook_executions', () =>
-      this.database.db
-        .insert(hookExecutions)
-        .values([...rows])
-        .onConflictDoNothing()
-        .returning({ eventId: hookExecutions.eventId, hook: hookExecutions.hook, startedAt: hookExecutions.startedAt, outcome: hookExecutions.outcome, durationMs: hookExecutions.durationMs }),
+    const result = await this.guard('hook_executions', () =>
+      this.database.db.execute(
+        sql`${bulkInsert('hook_executions', HOOK_EXECUTION_COLUMNS, rows)} ON CONFLICT DO NOTHING RETURNING event_id, hook, started_at, outcome, duration_ms`,
+      ),
     );
+    const inserted = rowsOf<{ event_id: string; hook: string; started_at: string | Date; outcome: string; duration_ms: number }>(result);
     this.metrics.rowsStored.inc({ table: 'hook_executions' }, inserted.length);
     for (const row of inserted) {
       this.metrics.hookExecutions.inc({ hook: row.hook, outcome: row.outcome });
-      this.metrics.hookDuration.observe({ hook: row.hook }, row.durationMs / 1000);
+      this.metrics.hookDuration.observe({ hook: row.hook }, Number(row.duration_ms) / 1000);
     }
-    return newlyStored(rows, inserted, (row) => `${row.eventId}\u0000${row.hook}\u0000${new Date(row.startedAt).getTime()}`);
+    const keyOf = (eventId: string, hook: string, startedAt: string | Date): string => `${eventId}\u0000${hook}\u0000${new Date(startedAt).getTime()}`;
+    return newlyStored(rows, (row) => keyOf(row.eventId, row.hook, row.startedAt), inserted, (row) => keyOf(row.event_id, row.hook, row.started_at));
   }
 
   private async insertPublications(rows: readonly PublicationRow[]): Promise<StoreOutcome[]> {
-    const inserted = await this.guard('svix_publications', () =>
-      this.database.db
-        .insert(svixPublications)
-        .values([...rows])
-        .onConflictDoNothing()
-        .returning({ eventId: svixPublications.eventId, eventType: svixPublications.eventType }),
+    // The insert, the latency and session id of attempts read before it, in one statement.
+    // The two UPDATEs touch disjoint rows (a row may be updated once per statement).
+    const result = await this.guard('svix_publications', () =>
+      this.database.db.execute(sql`
+        WITH ins AS (
+          ${bulkInsert('svix_publications', PUBLICATION_COLUMNS, rows)} ON CONFLICT DO NOTHING
+          RETURNING event_id, event_type, event_time, svix_message_id, sid
+        ),
+        settled AS (
+          UPDATE delivery_attempts a SET latency_seconds = greatest(0, extract(epoch from a.attempted_at - ins.event_time)), sid = coalesce(a.sid, ins.sid)
+          FROM ins WHERE a.message_id = ins.svix_message_id AND a.status = 0 AND a.latency_seconds IS NULL
+          RETURNING a.latency_seconds
+        ),
+        named AS (
+          UPDATE delivery_attempts a SET sid = ins.sid
+          FROM ins WHERE a.message_id = ins.svix_message_id AND a.sid IS NULL AND NOT (a.status = 0 AND a.latency_seconds IS NULL)
+        )
+        SELECT event_id AS key, event_type AS label, NULL::float8 AS latency FROM ins
+        UNION ALL SELECT NULL, NULL, latency_seconds FROM settled`),
     );
+    const inserted = this.observe(rowsOf<{ key: string | null; label: string | null; latency: number | null }>(result));
     this.metrics.rowsStored.inc({ table: 'svix_publications' }, inserted.length);
-    for (const row of inserted) this.metrics.publications.inc({ event_type: row.eventType });
-    await this.settleAttempts({ publishedEventIds: inserted.map((row) => row.eventId) });
-    return newlyStored(rows, inserted, (row) => row.eventId);
+    for (const row of inserted) this.metrics.publications.inc({ event_type: row.label ?? 'other' });
+    return newlyStored(rows, (row) => row.eventId, inserted, (row) => row.key);
+  }
+
+  /** Observes the latencies a statement settled; returns its inserted rows (those with a key). */
+  private observe<T extends { key: string | null; latency: number | null }>(rows: readonly T[]): (T & { key: string })[] {
+    const inserted: (T & { key: string })[] = [];
+    for (const row of rows) {
+      if (row.key !== null) inserted.push(row as T & { key: string });
+      else if (row.latency !== null) this.metrics.deliveryLatency.observe(Number(row.latency));
+    }
+    return inserted;
   }
 
   /**
    * Event time -> successful attempt, observed once per attempt: whichever of the attempt,
    * its publication or its gateway event is stored last sets `latency_seconds` (only
    * while it is null, so concurrent writers and instances count it once) and observes it.
-   * The publication also gives attempts read before it their session id.
+   * This is the attempts' side; the publication and event inserts settle in their statement.
    */
-  private async settleAttempts(where: { attemptIds?: string[]; publishedEventIds?: string[]; gatewayEventIds?: string[] }): Promise<void> {
+  private async settleAttempts(where: { attemptIds: string[] }): Promise<void> {
     const db = this.database.db;
     const pending = and(eq(deliveryAttempts.status, 0), isNull(deliveryAttempts.latencySeconds));
     const observed: number[] = [];
@@ -140,21 +175,9 @@ export class RecordStore {
         .where(and(eq(deliveryAttempts.eventId, gatewayEvents.eventId), pending, filter))
         .returning({ latency: deliveryAttempts.latencySeconds });
 
-    if (where.attemptIds !== undefined && where.attemptIds.length > 0) {
+    if (where.attemptIds.length > 0) {
       observed.push(...(await byPublication(inArray(deliveryAttempts.attemptId, where.attemptIds))).map((row) => row.latency ?? 0));
       observed.push(...(await byEvent(inArray(deliveryAttempts.attemptId, where.attemptIds))).map((row) => row.latency ?? 0));
-    }
-    if (where.publishedEventIds !== undefined && where.publishedEventIds.length > 0) {
-      observed.push(...(await byPublication(inArray(svixPublications.eventId, where.publishedEventIds))).map((row) => row.latency ?? 0));
-      // Attempts of these messages that already had a latency still lack their sid.
-      await db
-        .update(deliveryAttempts)
-        .set({ sid: svixPublications.sid })
-        .from(svixPublications)
-        .where(and(eq(deliveryAttempts.messageId, svixPublications.svixMessageId), isNull(deliveryAttempts.sid), inArray(svixPublications.eventId, where.publishedEventIds)));
-    }
-    if (where.gatewayEventIds !== undefined && where.gatewayEventIds.length > 0) {
-      observed.push(...(await byEvent(inArray(gatewayEvents.eventId, where.gatewayEventIds))).map((row) => row.latency ?? 0));
     }
     for (const seconds of observed) this.metrics.deliveryLatency.observe(seconds);
   }
@@ -169,10 +192,10 @@ export class RecordStore {
   }
 }
 
-function newlyStored<R, K>(rows: readonly R[], inserted: readonly K[], keyOf: (row: R | K) => string): StoreOutcome[] {
-  const keys = new Set(inserted.map((row) => keyOf(row)));
+function newlyStored<R, K>(rows: readonly R[], rowKey: (row: R) => string, inserted: readonly K[], insertedKey: (row: K) => string): StoreOutcome[] {
+  const keys = new Set(inserted.map(insertedKey));
   // A row given twice in one batch is stored once: only its first occurrence counts as new.
-  return rows.map((row) => keys.delete(keyOf(row)));
+  return rows.map((row) => keys.delete(rowKey(row)));
 }
 
 function statusClass(code: number): string {

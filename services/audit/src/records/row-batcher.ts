@@ -8,21 +8,25 @@ interface Pending<R, O> {
  * Group commit: rows handed in while an INSERT is running are stored together by the
  * next one, up to `maxRows` per statement. Each caller's promise settles when its own
  * row is stored (or the statement failed), so a consumer commits an offset only after
- * its row is in the database. One statement runs at a time per batcher.
+ * its row is in the database. Up to `maxInFlight` statements run at once, so the
+ * database's round trips overlap while the next rows gather.
  *
  * When a batch fails with an error `isRowError` blames on a row's content, the rows
  * are retried one by one, so one bad row cannot fail the others.
  */
 export class RowBatcher<R, O> {
   private queue: Pending<R, O>[] = [];
-  private flushing = false;
+  private scheduled = false;
+  private inFlight = 0;
 
   constructor(
     private readonly write: (rows: readonly R[]) => Promise<readonly O[]>,
     private readonly maxRows: number,
     private readonly isRowError: (error: unknown) => boolean = () => false,
+    private readonly maxInFlight = 1,
   ) {
     if (!Number.isInteger(maxRows) || maxRows < 1) throw new RangeError(`maxRows must be a whole number >= 1, got ${maxRows}`);
+    if (!Number.isInteger(maxInFlight) || maxInFlight < 1) throw new RangeError(`maxInFlight must be a whole number >= 1, got ${maxInFlight}`);
   }
 
   /** Rows waiting for a statement. */
@@ -33,22 +37,30 @@ export class RowBatcher<R, O> {
   add(row: R): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
-      // Wait a turn so the rows of handlers started in the same tick share the statement.
-      if (!this.flushing) {
-        this.flushing = true;
-        setImmediate(() => void this.drain());
-      }
+      this.schedule();
     });
   }
 
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxRows);
-        await this.writeBatch(batch);
-      }
-    } finally {
-      this.flushing = false;
+  // Wait a turn before starting a statement, so the rows of handlers started in the same tick share it.
+  private schedule(): void {
+    if (this.scheduled || this.queue.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.launch();
+    });
+  }
+
+  // A further statement starts only for a full batch: a backlog gets overlapping round
+  // trips, a trickle still gets one statement at a time with as many rows as gathered.
+  private launch(): void {
+    while (this.queue.length > 0 && (this.inFlight === 0 || (this.inFlight < this.maxInFlight && this.queue.length >= this.maxRows))) {
+      const batch = this.queue.splice(0, this.maxRows);
+      this.inFlight += 1;
+      void this.writeBatch(batch).finally(() => {
+        this.inFlight -= 1;
+        this.schedule();
+      });
     }
   }
 
