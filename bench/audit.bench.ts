@@ -106,7 +106,7 @@ async function rawLeg(pool: pg.Pool, items: readonly SvixPublicationRecord[]): P
       const chunk = items.slice(start, start + RAW_ROWS_PER_STATEMENT);
       const values: unknown[] = [];
       const tuples = chunk.map((item, row) => {
-        values.push(...COLUMNS.map((column) => item[column as keyof SvixPublicationRecord]));
+        values.push(...COLUMNS.map((column) => item[column]));
         return `(${COLUMNS.map((_, column) => `$${row * COLUMNS.length + column + 1}`).join(',')})`;
       });
       await client.query(`INSERT INTO svix_publications (${COLUMNS.join(',')}) VALUES ${tuples.join(',')}`, values);
