@@ -6,11 +6,6 @@ export type HookExecutionRow = typeof hookExecutions.$inferInsert;
 export type PublicationRow = typeof svixPublications.$inferInsert;
 export type AttemptRow = typeof deliveryAttempts.$inferInsert;
 
-/** PostgreSQL text cannot hold NUL: a hook printing one must still be recorded, so it becomes U+FFFD. */
-export function pgText<T extends string | null>(value: T): T {
-  return (value === null || !value.includes('\u0000') ? value : value.replaceAll('\u0000', '\uFFFD')) as T;
-}
-
 /** Where a gateway record was read: kept so a row can be traced back to its offset. */
 export interface RecordPosition {
   readonly topic: string;
@@ -43,20 +38,20 @@ export function hookExecutionRow(record: HookExecutionRecord): HookExecutionRow 
     sid: record.sid,
     orgId: record.org_id,
     hook: record.hook,
-    hookPath: pgText(record.hook_path),
-    gitCommit: pgText(record.git_commit),
+    hookPath: record.hook_path,
+    gitCommit: record.git_commit,
     outcome: record.outcome,
     startedAt: new Date(record.started_at),
     durationMs: record.duration_ms,
     exitCode: record.exit_code,
-    signal: pgText(record.signal),
+    signal: record.signal,
     timedOut: record.timed_out,
-    skippedReason: pgText(record.skipped_reason),
-    error: pgText(record.error),
-    stdoutText: pgText(record.stdout.text),
+    skippedReason: record.skipped_reason,
+    error: record.error,
+    stdoutText: record.stdout.text,
     stdoutTruncated: record.stdout.truncated,
     stdoutBytes: record.stdout.bytes,
-    stderrText: pgText(record.stderr.text),
+    stderrText: record.stderr.text,
     stderrTruncated: record.stderr.truncated,
     stderrBytes: record.stderr.bytes,
     payloadTruncated: record.payload_truncated,

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { pgText } from './pg-text.js';
 
 /** PostgreSQL types the audit tables use, as array element types for unnest(). */
 export type ColumnType = 'text' | 'int4' | 'float8' | 'bool' | 'timestamptz';
@@ -12,7 +13,8 @@ export interface BulkColumn<R> {
 
 function toParam(value: string | number | boolean | Date | null | undefined): string | number | boolean | null {
   if (value === undefined || value === null) return null;
-  return value instanceof Date ? value.toISOString() : value;
+  if (value instanceof Date) return value.toISOString();
+  return typeof value === 'string' ? pgText(value) : value;
 }
 
 /**

@@ -9,6 +9,7 @@ import { AuditDatabase } from '../database/audit-database.service.js';
 import { endpointStates, operationalWebhooks } from '../database/audit.schema.js';
 import { ApiError, type ApiErrorDetail } from '../http/api-error.js';
 import { AuditMetrics } from '../metrics/audit-metrics.service.js';
+import { pgJson, pgText } from '../records/pg-text.js';
 import { KNOWN_OPERATIONAL_TYPES, operationalEnvelopeSchema, operationalWebhookSchema, type OperationalWebhook } from './operational-webhook.schema.js';
 
 /** The Svix signature headers, as they arrived. */
@@ -108,7 +109,7 @@ export class OperationalWebhookService {
   /** Stores the webhook once per svix-id and applies its effect; false when it was already stored. */
   private async store(svixId: string, sentAt: Date, webhook: ReturnType<OperationalWebhookService['parse']>): Promise<boolean> {
     const data = webhook.envelope.data;
-    const text = (value: unknown): string | null => (typeof value === 'string' ? value.slice(0, 256) : null);
+    const text = (value: unknown): string | null => (typeof value === 'string' ? pgText(value.slice(0, 256)) : null);
     return this.database.db.transaction(async (tx) => {
       const inserted = await tx
         .insert(operationalWebhooks)
@@ -119,7 +120,7 @@ export class OperationalWebhookService {
           endpointId: text(data.endpointId),
           messageId: text(data.msgId),
           eventId: text(data.msgEventId),
-          payload: webhook.payload,
+          payload: pgJson(webhook.payload),
           sentAt,
         })
         .onConflictDoNothing()
