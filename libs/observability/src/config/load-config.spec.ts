@@ -130,6 +130,7 @@ void describe('defineSettings / describeSettings', () => {
       default: 'localhost:9092',
       sensitive: false,
       required: false,
+      expected: 'a comma-separated list of one or more items',
     });
     assert.deepEqual(rows.find((row) => row.name === 'INGEST_TOKENS'), {
       name: 'INGEST_TOKENS',
@@ -137,6 +138,7 @@ void describe('defineSettings / describeSettings', () => {
       default: undefined,
       sensitive: true,
       required: true,
+      expected: 'a comma-separated list of one or more items',
     });
     assert.equal(rows.find((row) => row.name === 'DRY_RUN')?.default, 'false');
     assert.deepEqual(rows.map((row) => row.name), Object.keys(settings));

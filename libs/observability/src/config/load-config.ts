@@ -10,6 +10,8 @@ export interface SettingDescription {
   readonly default: string | undefined;
   readonly sensitive: boolean;
   readonly required: boolean;
+  /** What is accepted, e.g. "an integer 1-65535". */
+  readonly expected: string;
 }
 
 // Which settings of a loaded config are secrets; kept off the object so it stays a plain frozen record.
@@ -64,6 +66,7 @@ export function describeSettings(definition: SettingsDefinition): SettingDescrip
     default: item.defaultText,
     sensitive: item.sensitive,
     required: item.default === undefined && !item.optional,
+    expected: item.expected,
   }));
 }
 

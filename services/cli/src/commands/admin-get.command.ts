@@ -1,0 +1,113 @@
+import { Command } from 'commander';
+import { CLI_EXIT, WEBHOOKS_PLUGIN } from '../cli.constant.js';
+import type { CliIo } from '../cli-io.js';
+import { CliError } from '../http/cli.error.js';
+import { CommandContext, parseQueryPairs } from './command-context.js';
+import {
+  attemptColumns,
+  endpointColumns,
+  eventTypeColumns,
+  hookRunColumns,
+  messageColumns,
+  pluginColumns,
+  timelineColumns,
+  type AttemptRow,
+  type EndpointRow,
+  type EventTypeRow,
+  type HookRunRow,
+  type MessageRow,
+  type PluginConnectionRow,
+  type TimelineEntryRow,
+} from './resource-columns.js';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export const ATTEMPT_FILTERS = ['endpoint_id', 'limit', 'status', 'event_types', 'iterator'] as const;
+export const HOOK_RUN_FILTERS = ['hook', 'outcome', 'sid', 'since', 'until', 'limit', 'cursor'] as const;
+
+export function adminGetCommand(io: CliIo): Command {
+  const get = new Command('get').description('Show plugin connections, Svix event types, endpoints, messages and attempts, session timelines, hook runs');
+
+  get
+    .command('plugin')
+    .description(`Connections the ${WEBHOOKS_PLUGIN} plugin is enabled for (of --org, or of every organisation)`)
+    .argument('<name>', `plugin name (${WEBHOOKS_PLUGIN})`)
+    .action(async (name: string, _opts: unknown, command: Command) => {
+      if (name !== WEBHOOKS_PLUGIN) throw new CliError(`unknown plugin ${JSON.stringify(name)}: the only plugin is ${WEBHOOKS_PLUGIN}`, CLI_EXIT.usage);
+      const ctx = await CommandContext.of(command, io);
+      const page = await ctx.relay().request<{ data: PluginConnectionRow[] }>({ path: `/v1/plugins/${WEBHOOKS_PLUGIN}/connections`, query: { org_id: ctx.settings.org } });
+      ctx.print(page.data, pluginColumns(ctx.now));
+    });
+
+  get
+    .command('svixeventtype')
+    .description('Svix event types (all, or one by name)')
+    .argument('[name]', 'event type name')
+    .action(async (name: string | undefined, _opts: unknown, command: Command) => {
+      const ctx = await CommandContext.of(command, io);
+      if (name !== undefined) {
+        ctx.print(await ctx.relay().request<EventTypeRow>({ path: `/v1/event-types/${encodeURIComponent(name)}` }), eventTypeColumns(ctx.now));
+        return;
+      }
+      const page = await ctx.relay().request<{ data: EventTypeRow[] }>({ path: '/v1/event-types' });
+      ctx.print(page.data, eventTypeColumns(ctx.now));
+    });
+
+  get
+    .command('svixendpoint')
+    .description("The organisation's Svix endpoints with delivery stats (all, or one by id)")
+    .argument('[id]', 'endpoint id')
+    .action(async (id: string | undefined, _opts: unknown, command: Command) => {
+      const ctx = await CommandContext.of(command, io);
+      const org = ctx.org();
+      if (id !== undefined) {
+        ctx.print(await ctx.relay().request<EndpointRow>({ path: `/v1/orgs/${org}/endpoints/${encodeURIComponent(id)}` }), endpointColumns(ctx.now));
+        return;
+      }
+      const page = await ctx.relay().request<{ data: EndpointRow[] }>({ path: `/v1/orgs/${org}/endpoints` });
+      ctx.print(page.data, endpointColumns(ctx.now));
+    });
+
+  get
+    .command('svixmsg')
+    .description('Delivery attempts of an endpoint (-q endpoint_id=… when the organisation has several), or one message by id')
+    .argument('[id]', 'message id (or the event id it was published with)')
+    .option('-q, --query <key=value>', `filter, repeatable: ${ATTEMPT_FILTERS.join(', ')}`, collect, [])
+    .action(async (id: string | undefined, opts: { query: string[] }, command: Command) => {
+      const ctx = await CommandContext.of(command, io);
+      const org = ctx.org();
+      if (id !== undefined) {
+        if (opts.query.length > 0) throw new CliError('-q filters the attempt list; leave it out when naming a message', CLI_EXIT.usage);
+        ctx.print(await ctx.relay().request<MessageRow>({ path: `/v1/orgs/${org}/messages/${encodeURIComponent(id)}` }), messageColumns(ctx.now));
+        return;
+      }
+      const query = parseQueryPairs(opts.query, ATTEMPT_FILTERS);
+      const page = await ctx.relay().request<{ data: AttemptRow[]; endpoint_id?: string }>({ path: `/v1/orgs/${org}/attempts`, query });
+      ctx.print(page.data, attemptColumns(ctx.now));
+    });
+
+  get
+    .command('session')
+    .description("A session's timeline from the audit record: events, hook runs, publications, delivery attempts")
+    .argument('<sid>', 'session id')
+    .action(async (sid: string, _opts: unknown, command: Command) => {
+      const ctx = await CommandContext.of(command, io);
+      const timeline = await ctx.audit().request<{ sid: string; entries: TimelineEntryRow[]; truncated: boolean }>({ path: `/v1/sessions/${encodeURIComponent(sid)}/timeline` });
+      ctx.print(timeline.entries, timelineColumns);
+      if (timeline.truncated) ctx.info(`(more entries than one answer holds: use -o json and the audit API for the rest)`);
+    });
+
+  get
+    .command('hookruns')
+    .description('Runbook hook runs from the audit record, newest first')
+    .option('-q, --query <key=value>', `filter, repeatable: ${HOOK_RUN_FILTERS.join(', ')}`, collect, [])
+    .action(async (opts: { query: string[] }, command: Command) => {
+      const ctx = await CommandContext.of(command, io);
+      const query = parseQueryPairs(opts.query, HOOK_RUN_FILTERS);
+      const page = await ctx.audit().request<{ data: HookRunRow[]; next_cursor: string | null }>({ path: '/v1/hook-executions', query });
+      ctx.print(page.data, hookRunColumns(ctx.now));
+      if (page.next_cursor !== null && page.next_cursor !== undefined) ctx.info(`more: -q cursor=${page.next_cursor}`);
+    });
+
+  return get;
+}
