@@ -2,6 +2,8 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import { openDatabase, type DatabaseHandle, type HooklineDatabase } from '@hookline/database';
 import { APP_CONFIG, HealthRegistry } from '@hookline/observability';
 import { PinoLogger } from 'nestjs-pino';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEPENDENCY_CHECK_TIMEOUT_MS, MIGRATIONS_TABLE } from '../audit.constant.js';
 import type { AuditConfig } from '../config/audit.settings.js';
@@ -27,6 +29,8 @@ export class AuditDatabase implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
+    // PGlite creates its folder but not the folders above it.
+    if (this.config.DATABASE_URL === undefined && this.config.DATABASE_EMBEDDED_DIR !== undefined) mkdirSync(dirname(this.config.DATABASE_EMBEDDED_DIR), { recursive: true });
     this.handle = await openDatabase({
       url: this.config.DATABASE_URL,
       embeddedDataDir: this.config.DATABASE_EMBEDDED_DIR,
