@@ -19,6 +19,7 @@ import { createTestDatabase, type TestDatabase } from '@hookline/database';
 import { createKafkaClient, EventProducer, silentKafkaLogger, type ProduceRecord } from '@hookline/kafka';
 import { loadConfig } from '@hookline/observability';
 import { auditSettings, createAuditApp, type AuditConfig } from '@hookline/audit';
+import type { INestApplication } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import pg from 'pg';
 
@@ -36,6 +37,8 @@ export function uniqueId(prefix: string): string {
 export interface RunningAudit {
   readonly url: string;
   readonly config: AuditConfig;
+  /** The Nest app, for tests that drive a service directly (e.g. RetentionService.purge). */
+  readonly app: INestApplication;
   close(): Promise<void>;
 }
 
@@ -53,7 +56,7 @@ export async function startAudit(env: Record<string, string>): Promise<RunningAu
   const app = await createAuditApp(config);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, config, close: () => app.close() };
+  return { url: `http://127.0.0.1:${port}`, config, app, close: () => app.close() };
 }
 
 /** A throw-away database and a pg pool on it, for assertions on what was stored. */
