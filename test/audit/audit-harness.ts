@@ -175,3 +175,13 @@ export async function metricValue(url: string, name: string, labels: Record<stri
   }
   return undefined;
 }
+
+/** The sum of every series of a metric on /metrics (0 when absent). */
+export async function metricSum(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}

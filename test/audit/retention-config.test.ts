@@ -40,14 +40,16 @@ void describe('audit: retention', { skip: brokersFromEnv === undefined ? NO_BROK
     for (let index = 0; index < 5; index += 1) await insert(`new-${index}`, 29 - index);
     await db.pool.query(`INSERT INTO operational_webhooks (svix_id, type, payload, sent_at, received_at) VALUES ('old-op', 'endpoint.updated', '{}', now() - interval '40 days', now() - interval '40 days')`);
 
+    // The background run (at start, then hourly) may take part of it: count both through the metric.
     const deleted = await audit.app.get(RetentionService).purge();
-    assert.equal(deleted.delivery_attempts, 20);
-    assert.equal(deleted.operational_webhooks, 1);
+    assert.ok((deleted.delivery_attempts ?? 0) <= 20);
     assert.deepEqual(
       (await db.pool.query<{ attempt_id: string }>('SELECT attempt_id FROM delivery_attempts ORDER BY attempt_id')).rows.map((row) => row.attempt_id),
       ['new-0', 'new-1', 'new-2', 'new-3', 'new-4'],
     );
     assert.equal(await metricValue(audit.url, 'hookline_audit_retention_deleted_total', { table: 'delivery_attempts' }), 20);
+    assert.equal(await metricValue(audit.url, 'hookline_audit_retention_deleted_total', { table: 'operational_webhooks' }), 1);
+    assert.equal(await db.count('SELECT count(*) AS n FROM operational_webhooks'), 0);
   });
 });
 
