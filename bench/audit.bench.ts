@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { EVENT_TYPES, TOPICS, svixPublicationRecordCodec, type SvixPublicationRecord } from '@hookline/contracts';
-import { createTestDatabase } from '@hookline/database';
+import { LOCAL_TEST_DATABASE_URL, createTestDatabase } from '@hookline/database';
 import { provideKafkaBroker } from '@hookline/kafka-broker';
 import { loadConfig } from '@hookline/observability';
 import { auditSettings, createAuditApp } from '@hookline/audit';
@@ -135,6 +135,15 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ rows: ROWS, audit: audit.rate, auditWallSeconds: audit.wallSeconds, rowsPerStatement: audit.rowsPerStatement, raw, ratio: audit.rate / raw }));
   } finally {
     await pool.end();
+    // pool.end() resolves before its sockets close: let them go before DROP ... WITH (FORCE) cuts them.
+    const admin = new pg.Client({ connectionString: process.env['TEST_DATABASE_URL'] ?? LOCAL_TEST_DATABASE_URL });
+    await admin.connect();
+    for (let tries = 0; tries < 100; tries += 1) {
+      const open = Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [database.name])).rows[0]?.n);
+      if (open === 0) break;
+      await sleep(50);
+    }
+    await admin.end();
     await database.drop();
     await broker.stop();
   }

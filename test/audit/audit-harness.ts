@@ -15,13 +15,14 @@ import {
   type HookExecutionRecord,
   type SvixPublicationRecord,
 } from '@hookline/contracts';
-import { createTestDatabase, type TestDatabase } from '@hookline/database';
+import { LOCAL_TEST_DATABASE_URL, createTestDatabase, type TestDatabase } from '@hookline/database';
 import { createKafkaClient, EventProducer, silentKafkaLogger, type ProduceRecord } from '@hookline/kafka';
 import { loadConfig } from '@hookline/observability';
 import { auditSettings, createAuditApp, type AuditConfig } from '@hookline/audit';
 import type { INestApplication } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import pg from 'pg';
+import { pollUntil } from '../support/poll-until.js';
 
 export const ADMIN_TOKEN = 'audit-admin-token-0123456789';
 export const AUDITOR_TOKEN = 'audit-auditor-token-9876543210';
@@ -69,6 +70,18 @@ export async function testDatabase(): Promise<TestDatabase & { pool: pg.Pool; co
     count: async (sql, params = []) => Number((await pool.query<{ n: string }>(sql, params)).rows[0]?.n ?? 0),
     drop: async () => {
       await pool.end();
+      // pg's pool.end() resolves before its sockets close; DROP ... WITH (FORCE) would then
+      // terminate them mid-close and their clients would throw. Wait for the sessions to go.
+      const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL ?? LOCAL_TEST_DATABASE_URL });
+      await admin.connect();
+      try {
+        await pollUntil(
+          async () => Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [database.name])).rows[0]?.n) === 0,
+          { timeoutMs: 10_000, intervalMs: 50, what: `sessions on ${database.name} to close` },
+        ).catch(() => undefined);
+      } finally {
+        await admin.end();
+      }
       await database.drop();
     },
   };
