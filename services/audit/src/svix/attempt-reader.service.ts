@@ -137,6 +137,7 @@ export class AttemptReader implements OnApplicationBootstrap, OnApplicationShutd
     let read = 0;
     let stored = 0;
     let iterator: string | null = null;
+    let complete = true;
     for (;;) {
       const page = await svix.messageAttempt.listByEndpoint(appId, endpointId, {
         limit: this.config.SVIX_ATTEMPT_PAGE_SIZE,
@@ -151,10 +152,17 @@ export class AttemptReader implements OnApplicationBootstrap, OnApplicationShutd
         if (newest === undefined || at > newest) newest = at;
       }
       if (page.done || page.iterator === null || page.data.length === 0) break;
+      // An iterator that does not move would loop forever: stop without moving the cursor, so
+      // the older pages not read are read again next round.
+      if (page.iterator === iterator) {
+        complete = false;
+        this.logger.warn({ appId, endpointId }, 'Svix returned the same iterator twice; the cursor stays');
+        break;
+      }
       iterator = page.iterator;
     }
     // Only now, with every page stored, may the cursor move.
-    if (newest !== undefined && newest !== readUntil) {
+    if (complete && newest !== undefined && newest !== readUntil) {
       await this.database.db
         .insert(attemptCursors)
         .values({ appId, endpointId, readUntil: newest })
@@ -199,7 +207,7 @@ export class AttemptReader implements OnApplicationBootstrap, OnApplicationShutd
     for (;;) {
       const page = await list(iterator);
       for (const item of page.data) yield pick(item);
-      if (page.done || page.iterator === null || page.data.length === 0) return;
+      if (page.done || page.iterator === null || page.data.length === 0 || page.iterator === iterator) return;
       iterator = page.iterator;
     }
   }
