@@ -1,11 +1,12 @@
 // A real Prometheus (Debian's package, on 127.0.0.1) scrapes the hookline services during
 // an end-to-end run, loads the alert rules, and every query of every dashboard panel in
-// grafana/dashboards returns data. Panels built on a service this test does not run
-// (hook-executor, svix-relay until their branches add a starter to RUNNING below) are
-// reported as skipped, by name, rather than passed.
+// grafana/dashboards returns data. Producer and audit always run; hook-executor runs when
+// its build is in this checkout (services/hook-executor/dist/main.js, started as a process
+// with its documented settings). Panels built on a service that does not run are reported
+// as skipped, by name, rather than passed.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,8 +43,37 @@ const METRIC_OWNERS: readonly [RegExp, Service][] = [
   [/^hookline_relay_/, 'svix-relay'],
   [/^hookline_/, 'audit'],
 ];
+const HOOK_EXECUTOR_MAIN = fileURLToPath(new URL('../../../services/hook-executor/dist/main.js', import.meta.url));
+const hasHookExecutor = existsSync(HOOK_EXECUTOR_MAIN) && spawnSync('python3', ['--version']).status === 0;
 /** The services this test starts and Prometheus scrapes. */
-const RUNNING: ReadonlySet<Service> = new Set(['producer', 'audit']);
+const RUNNING: ReadonlySet<Service> = new Set<Service>(['producer', 'audit', ...(hasHookExecutor ? (['hook-executor'] as const) : [])]);
+
+/**
+ * A runbooks repository (bare, served over file://) with both hooks; `break()` moves it
+ * away so the executor's next fetches fail (the fetch-failure panel needs some).
+ */
+function runbooksRepository(dir: string): { url: string; break(): void } {
+  const bare = join(dir, 'runbooks.git');
+  const work = join(dir, 'runbooks-work');
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { cwd, stdio: 'ignore' });
+  mkdirSync(join(work, 'hoop-hooks'), { recursive: true });
+  git(dir, 'init', '--bare', '-b', 'main', bare);
+  git(work, 'init', '-b', 'main');
+  for (const hook of ['session-open', 'session-close']) {
+    writeFileSync(join(work, 'hoop-hooks', `${hook}.runbook.py`), 'import os\nprint(len(os.environ.get("HOOP_RUNBOOK_HOOK_PAYLOAD", "")))\n');
+  }
+  git(work, 'add', '.');
+  git(work, 'commit', '-m', 'hooks');
+  git(work, 'push', bare, 'main');
+  return { url: `file://${bare}`, break: () => renameSync(bare, `${bare}.gone`) };
+}
+
+async function stopProcess(child: ChildProcess | undefined): Promise<void> {
+  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
 
 interface PanelQuery {
   readonly dashboard: string;
@@ -90,6 +120,7 @@ void describe('dashboards: every panel query returns data from a real Prometheus
   let broken: WebhookReceiver;
   let writer: RecordWriter;
   let prometheus: ChildProcess | undefined;
+  let hookExecutor: ChildProcess | undefined;
   let prometheusUrl = '';
   let workDir = '';
   let traffic: NodeJS.Timeout | undefined;
@@ -115,6 +146,29 @@ void describe('dashboards: every panel query returns data from a real Prometheus
 
     workDir = mkdtempSync(join(tmpdir(), 'hookline-prometheus-'));
     const target = (url: string) => new URL(url).host;
+    let hookExecutorTarget: string | undefined;
+    if (hasHookExecutor) {
+      const repository = runbooksRepository(workDir);
+      const port = await freePort();
+      hookExecutor = spawn(process.execPath, [HOOK_EXECUTOR_MAIN], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          KAFKA_BROKERS: brokersFromEnv ?? '',
+          KAFKA_GROUP_ID: uniqueId('hookline-hook-executor-test'),
+          RUNBOOKS_GIT_URL: repository.url,
+          RUNBOOKS_DIR: join(workDir, 'snapshots'),
+          GIT_HOOK_CONFIG_TTL: '1',
+          LOG_LEVEL: 'silent',
+        },
+        stdio: 'ignore',
+      });
+      hookExecutorTarget = `127.0.0.1:${port}`;
+      // Ready = a first snapshot exists; then fetches may fail.
+      await pollUntil(async () => (await fetch(`http://${hookExecutorTarget}/health/ready`)).ok, { timeoutMs: 60_000, what: 'hook-executor ready' });
+      repository.break();
+    }
     // Same jobs and rules as grafana/prometheus/prometheus.yml, pointed at this run's ports.
     writeFileSync(
       join(workDir, 'prometheus.yml'),
@@ -124,6 +178,7 @@ void describe('dashboards: every panel query returns data from a real Prometheus
         'scrape_configs:',
         `  - { job_name: hookline-producer, static_configs: [{ targets: ["${target(producer.url)}"] }] }`,
         `  - { job_name: hookline-audit, static_configs: [{ targets: ["${target(audit.url)}"] }] }`,
+        ...(hookExecutorTarget === undefined ? [] : [`  - { job_name: hookline-hook-executor, static_configs: [{ targets: ["${hookExecutorTarget}"] }] }`]),
         '',
       ].join('\n'),
     );
@@ -186,11 +241,8 @@ void describe('dashboards: every panel query returns data from a real Prometheus
   after(async () => {
     trafficRounds = MAX_TRAFFIC_ROUNDS + 1;
     clearTimeout(traffic);
-    if (prometheus !== undefined && prometheus.exitCode === null) {
-      const exited = new Promise((resolve) => prometheus!.once('exit', resolve));
-      prometheus.kill('SIGTERM');
-      await exited;
-    }
+    await stopProcess(prometheus);
+    await stopProcess(hookExecutor);
     if (workDir !== '') rmSync(workDir, { recursive: true, force: true });
     await producer?.close();
     await audit?.close();
