@@ -107,6 +107,11 @@ void describe('audit: Svix operational webhooks', { skip: brokersFromEnv === und
     const missing = await post(audit.url, '{"type":"message.attempt.exhausted","data":{"appId":"app_1","endpointId":"ep_1","msgId":"msg_1"}}', signed('{"type":"message.attempt.exhausted","data":{"appId":"app_1","endpointId":"ep_1","msgId":"msg_1"}}'));
     assert.equal(missing.status, 400);
     assert.ok(Array.isArray(missing.body.details) && JSON.stringify(missing.body.details).includes('lastAttempt'), 'the missing field is named');
+    // Deeply nested (within the size limit): refused, not a stack overflow.
+    const deep = `{"type":"endpoint.updated","data":{"appId":"a","endpointId":"e","x":${'['.repeat(5_000)}${']'.repeat(5_000)}}}`;
+    const nested = await post(audit.url, deep, signed(deep));
+    assert.equal(nested.status, 400);
+    assert.match(String(nested.body.message), /nested deeper/);
     // Oversized: refused before it is read.
     const huge = JSON.stringify({ type: 'endpoint.updated', data: { appId: 'a', endpointId: 'e', pad: 'x'.repeat(300 * 1024) } });
     assert.equal((await post(audit.url, huge, signed(huge))).status, 413);

@@ -120,6 +120,19 @@ void describe('audit: session timeline and queries', { skip: brokersFromEnv === 
     assert.equal(await metricValue(audit.url, 'hookline_delivery_latency_seconds_count'), 2);
     assert.equal(await metricValue(audit.url, 'hookline_delivery_attempts_total', { event_type: 'session.open', status: 'success', status_class: '2xx' }), 1);
 
+    // Bounded labels only: no session id or email on /metrics.
+    const scrape = await (await fetch(`${audit.url}/metrics`)).text();
+    assert.ok(!scrape.includes(sid), 'no sid in metric labels');
+    assert.ok(!scrape.includes('@'), 'no email in metric labels');
+    // The audit group's lag on the results topics is read and drops to 0 once all is stored.
+    await pollUntil(
+      async () => {
+        const lag = await metricValue(audit.url, 'hookline_kafka_consumer_lag', { group: audit.config.KAFKA_GROUP_ID, topic: 'hookline.svix-publications.v1' });
+        return lag === 0;
+      },
+      { what: 'consumer lag 0 for the audit group on hookline.svix-publications.v1' },
+    );
+
     // An auditor may read too; no token or a wrong one may not.
     assert.equal((await getJson(`${audit.url}/v1/sessions/${sid}/timeline`, AUDITOR_TOKEN)).status, 200);
     assert.equal((await getJson(`${audit.url}/v1/sessions/${sid}/timeline`, null)).status, 401);

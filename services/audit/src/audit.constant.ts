@@ -65,3 +65,6 @@ export const DELIVERY_LATENCY_BUCKETS_SECONDS: readonly number[] = [0.1, 0.25, 0
 
 /** Injection token of the shared kafkajs client. */
 export const KAFKA_CLIENT = Symbol('hookline:audit:kafka-client');
+
+/** Svix's operational webhooks nest 3-4 levels; far deeper is hostile (and PostgreSQL's jsonb has a depth limit). */
+export const OPERATIONAL_MAX_DEPTH = 32;

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { PinoLogger } from 'nestjs-pino';
 import { Webhook, WebhookVerificationError } from 'svix';
 import type { z } from 'zod';
+import { OPERATIONAL_MAX_DEPTH } from '../audit.constant.js';
 import type { AuditConfig } from '../config/audit.settings.js';
 import { AuditDatabase } from '../database/audit-database.service.js';
 import { endpointStates, operationalWebhooks } from '../database/audit.schema.js';
@@ -28,6 +29,20 @@ export interface OperationalReceipt {
 /** Bounded label for a type that may come from anyone holding the secret. */
 function typeLabel(type: string): string {
   return KNOWN_OPERATIONAL_TYPES.has(type) ? type : 'other';
+}
+
+/** Depth of a parsed JSON value, without recursion (a hostile body cannot blow the stack). */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > OPERATIONAL_MAX_DEPTH) return deepest;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 function detailsOf(error: z.ZodError): ApiErrorDetail[] {
@@ -98,6 +113,7 @@ export class OperationalWebhookService {
     } catch {
       throw malformed('the body is not JSON; an operational webhook is {"type": "...", "data": {...}}');
     }
+    if (nestingDepth(payload) > OPERATIONAL_MAX_DEPTH) throw malformed(`the body is nested deeper than ${OPERATIONAL_MAX_DEPTH} levels`);
     const envelope = operationalEnvelopeSchema.safeParse(payload);
     if (!envelope.success) throw malformed('the body is not an operational webhook {"type": "...", "data": {...}}', detailsOf(envelope.error));
     if (!KNOWN_OPERATIONAL_TYPES.has(envelope.data.type)) return { envelope: envelope.data, known: undefined, payload };
