@@ -125,6 +125,19 @@ hookline is running (Ctrl-C stops everything)
   SIEM receiver    ${hookExecutor.siemUrl}  (prints what the hooks forward)
 `);
 
+  // audit: embedded database (PGlite) under .cache unless DATABASE_URL is set; the run's token reads its API.
+  const auditPort = Number(process.env.AUDIT_PORT ?? 8084);
+  const auditUrl = `http://127.0.0.1:${auditPort}`;
+  process.stderr.write('starting audit…\n');
+  startService('audit', 'services/audit/dist/main.js', {
+    PORT: String(auditPort), HOST: '127.0.0.1', KAFKA_BROKERS: brokers, ADMIN_TOKENS: process.env.ADMIN_TOKENS ?? token,
+    ...(process.env.DATABASE_URL ? {} : { DATABASE_EMBEDDED_DIR: join(cache, 'audit', 'pglite') }),
+  });
+  await waitReady('audit', `${auditUrl}/health/ready`);
+  console.log(`  audit            ${auditUrl}/v1/sessions/<sid>/timeline   ${auditUrl}/docs   token: ${token}
+                   ${auditUrl}/metrics  ${auditUrl}/health/ready
+`);
+
   if (!opts['no-simulator']) {
     const { TrafficSimulator } = await import('@hookline/producer/simulator');
     simulator = new TrafficSimulator({
