@@ -14,7 +14,10 @@ const target = join(root, 'docs/configuration.md');
 // service, its settings module (built), the exported definition.
 const SERVICES = [
   ['producer', 'services/producer/dist/config/producer.settings.js', 'producerSettings'],
+  ['hook-executor', 'services/hook-executor/dist/config/hook-executor.settings.js', 'hookExecutorSettings'],
   ['svix-relay', 'services/svix-relay/dist/config/relay.settings.js', 'relaySettings'],
+
+  ['audit', 'services/audit/dist/config/audit.settings.js', 'auditSettings'],
 ];
 
 const escape = (text) => String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');

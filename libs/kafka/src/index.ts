@@ -21,6 +21,7 @@ export {
   type RecordContext,
   type RecordOutcome,
 } from './consumer/consumer-runner.js';
+export { PipelinedConsumerRunner, type PipelinedConsumerRunnerOptions } from './consumer/pipelined-consumer-runner.js';
 export { defaultClassify, type ErrorClass } from './consumer/error-classifier.js';
 export { deadLetterTopicOf } from './consumer/dead-letter.publisher.js';
 export type { RetryPolicy } from './consumer/retry-policy.js';

@@ -17,4 +17,4 @@ export {
 } from './traffic-simulator.js';
 export { SeededRandom } from './seeded-random.util.js';
 export { runSimulateCli, EXIT as SIMULATE_EXIT } from './simulate.cli.js';
-export { SIMULATOR_DEFAULTS, SIMULATED_ORG_IDS } from './simulator.constant.js';
+export { SIMULATOR_DEFAULTS, SIMULATED_ORG_IDS, SIMULATED_CONNECTIONS } from './simulator.constant.js';

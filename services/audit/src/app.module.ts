@@ -1,0 +1,56 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { createKafkaClient } from '@hookline/kafka';
+import { APP_CONFIG, ObservabilityModule, type ObservabilityOptions } from '@hookline/observability';
+import type { Kafka } from 'kafkajs';
+import { PinoLogger } from 'nestjs-pino';
+import { KAFKA_CLIENT, SERVICE_NAME } from './audit.constant.js';
+import { ReaderTokenGuard } from './auth/reader-token.guard.js';
+import type { AuditConfig } from './config/audit.settings.js';
+import { AuditDatabase } from './database/audit-database.service.js';
+import { ApiExceptionFilter } from './http/api-exception.filter.js';
+import { KafkaHealth } from './kafka/kafka-health.service.js';
+import { AuditMetrics } from './metrics/audit-metrics.service.js';
+import { MetricsRefresher } from './metrics/metrics-refresher.service.js';
+import { AuditQueryController } from './query/audit-query.controller.js';
+import { AuditQueryService } from './query/audit-query.service.js';
+import { RecordStore } from './records/record-store.service.js';
+import { RecordsConsumer } from './records/records.consumer.js';
+import { RetentionService } from './retention/retention.service.js';
+import { AttemptReader } from './svix/attempt-reader.service.js';
+import { OperationalWebhookController } from './svix/operational-webhook.controller.js';
+import { OperationalWebhookService } from './svix/operational-webhook.service.js';
+
+/** Options for tests: where logs go and at which level. */
+export type AuditAppOptions = Pick<ObservabilityOptions, 'logDestination' | 'logLevel'>;
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AuditConfig, options: AuditAppOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ObservabilityModule.forRoot({ service: SERVICE_NAME, config, ...options })],
+      controllers: [OperationalWebhookController, AuditQueryController],
+      providers: [
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        {
+          provide: KAFKA_CLIENT,
+          inject: [APP_CONFIG, PinoLogger],
+          useFactory: (settings: AuditConfig, logger: PinoLogger): Kafka =>
+            createKafkaClient({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID, logger: logger.logger.child({ context: 'kafkajs' }) }),
+        },
+        AuditDatabase,
+        AuditMetrics,
+        RecordStore,
+        RecordsConsumer,
+        KafkaHealth,
+        OperationalWebhookService,
+        AttemptReader,
+        AuditQueryService,
+        ReaderTokenGuard,
+        MetricsRefresher,
+        RetentionService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,92 @@
+import { defineSettings, setting, type ConfigOf } from '@hookline/observability';
+import { z } from 'zod';
+import { TOKEN_MIN_LENGTH } from '../auth/auth.constant.js';
+
+// Tokens travel in an Authorization header: visible ASCII only, no commas (they separate them here).
+const TOKEN_PATTERN = new RegExp(`^[\\x21-\\x2B\\x2D-\\x7E]{${TOKEN_MIN_LENGTH},}$`);
+const tokens = z
+  .string()
+  .transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+  .pipe(z.array(z.string().regex(TOKEN_PATTERN)).min(1));
+const tokensExpected = `a comma-separated list of tokens, each at least ${TOKEN_MIN_LENGTH} visible ASCII characters`;
+
+// Svix endpoint secrets are base64 with an optional whsec_ prefix (what the SDK's Webhook takes).
+const svixSecret = z.string().regex(/^(whsec_)?[A-Za-z0-9+/]{16,}={0,2}$/);
+
+const databaseUrl = z.string().refine((text) => URL.canParse(text) && ['postgres:', 'postgresql:'].includes(new URL(text).protocol));
+
+const wholeOrZero = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(0).max(36_500));
+
+/** Every environment variable the audit service reads; validated before Nest starts. */
+export const auditSettings = defineSettings({
+  PORT: setting.port({ description: 'HTTP port of the query API, /v1/svix/operational, /docs, /health and /metrics.', default: 8084 }),
+  HOST: setting.text({ description: 'Address the HTTP server binds to.', default: '0.0.0.0' }),
+  KAFKA_BROKERS: setting.list({ description: 'Kafka bootstrap brokers, comma-separated host:port.' }),
+  KAFKA_CLIENT_ID: setting.text({ description: 'Kafka client id.', default: 'hookline-audit' }),
+  KAFKA_GROUP_ID: setting.text({ description: 'Consumer group of the audit service.', default: 'hookline-audit' }),
+  KAFKA_TOPIC_PARTITIONS: setting.positiveInt({
+    description: 'Partitions of the topics the audit service reads (and their .dlq), ensured at start when missing.',
+    default: 6,
+  }),
+  KAFKA_LAG_GROUP_PREFIX: setting.text({
+    description: 'Consumer groups whose id starts with this get hookline_kafka_consumer_lag{group,topic}.',
+    default: 'hookline',
+  }),
+  DATABASE_URL: setting.custom(databaseUrl, 'a postgres:// or postgresql:// URL', {
+    description: 'PostgreSQL the records are stored in. Unset: an embedded database (PGlite), in memory unless DATABASE_EMBEDDED_DIR is set.',
+    sensitive: true,
+    optional: true,
+  }),
+  DATABASE_EMBEDDED_DIR: setting.text({ description: 'Folder of the embedded database when DATABASE_URL is unset (unset: in memory).', optional: true }),
+  ADMIN_TOKENS: setting.custom(tokens, tokensExpected, {
+    description: 'Bearer tokens of administrators, comma-separated; they may read the query API.',
+    sensitive: true,
+  }),
+  AUDITOR_TOKENS: setting.custom(tokens, tokensExpected, {
+    description: 'Bearer tokens of auditors, comma-separated; they may read the query API.',
+    sensitive: true,
+    optional: true,
+  }),
+  SVIX_OPERATIONAL_WEBHOOK_SECRET: setting.custom(svixSecret, 'a Svix endpoint secret (whsec_ followed by base64)', {
+    description: 'Secret of the Svix operational-webhook endpoint pointing at POST /v1/svix/operational. Unset: that route answers 503.',
+    sensitive: true,
+    optional: true,
+  }),
+  OPERATIONAL_WEBHOOK_MAX_BYTES: setting.positiveInt({ description: 'Largest operational-webhook body accepted (more: 413).', default: 256 * 1024 }),
+  SVIX_AUTH_TOKEN: setting.text({
+    description: 'Svix API token used to read delivery attempts. Unset: attempts are not read (operational webhooks still are).',
+    sensitive: true,
+    optional: true,
+  }),
+  SVIX_SERVER_URL: setting.url({ description: 'URL of a self-hosted Svix server (unset: Svix SaaS, chosen by the token).', optional: true }),
+  SVIX_ATTEMPT_POLL_SECONDS: setting.seconds({ description: 'Pause between two rounds of reading new delivery attempts from Svix.', default: 30 }),
+  SVIX_REQUESTS_PER_SECOND: setting.positiveInt({ description: 'Most requests per second the attempt reader sends to Svix, so it never floods it.', default: 5 }),
+  SVIX_ATTEMPT_PAGE_SIZE: setting.custom(
+    z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(250)),
+    'a whole number 1-250',
+    { description: 'Attempts asked for per Svix list request.', default: 100 },
+  ),
+  SVIX_ATTEMPT_OVERLAP_SECONDS: setting.seconds({
+    description: 'Each round re-reads this much before the cursor, so attempts stamped late are not missed (duplicates are ignored).',
+    default: 60,
+  }),
+  AUDIT_RETENTION_DAYS: setting.custom(wholeOrZero, 'a whole number of days 0-36500 (0 keeps everything)', {
+    description: 'Rows older than this many days are deleted in the background; 0 keeps everything.',
+    default: 90,
+  }),
+  AUDIT_RETENTION_BATCH_SIZE: setting.positiveInt({ description: 'Rows deleted per statement by the retention job.', default: 5_000 }),
+  AUDIT_RETENTION_INTERVAL_SECONDS: setting.seconds({ description: 'Pause between two retention runs.', default: 3_600 }),
+  AUDIT_WRITE_BATCH_ROWS: setting.positiveInt({ description: 'Most rows stored by one INSERT when records arrive together.', default: 500 }),
+  AUDIT_WRITE_CONCURRENCY: setting.positiveInt({ description: 'INSERT statements per table running at once (each holds a pooled connection).', default: 4 }),
+  AUDIT_CONSUMER_CONCURRENCY: setting.positiveInt({
+    description: 'Records (each of a different key) being stored at once; they are grouped into multi-row INSERTs, so keep it a few times AUDIT_WRITE_BATCH_ROWS.',
+    default: 2_000,
+  }),
+  METRICS_REFRESH_SECONDS: setting.seconds({
+    description: 'How often endpoint gauges, consumer lag and dead-letter counts are refreshed.',
+    default: 15,
+  }),
+  LOG_LEVEL: setting.logLevel(),
+});
+
+export type AuditConfig = ConfigOf<typeof auditSettings>;

@@ -1,0 +1,272 @@
+import { Injectable } from '@nestjs/common';
+import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import { ATTEMPT_STATUSES, ATTEMPT_TRIGGERS, SUMMARY_DEFAULT_WINDOW_MS, TIMELINE_MAX_ENTRIES } from '../audit.constant.js';
+import { AuditDatabase } from '../database/audit-database.service.js';
+import { deliveryAttempts, endpointStates, gatewayEvents, hookExecutions, svixPublications } from '../database/audit.schema.js';
+import { encodePageCursor, type PageCursor } from './page-cursor.js';
+import type { AttemptsQuery, EndpointsSummaryQuery, HookExecutionsQuery } from './query-params.schema.js';
+
+export interface Page<T> {
+  readonly data: T[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  readonly next_cursor: string | null;
+}
+
+export type TimelineKind = 'event' | 'hook_execution' | 'publication' | 'attempt';
+
+export interface TimelineEntry {
+  readonly time: string;
+  readonly kind: TimelineKind;
+  readonly event_id: string | null;
+  readonly event_type: string | null;
+  readonly detail: Record<string, unknown>;
+}
+
+// Entries at the same instant keep the pipeline's order: event, hook, publication, attempt.
+const KIND_ORDER: Record<TimelineKind, number> = { event: 0, hook_execution: 1, publication: 2, attempt: 3 };
+
+function statusName(status: number): string {
+  return ATTEMPT_STATUSES[status] ?? String(status);
+}
+
+/** Newest first, keyset-paginated on (time, id). */
+function before(timeColumn: PgColumn, idColumn: PgColumn, cursor: PageCursor | undefined): SQL | undefined {
+  if (cursor === undefined) return undefined;
+  return or(lt(timeColumn, cursor.time), and(eq(timeColumn, cursor.time), lt(idColumn, cursor.id)));
+}
+
+function windowOf(column: PgColumn, since: Date | undefined, until: Date | undefined): SQL[] {
+  return [...(since === undefined ? [] : [gte(column, since)]), ...(until === undefined ? [] : [lte(column, until)])];
+}
+
+/** The read side: attempts, hook runs, a session's timeline, endpoint summaries. */
+@Injectable()
+export class AuditQueryService {
+  constructor(private readonly database: AuditDatabase) {}
+
+  async attempts(query: AttemptsQuery): Promise<Page<ReturnType<typeof attemptView>>> {
+    const rows = await this.database.db
+      .select()
+      .from(deliveryAttempts)
+      .where(
+        and(
+          query.endpoint === undefined ? undefined : eq(deliveryAttempts.endpointId, query.endpoint),
+          query.status === undefined ? undefined : eq(deliveryAttempts.status, query.status),
+          query.event_type === undefined ? undefined : eq(deliveryAttempts.eventType, query.event_type),
+          ...windowOf(deliveryAttempts.attemptedAt, query.since, query.until),
+          before(deliveryAttempts.attemptedAt, deliveryAttempts.attemptId, query.cursor),
+        ),
+      )
+      .orderBy(desc(deliveryAttempts.attemptedAt), desc(deliveryAttempts.attemptId))
+      .limit(query.limit + 1);
+    return page(rows, query.limit, (row) => ({ time: row.attemptedAt, id: row.attemptId }), attemptView);
+  }
+
+  async hookExecutions(query: HookExecutionsQuery): Promise<Page<ReturnType<typeof hookExecutionView>>> {
+    const rows = await this.database.db
+      .select()
+      .from(hookExecutions)
+      .where(
+        and(
+          query.hook === undefined ? undefined : eq(hookExecutions.hook, query.hook),
+          query.outcome === undefined ? undefined : eq(hookExecutions.outcome, query.outcome),
+          query.sid === undefined ? undefined : eq(hookExecutions.sid, query.sid),
+          ...windowOf(hookExecutions.startedAt, query.since, query.until),
+          query.cursor === undefined
+            ? undefined
+            : or(lt(hookExecutions.startedAt, query.cursor.time), and(eq(hookExecutions.startedAt, query.cursor.time), lt(hookExecutions.id, Number(query.cursor.id)))),
+        ),
+      )
+      .orderBy(desc(hookExecutions.startedAt), desc(hookExecutions.id))
+      .limit(query.limit + 1);
+    return page(rows, query.limit, (row) => ({ time: row.startedAt, id: String(row.id) }), hookExecutionView);
+  }
+
+  /** Every event of the session, every hook run, publication and delivery attempt, in time order. */
+  async timeline(sid: string): Promise<{ sid: string; entries: TimelineEntry[]; truncated: boolean }> {
+    const db = this.database.db;
+    const cap = TIMELINE_MAX_ENTRIES + 1;
+    const [events, hooks, publications] = await Promise.all([
+      db.select().from(gatewayEvents).where(eq(gatewayEvents.sid, sid)).orderBy(asc(gatewayEvents.eventTime)).limit(cap),
+      db.select().from(hookExecutions).where(eq(hookExecutions.sid, sid)).orderBy(asc(hookExecutions.startedAt)).limit(cap),
+      db.select().from(svixPublications).where(eq(svixPublications.sid, sid)).orderBy(asc(svixPublications.publishedAt)).limit(cap),
+    ]);
+    // Attempts found by sid, or (when read before their publication) by message or event id.
+    const messageIds = publications.map((row) => row.svixMessageId);
+    const eventIds = [...new Set([...events.map((row) => row.eventId), ...publications.map((row) => row.eventId)])];
+    const attempts = await db
+      .select()
+      .from(deliveryAttempts)
+      .where(
+        or(
+          eq(deliveryAttempts.sid, sid),
+          messageIds.length === 0 ? undefined : inArray(deliveryAttempts.messageId, messageIds),
+          eventIds.length === 0 ? undefined : inArray(deliveryAttempts.eventId, eventIds),
+        ),
+      )
+      .orderBy(asc(deliveryAttempts.attemptedAt))
+      .limit(cap);
+
+    const entries: (TimelineEntry & { at: number })[] = [
+      ...events.map((row) => ({
+        at: row.eventTime.getTime(),
+        time: row.eventTime.toISOString(),
+        kind: 'event' as const,
+        event_id: row.eventId,
+        event_type: row.eventType,
+        detail: { org_id: row.orgId, connection_name: row.connectionName, topic: row.topic, partition: row.partition, offset: row.offset },
+      })),
+      ...hooks.map((row) => ({
+        at: row.startedAt.getTime(),
+        time: row.startedAt.toISOString(),
+        kind: 'hook_execution' as const,
+        event_id: row.eventId,
+        event_type: row.eventType,
+        detail: hookExecutionView(row),
+      })),
+      ...publications.map((row) => ({
+        at: row.publishedAt.getTime(),
+        time: row.publishedAt.toISOString(),
+        kind: 'publication' as const,
+        event_id: row.eventId,
+        event_type: row.eventType,
+        detail: publicationView(row),
+      })),
+      ...attempts.map((row) => ({
+        at: row.attemptedAt.getTime(),
+        time: row.attemptedAt.toISOString(),
+        kind: 'attempt' as const,
+        event_id: row.eventId,
+        event_type: row.eventType,
+        detail: attemptView(row),
+      })),
+    ];
+    entries.sort((a, b) => a.at - b.at || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+    const truncated = entries.length > TIMELINE_MAX_ENTRIES;
+    return { sid, entries: entries.slice(0, TIMELINE_MAX_ENTRIES).map(({ at: _at, ...entry }) => entry), truncated };
+  }
+
+  /** Per endpoint: attempts by status over the window, the last success and failure, disabled or not. */
+  async endpointsSummary(query: EndpointsSummaryQuery): Promise<{ since: string; until: string; endpoints: EndpointSummary[] }> {
+    const until = query.until ?? new Date();
+    const since = query.since ?? new Date(until.getTime() - SUMMARY_DEFAULT_WINDOW_MS);
+    const db = this.database.db;
+    const counts = await db
+      .select({ endpointId: deliveryAttempts.endpointId, appId: deliveryAttempts.appId, status: deliveryAttempts.status, count: sql<number>`count(*)::int` })
+      .from(deliveryAttempts)
+      .where(and(gte(deliveryAttempts.attemptedAt, since), lte(deliveryAttempts.attemptedAt, until)))
+      .groupBy(deliveryAttempts.endpointId, deliveryAttempts.appId, deliveryAttempts.status);
+    const lasts = await db
+      .select({
+        endpointId: deliveryAttempts.endpointId,
+        lastSuccess: sql<string | null>`max(${deliveryAttempts.attemptedAt}) filter (where ${deliveryAttempts.status} = 0)`,
+        lastFailure: sql<string | null>`max(${deliveryAttempts.attemptedAt}) filter (where ${deliveryAttempts.status} = 2)`,
+      })
+      .from(deliveryAttempts)
+      .where(lte(deliveryAttempts.attemptedAt, until))
+      .groupBy(deliveryAttempts.endpointId);
+    const states = await db.select().from(endpointStates);
+
+    const summaries = new Map<string, EndpointSummary>();
+    const summaryOf = (endpointId: string, appId: string | null): EndpointSummary => {
+      let summary = summaries.get(endpointId);
+      if (summary === undefined) {
+        summary = { endpoint_id: endpointId, app_id: appId, attempts: Object.fromEntries(ATTEMPT_STATUSES.map((name) => [name, 0])), last_success_at: null, last_failure_at: null, disabled: false, failing_since: null };
+        summaries.set(endpointId, summary);
+      }
+      return summary;
+    };
+    for (const row of counts) {
+      const summary = summaryOf(row.endpointId, row.appId);
+      summary.attempts[statusName(row.status)] = Number(row.count);
+    }
+    for (const row of lasts) {
+      if (!summaries.has(row.endpointId)) continue;
+      const summary = summaryOf(row.endpointId, null);
+      summary.last_success_at = row.lastSuccess === null ? null : new Date(row.lastSuccess).toISOString();
+      summary.last_failure_at = row.lastFailure === null ? null : new Date(row.lastFailure).toISOString();
+    }
+    for (const state of states) {
+      const summary = summaryOf(state.endpointId, state.appId);
+      summary.disabled = state.disabled;
+      summary.failing_since = state.failingSince?.toISOString() ?? null;
+    }
+    const endpoints = [...summaries.values()].sort((a, b) => a.endpoint_id.localeCompare(b.endpoint_id));
+    return { since: since.toISOString(), until: until.toISOString(), endpoints };
+  }
+}
+
+export interface EndpointSummary {
+  endpoint_id: string;
+  app_id: string | null;
+  attempts: Record<string, number>;
+  last_success_at: string | null;
+  last_failure_at: string | null;
+  disabled: boolean;
+  failing_since: string | null;
+}
+
+function page<R, V>(rows: R[], limit: number, cursorOf: (row: R) => PageCursor, view: (row: R) => V): Page<V> {
+  const more = rows.length > limit;
+  const shown = more ? rows.slice(0, limit) : rows;
+  const last = shown.at(-1);
+  return { data: shown.map(view), next_cursor: more && last !== undefined ? encodePageCursor(cursorOf(last)) : null };
+}
+
+export function attemptView(row: typeof deliveryAttempts.$inferSelect) {
+  return {
+    attempt_id: row.attemptId,
+    message_id: row.messageId,
+    endpoint_id: row.endpointId,
+    app_id: row.appId,
+    event_type: row.eventType,
+    event_id: row.eventId,
+    sid: row.sid,
+    status: statusName(row.status),
+    response_status_code: row.responseStatusCode,
+    trigger: ATTEMPT_TRIGGERS[row.triggerType] ?? String(row.triggerType),
+    time: row.attemptedAt.toISOString(),
+    response_duration_ms: row.responseDurationMs,
+  };
+}
+
+export function hookExecutionView(row: typeof hookExecutions.$inferSelect) {
+  return {
+    id: String(row.id),
+    event_id: row.eventId,
+    event_type: row.eventType,
+    event_time: row.eventTime.toISOString(),
+    sid: row.sid,
+    org_id: row.orgId,
+    hook: row.hook,
+    hook_path: row.hookPath,
+    git_commit: row.gitCommit,
+    outcome: row.outcome,
+    started_at: row.startedAt.toISOString(),
+    duration_ms: row.durationMs,
+    exit_code: row.exitCode,
+    signal: row.signal,
+    timed_out: row.timedOut,
+    skipped_reason: row.skippedReason,
+    error: row.error,
+    stdout: { text: row.stdoutText, truncated: row.stdoutTruncated, bytes: row.stdoutBytes },
+    stderr: { text: row.stderrText, truncated: row.stderrTruncated, bytes: row.stderrBytes },
+    payload_truncated: row.payloadTruncated,
+  };
+}
+
+export function publicationView(row: typeof svixPublications.$inferSelect) {
+  return {
+    event_id: row.eventId,
+    event_type: row.eventType,
+    event_time: row.eventTime.toISOString(),
+    sid: row.sid,
+    org_id: row.orgId,
+    connection_name: row.connectionName,
+    svix_app_id: row.svixAppId,
+    svix_message_id: row.svixMessageId,
+    already_published: row.alreadyPublished,
+    published_at: row.publishedAt.toISOString(),
+  };
+}

@@ -1,0 +1,172 @@
+#!/usr/bin/env node
+// `npm run hook -- test session-close --payload event.json --repo <path or url>`: runs one
+// hook once, locally, the way the service would, and prints exit code, output and duration.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { EventValidationError, validateIngestEvent, type EventIssue } from '@hookline/contracts';
+import { ENV_NAME_PATTERN, HOOK_ENV_PREFIX, MAX_OUTPUT_CAP_BYTES, RESERVED_HOOK_ENV_NAMES } from '../config/hook-executor.constant.js';
+import { buildHookPayload, preparePayload } from '../hooks/hook-payload.js';
+import { HookRunner } from '../hooks/hook-runner.js';
+import type { HookRunResult } from '../hooks/hook-run.types.js';
+import { parseGitUrl, redactUrl } from '../runbooks/git-url.js';
+import { RunbookRepository } from '../runbooks/runbook-repository.js';
+import { HOOK_FILES } from '../runbooks/runbooks.constant.js';
+
+type HookArg = keyof typeof HOOK_FILES;
+const EVENT_OF: Record<HookArg, 'session.open' | 'session.close'> = { 'session-open': 'session.open', 'session-close': 'session.close' };
+
+interface TestOptions {
+  payload: string;
+  repo: string;
+  branch?: string;
+  timeout: number;
+  maxOutputBytes: number;
+  interpreter: string;
+  env: string[];
+  json?: boolean;
+}
+
+function positiveNumber(text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError('expected a number > 0');
+  return value;
+}
+
+function outputCap(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1024 || value > MAX_OUTPUT_CAP_BYTES) throw new InvalidArgumentError(`expected a whole number 1024-${MAX_OUTPUT_CAP_BYTES}`);
+  return value;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** A path becomes a file:// URL; a URL is checked as the service would check RUNBOOKS_GIT_URL. */
+export function repositoryUrl(repo: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(repo) || (!repo.startsWith('/') && !repo.startsWith('.') && parseGitUrl(repo)?.kind === 'ssh')) {
+    if (parseGitUrl(repo) === undefined) throw new Error(`--repo ${redactUrl(repo)} is not a supported git URL (https, ssh or file; no password in it)`);
+    return repo;
+  }
+  return pathToFileURL(isAbsolute(repo) ? repo : resolve(repo)).href;
+}
+
+function hookEnvironment(pairs: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [variable, value] of Object.entries(process.env)) {
+    if (variable.startsWith(HOOK_ENV_PREFIX) && value !== undefined) env[variable.slice(HOOK_ENV_PREFIX.length)] = value;
+  }
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`--env ${pair.split('=')[0]}: expected NAME=value`);
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  for (const name of Object.keys(env)) {
+    if (!ENV_NAME_PATTERN.test(name)) throw new Error(`hook variable ${name}: expected letters, digits and _`);
+    if (RESERVED_HOOK_ENV_NAMES.includes(name)) throw new Error(`hook variable ${name} is set by the executor itself`);
+  }
+  return env;
+}
+
+function issuesText(issues: readonly EventIssue[]): string {
+  return issues.map((issue) => `${issue.path === '' ? '(event)' : issue.path}: ${issue.message}`).join('; ');
+}
+
+/** The event in --payload: the ingest shape ({type, data}) as in examples/events/. */
+async function readEvent(file: string, hook: HookArg) {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`--payload ${file}: ${error instanceof SyntaxError ? `not JSON (${error.message})` : (error as Error).message}`, { cause: error });
+  }
+  const result = validateIngestEvent(json);
+  if (!result.ok) throw new Error(`--payload ${file} is not a valid event: ${issuesText(result.issues)}`);
+  const event = result.event;
+  if (event.type !== EVENT_OF[hook] || (event.type !== 'session.open' && event.type !== 'session.close')) {
+    throw new Error(`--payload ${file} is a ${event.type} event; hook ${hook} runs on ${EVENT_OF[hook]}`);
+  }
+  return event;
+}
+
+function print(result: HookRunResult, hookPath: string, commit: string): void {
+  const out = process.stdout;
+  out.write(`hook      ${hookPath} @ ${commit.slice(0, 12)}\n`);
+  out.write(`outcome   ${result.outcome}${result.skippedReason ? ` (${result.skippedReason})` : ''}${result.error ? ` (${result.error})` : ''}\n`);
+  out.write(`exit code ${result.exitCode ?? '-'}${result.signal ? ` (signal ${result.signal})` : ''}${result.timedOut ? ' (timed out)' : ''}\n`);
+  out.write(`duration  ${result.durationMs.toFixed(1)} ms\n`);
+  if (result.payloadTruncated) out.write('payload   input/output cut in HOOP_RUNBOOK_HOOK_PAYLOAD; the payload file had all of it\n');
+  for (const [name, stream] of [['stdout', result.stdout], ['stderr', result.stderr]] as const) {
+    out.write(`--- ${name} (${stream.bytes} bytes${stream.truncated ? ', truncated' : ''}) ---\n`);
+    if (stream.text !== '') out.write(stream.text.endsWith('\n') ? stream.text : `${stream.text}\n`);
+  }
+}
+
+async function testHook(hook: HookArg, options: TestOptions): Promise<number> {
+  const event = await readEvent(options.payload, hook);
+  const hookEnv = hookEnvironment(options.env);
+  const workDir = await mkdtemp(join(tmpdir(), 'hookline-hook-test-'));
+  const repository = new RunbookRepository({
+    url: repositoryUrl(options.repo),
+    branch: options.branch,
+    credentials: { user: process.env.GIT_USER, password: process.env.GIT_PASSWORD, sshKey: process.env.GIT_SSH_KEY, sshKeyPassphrase: process.env.GIT_SSH_KEY_PASSPHRASE, sshKnownHosts: process.env.GIT_SSH_KNOWN_HOSTS },
+    workDir,
+    ttlMs: Number.MAX_SAFE_INTEGER,
+    fetchTimeoutMs: 60_000,
+    logger: { info: () => undefined, warn: (object) => process.stderr.write(`git: ${(object as { reason?: string }).reason ?? 'fetch failed'}\n`) },
+  });
+  try {
+    if ((await repository.refresh()) === 'failure') return 2;
+    const lease = repository.lease();
+    if (lease === undefined) return 2;
+    try {
+      const result = await new HookRunner().run({
+        hook,
+        snapshotDir: lease.snapshot.dir,
+        hookPath: HOOK_FILES[hook],
+        payload: preparePayload(buildHookPayload(event)),
+        interpreter: options.interpreter,
+        timeoutMs: options.timeout * 1000,
+        maxOutputBytes: options.maxOutputBytes,
+        hookEnv,
+      });
+      if (options.json === true) process.stdout.write(`${JSON.stringify({ commit: lease.snapshot.commit, hook_path: HOOK_FILES[hook], ...result })}\n`);
+      else print(result, HOOK_FILES[hook], lease.snapshot.commit);
+      if (result.outcome === 'success') return 0;
+      return result.exitCode ?? 1;
+    } finally {
+      lease.release();
+    }
+  } finally {
+    await repository.close();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+const program = new Command('hook').description('Runbook hooks, locally: try a hook before pushing it.').showHelpAfterError();
+program
+  .command('test')
+  .description('Run one hook once from a runbooks repository with an event, and print exit code, output and duration.')
+  .addArgument(program.createArgument('<hook>', 'session-open or session-close').choices(Object.keys(HOOK_FILES)))
+  .requiredOption('--payload <file>', 'the event, as JSON {type, data} (see examples/events/)')
+  .requiredOption('--repo <path-or-url>', 'the runbooks repository: a local path, file://, https:// or ssh URL (credentials from GIT_USER/GIT_PASSWORD or GIT_SSH_KEY/GIT_SSH_KNOWN_HOSTS)')
+  .option('--branch <name>', "branch to use (default: the repository's default branch)")
+  .addOption(new Option('--timeout <seconds>', 'time limit').argParser(positiveNumber).default(30))
+  .addOption(new Option('--max-output-bytes <n>', 'bytes of stdout and of stderr kept').argParser(outputCap).default(64 * 1024))
+  .option('--interpreter <program>', 'program that runs the hook file', 'python3')
+  .option('--env <NAME=value>', 'a variable for the hook (repeatable; HOOK_ENV_<NAME> from the environment also count)', collect, [])
+  .option('--json', 'print the result as one JSON line')
+  .action(async (hook: HookArg, options: TestOptions) => {
+    process.exitCode = await testHook(hook, options);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const message = error instanceof EventValidationError || error instanceof Error ? error.message : String(error);
+  process.stderr.write(`hook: ${message}\n`);
+  process.exitCode = 2;
+}

@@ -1,0 +1,142 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, defineSettings, loadConfig, setting, type ConfigIssue, type ConfigOf } from '@hookline/observability';
+import { z } from 'zod';
+import { ENV_NAME_PATTERN, HOOK_ENV_PREFIX, MAX_OUTPUT_CAP_BYTES, RESERVED_HOOK_ENV_NAMES } from './hook-executor.constant.js';
+import { gitUrlKind, parseGitUrl } from '../runbooks/git-url.js';
+
+const gitUrl = z.string().refine((text) => parseGitUrl(text) !== undefined);
+
+const outputCap = z
+  .string()
+  .regex(/^\d+$/)
+  .transform(Number)
+  .pipe(z.number().int().min(1024).max(MAX_OUTPUT_CAP_BYTES));
+
+/** Every environment variable the hook-executor reads (besides HOOK_ENV_*); validated before Nest starts. */
+export const hookExecutorSettings = defineSettings({
+  PORT: setting.port({ description: 'HTTP port of /health and /metrics.', default: 8082 }),
+  HOST: setting.text({ description: 'Address the HTTP server binds to.', default: '0.0.0.0' }),
+  KAFKA_BROKERS: setting.list({ description: 'Kafka bootstrap brokers, comma-separated host:port.' }),
+  KAFKA_CLIENT_ID: setting.text({ description: 'Kafka client id (shows in broker logs and quotas).', default: 'hookline-hook-executor' }),
+  KAFKA_GROUP_ID: setting.text({ description: 'Consumer group on gateway.sessions.v1; its own, so every event reaches the hooks.', default: 'hookline-hook-executor' }),
+  KAFKA_SESSION_TIMEOUT_MS: setting.positiveInt({
+    description: "How long the group waits for a silent instance (crashed, killed) before its partitions move to another; the broker allows 6000-300000 by default.",
+    default: 30_000,
+  }),
+  KAFKA_TOPIC_PARTITIONS: setting.positiveInt({
+    description: 'Partitions of gateway.sessions.v1 and hookline.hook-executions.v1 when this service creates them.',
+    default: 6,
+  }),
+  RUNBOOKS_GIT_URL: setting.custom(gitUrl, 'a git URL: https://, ssh://, user@host:path or file:// (credentials go in GIT_USER/GIT_PASSWORD, not in the URL)', {
+    description: 'The runbooks repository (https, ssh or file); required when GIT_HOOK_CONFIG_TTL is set. Logged with user info removed.',
+    // Sensitive so a mistyped URL with a password in it is never echoed back; logs show it redacted.
+    sensitive: true,
+    optional: true,
+  }),
+  RUNBOOKS_GIT_BRANCH: setting.custom(z.string().regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]{1,200}$/), 'a branch name', {
+    description: "Branch the hooks come from; unset: the remote's default branch.",
+    optional: true,
+  }),
+  GIT_USER: setting.text({ description: 'User name for an https runbooks repository.', optional: true }),
+  GIT_PASSWORD: setting.text({ description: 'Password or access token for an https runbooks repository.', sensitive: true, optional: true }),
+  GIT_SSH_KEY: setting.text({ description: 'Private key (PEM/OpenSSH text) for an ssh runbooks repository.', sensitive: true, optional: true }),
+  GIT_SSH_KEY_PASSPHRASE: setting.text({ description: 'Passphrase of GIT_SSH_KEY, if it has one.', sensitive: true, optional: true }),
+  GIT_SSH_KNOWN_HOSTS: setting.text({
+    description: 'known_hosts lines (or the path of a known_hosts file) for an ssh repository; host keys are verified against it.',
+    optional: true,
+  }),
+  GIT_HOOK_CONFIG_TTL: setting.seconds({
+    description: 'Seconds a fetched runbooks snapshot is used before it is fetched again; unset: hooks are off.',
+    optional: true,
+  }),
+  GIT_FETCH_TIMEOUT_SECONDS: setting.seconds({ description: 'Longest one git fetch may take before it is killed and counted as failed.', default: 60 }),
+  RUNBOOKS_DIR: setting.text({
+    // No literal default: the system temp folder differs between machines, and the docs are generated.
+    description: "Directory for the fetched repository, its snapshots (one folder per commit) and runs' private folders; unset: hookline-runbooks in the system temp folder.",
+    optional: true,
+  }),
+  HOOK_TIMEOUT_SECONDS: setting.seconds({ description: 'Time limit of one hook run; then its whole process group is killed.', default: 30 }),
+  HOOK_MAX_OUTPUT_BYTES: setting.custom(outputCap, `a whole number of bytes, 1024-${MAX_OUTPUT_CAP_BYTES}`, {
+    description: 'Bytes of stdout and of stderr kept per run (the rest is counted, not kept).',
+    default: 64 * 1024,
+  }),
+  HOOK_CONCURRENCY: setting.positiveInt({ description: 'Hooks running at once (each on a different session).', default: 8 }),
+  HOOK_INTERPRETER: setting.text({ description: 'Program that runs a hook file.', default: 'python3' }),
+  LOG_LEVEL: setting.logLevel(),
+});
+
+export type HookExecutorConfig = ConfigOf<typeof hookExecutorSettings>;
+
+/** RUNBOOKS_DIR, or its default in the system temp folder. */
+export function runbooksDir(config: Pick<HookExecutorConfig, 'RUNBOOKS_DIR'>): string {
+  return config.RUNBOOKS_DIR ?? join(tmpdir(), 'hookline-runbooks');
+}
+
+/** Variables an operator passes to hooks: HOOK_ENV_<NAME>=v becomes <NAME>=v. */
+export type HookEnvironment = Readonly<Record<string, string>>;
+
+export interface LoadedHookExecutorConfig {
+  readonly config: HookExecutorConfig;
+  readonly hookEnv: HookEnvironment;
+}
+
+/**
+ * Reads the settings, the HOOK_ENV_* variables and checks what spans several settings
+ * (hooks on need a repository; ssh needs a key and known hosts). Throws one
+ * ConfigError naming every problem; values of HOOK_ENV_* are never shown (they are
+ * usually tokens).
+ */
+export function loadHookExecutorConfig(env: NodeJS.ProcessEnv = process.env): LoadedHookExecutorConfig {
+  const issues: ConfigIssue[] = [];
+  let config: HookExecutorConfig | undefined;
+  try {
+    config = loadConfig(hookExecutorSettings, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    issues.push(...error.issues);
+  }
+  const hookEnv: Record<string, string> = {};
+  for (const [variable, value] of Object.entries(env)) {
+    if (!variable.startsWith(HOOK_ENV_PREFIX) || value === undefined) continue;
+    const name = variable.slice(HOOK_ENV_PREFIX.length);
+    if (!ENV_NAME_PATTERN.test(name)) issues.push({ setting: variable, problem: `expected ${HOOK_ENV_PREFIX}<NAME> with NAME of letters, digits and _` });
+    else if (RESERVED_HOOK_ENV_NAMES.includes(name)) issues.push({ setting: variable, problem: `${name} is set by the executor itself and cannot be passed` });
+    else if (value.includes('\0')) issues.push({ setting: variable, problem: 'contains a NUL byte (value not shown)' });
+    else hookEnv[name] = value;
+  }
+  if (config !== undefined) issues.push(...crossChecks(config));
+  if (issues.length > 0 || config === undefined) throw new ConfigError(issues);
+  return { config, hookEnv: Object.freeze(hookEnv) };
+}
+
+function crossChecks(config: HookExecutorConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const url = config.RUNBOOKS_GIT_URL;
+  if (config.GIT_HOOK_CONFIG_TTL !== undefined && url === undefined) {
+    issues.push({ setting: 'RUNBOOKS_GIT_URL', problem: 'required when GIT_HOOK_CONFIG_TTL is set (hooks on)' });
+  }
+  if (url === undefined) return issues;
+  const kind = gitUrlKind(url);
+  if (kind === 'ssh') {
+    if (config.GIT_SSH_KNOWN_HOSTS === undefined) {
+      issues.push({ setting: 'GIT_SSH_KNOWN_HOSTS', problem: 'required for an ssh repository: host keys are verified, never trusted blindly' });
+    }
+    if (config.GIT_SSH_KEY === undefined) issues.push({ setting: 'GIT_SSH_KEY', problem: 'required for an ssh repository' });
+  }
+  if (config.GIT_PASSWORD !== undefined && kind !== 'https' && kind !== 'http') {
+    issues.push({ setting: 'GIT_PASSWORD', problem: `only used with an https repository; RUNBOOKS_GIT_URL is ${kind}` });
+  }
+  return issues;
+}
+
+/** `loadHookExecutorConfig` for main.ts and the CLI: one line on stderr and exit 1 on a bad setting. */
+export function loadHookExecutorConfigOrExit(env: NodeJS.ProcessEnv = process.env): LoadedHookExecutorConfig {
+  try {
+    return loadHookExecutorConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`hook-executor refuses to start: ${error.message}\n`);
+    process.exit(1);
+  }
+}

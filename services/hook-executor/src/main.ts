@@ -1,0 +1,11 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createHookExecutorApp } from './app.factory.js';
+import { loadHookExecutorConfigOrExit } from './config/hook-executor.settings.js';
+
+const { config, hookEnv } = loadHookExecutorConfigOrExit();
+const app = await createHookExecutorApp(config, hookEnv);
+// SIGTERM/SIGINT: stop fetching, let running hooks finish (bounded), commit, disconnect.
+app.enableShutdownHooks();
+await app.listen(config.PORT, config.HOST);
+new Logger('Main').log(`hook-executor listening on ${config.HOST}:${config.PORT}`);

@@ -1,0 +1,200 @@
+// Starts the audit service in-process on 127.0.0.1:0 against KAFKA_BROKERS and a
+// throw-away PostgreSQL database, and the helpers its integration tests share:
+// producing gateway events and result records (with the contracts' codecs), querying.
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import {
+  buildEvent,
+  encodeEvent,
+  getEventContract,
+  hookExecutionRecordCodec,
+  svixPublicationRecordCodec,
+  type EventType,
+  type GatewayEvent,
+  type IngestEventInput,
+  type HookExecutionRecord,
+  type SvixPublicationRecord,
+} from '@hookline/contracts';
+import { LOCAL_TEST_DATABASE_URL, createTestDatabase, type TestDatabase } from '@hookline/database';
+import { createKafkaClient, EventProducer, silentKafkaLogger, type ProduceRecord } from '@hookline/kafka';
+import { loadConfig } from '@hookline/observability';
+import { auditSettings, createAuditApp, type AuditConfig } from '@hookline/audit';
+import type { INestApplication } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import pg from 'pg';
+import { pollUntil } from '../support/poll-until.js';
+
+export const ADMIN_TOKEN = 'audit-admin-token-0123456789';
+export const AUDITOR_TOKEN = 'audit-auditor-token-9876543210';
+export const NO_BROKER_SKIP = 'KAFKA_BROKERS is not set: the audit integration tests need a real Kafka broker';
+export const brokersFromEnv: string | undefined = process.env.KAFKA_BROKERS?.trim() || undefined;
+/** An operational-webhook secret as Svix issues them: whsec_ + base64. */
+export const OPERATIONAL_SECRET = `whsec_${Buffer.from('hookline-audit-test-secret-0123').toString('base64')}`;
+
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+}
+
+export interface RunningAudit {
+  readonly url: string;
+  readonly config: AuditConfig;
+  /** The Nest app, for tests that drive a service directly (e.g. RetentionService.purge). */
+  readonly app: INestApplication;
+  close(): Promise<void>;
+}
+
+/** Starts the audit service; `env` overrides the test defaults (a consumer group of its own, fast refreshes). */
+export async function startAudit(env: Record<string, string>): Promise<RunningAudit> {
+  const config = loadConfig(auditSettings, {
+    KAFKA_BROKERS: brokersFromEnv ?? '',
+    ADMIN_TOKENS: ADMIN_TOKEN,
+    AUDITOR_TOKENS: AUDITOR_TOKEN,
+    SVIX_OPERATIONAL_WEBHOOK_SECRET: OPERATIONAL_SECRET,
+    METRICS_REFRESH_SECONDS: '1',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+  });
+  const app = await createAuditApp(config);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, config, app, close: () => app.close() };
+}
+
+/** A throw-away database and a pg pool on it, for assertions on what was stored. */
+export async function testDatabase(): Promise<TestDatabase & { pool: pg.Pool; count(sql: string, params?: unknown[]): Promise<number> }> {
+  const database = await createTestDatabase('audit_test');
+  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  return {
+    ...database,
+    pool,
+    count: async (sql, params = []) => Number((await pool.query<{ n: string }>(sql, params)).rows[0]?.n ?? 0),
+    drop: async () => {
+      await pool.end();
+      // pg's pool.end() resolves before its sockets close; DROP ... WITH (FORCE) would then
+      // terminate them mid-close and their clients would throw. Wait for the sessions to go.
+      const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL ?? LOCAL_TEST_DATABASE_URL });
+      await admin.connect();
+      try {
+        await pollUntil(
+          async () => Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [database.name])).rows[0]?.n) === 0,
+          { timeoutMs: 10_000, intervalMs: 50, what: `sessions on ${database.name} to close` },
+        ).catch(() => undefined);
+      } finally {
+        await admin.end();
+      }
+      await database.drop();
+    },
+  };
+}
+
+export function testKafka(): Kafka {
+  if (brokersFromEnv === undefined) throw new Error(NO_BROKER_SKIP);
+  return createKafkaClient({ brokers: brokersFromEnv, clientId: uniqueId('audit-test'), logger: silentKafkaLogger, logLevel: 'nothing' });
+}
+
+/** A valid gateway event of `type` from its contract's example, for subject `subject`. */
+export function gatewayEvent(type: EventType, subject: string, time: Date, extra: Record<string, unknown> = {}): GatewayEvent {
+  const contract = getEventContract(type);
+  const data = { ...(structuredClone(contract.example) as Record<string, unknown>), [contract.keyField]: subject, ...extra };
+  return buildEvent({ type, data, time: time.toISOString() } as IngestEventInput);
+}
+
+export function hookExecution(event: GatewayEvent, overrides: Partial<HookExecutionRecord> = {}): HookExecutionRecord {
+  const data = event.data as { org_id: string };
+  const hook = event.type === 'session.open' ? 'session-open' : 'session-close';
+  const started = new Date(Date.parse(event.time) + 1_000);
+  return {
+    event_id: event.id,
+    event_type: event.type as 'session.open' | 'session.close',
+    event_time: event.time,
+    sid: event.subject,
+    org_id: data.org_id,
+    hook,
+    hook_path: `hoop-hooks/${hook}.runbook.py`,
+    git_commit: 'a'.repeat(40),
+    outcome: 'success',
+    started_at: started.toISOString(),
+    duration_ms: 120,
+    exit_code: 0,
+    signal: null,
+    timed_out: false,
+    skipped_reason: null,
+    error: null,
+    stdout: { text: 'sent to SIEM\n', truncated: false, bytes: 13 },
+    stderr: { text: '', truncated: false, bytes: 0 },
+    payload_truncated: false,
+    ...overrides,
+  };
+}
+
+export function publication(event: GatewayEvent, svixAppId: string, svixMessageId: string, publishedAt: Date): SvixPublicationRecord {
+  const data = event.data as { org_id: string; connection_name?: string };
+  return {
+    event_id: event.id,
+    event_type: event.type,
+    event_time: event.time,
+    key: event.subject,
+    sid: event.type === 'dbroles.job.finished' ? null : event.subject,
+    org_id: data.org_id,
+    connection_name: data.connection_name ?? null,
+    svix_app_id: svixAppId,
+    svix_message_id: svixMessageId,
+    already_published: false,
+    published_at: publishedAt.toISOString(),
+  };
+}
+
+/** Produces gateway events and result records (each validated by its codec), acks=all. */
+export class RecordWriter {
+  private readonly producer: EventProducer;
+
+  constructor(client: Kafka) {
+    this.producer = new EventProducer({ client });
+  }
+
+  async send(items: readonly (GatewayEvent | { hook: HookExecutionRecord } | { publication: SvixPublicationRecord })[]): Promise<void> {
+    const records: ProduceRecord[] = items.map((item) => {
+      const encoded =
+        'hook' in item ? hookExecutionRecordCodec.encode(item.hook) : 'publication' in item ? svixPublicationRecordCodec.encode(item.publication) : encodeEvent(item);
+      return { topic: encoded.topic, key: encoded.key, value: encoded.value, headers: encoded.headers };
+    });
+    await this.producer.send(records);
+  }
+
+  disconnect(): Promise<void> {
+    return this.producer.disconnect();
+  }
+}
+
+export async function getJson(url: string, token: string | null = ADMIN_TOKEN): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(url, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+  const text = await response.text();
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new Error(`${url} answered ${response.status} with non-JSON: ${text.slice(0, 200)}`);
+  }
+  return { status: response.status, body };
+}
+
+/** The value of one series on /metrics (undefined when absent). Labels are matched as given. */
+export async function metricValue(url: string, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const labelText = line.includes('{') ? line.slice(line.indexOf('{') + 1, line.lastIndexOf('}')) : '';
+    if (Object.entries(labels).every(([key, value]) => labelText.includes(`${key}="${value}"`))) return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return undefined;
+}
+
+/** The sum of every series of a metric on /metrics (0 when absent). */
+export async function metricSum(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}

@@ -1,0 +1,246 @@
+// Runs the hook-executor as a child process (node services/hook-executor/dist/main.js,
+// exactly as deployed, so its environment is the real one), plus what its integration
+// tests share: producing session events, reading hook-execution records, metrics.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildEvent, encodeEvent, getEventContract, hookExecutionRecordCodec, TOPICS, type HookExecutionRecord, type IngestEventInput } from '@hookline/contracts';
+import { createKafkaClient, ensureTopics, silentKafkaLogger } from '@hookline/kafka';
+import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import { pollUntil } from '../support/poll-until.js';
+
+export const NO_BROKER_SKIP = 'KAFKA_BROKERS is not set: the hook-executor integration tests need a real Kafka broker';
+export const brokersFromEnv: string | undefined = process.env.KAFKA_BROKERS?.trim() || undefined;
+
+const MAIN = fileURLToPath(new URL('../../../services/hook-executor/dist/main.js', import.meta.url));
+
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+export function testKafka(): Kafka {
+  if (brokersFromEnv === undefined) throw new Error(NO_BROKER_SKIP);
+  return createKafkaClient({ brokers: brokersFromEnv, clientId: uniqueId('hook-test'), logger: silentKafkaLogger, logLevel: 'nothing' });
+}
+
+/** Topics exist before a group is positioned on them. */
+export async function ensureTestTopics(admin: Admin): Promise<void> {
+  await ensureTopics(admin, [
+    { topic: TOPICS.gatewaySessions, numPartitions: 6 },
+    { topic: TOPICS.hookExecutions, numPartitions: 6, withDeadLetterTopic: false, configs: { 'max.message.bytes': String(8 * 1024 * 1024) } },
+  ]);
+}
+
+/**
+ * Commits a new group's offsets at the topic's end, so the executor under test only
+ * sees the events its test produces (the topic is shared with every other test).
+ */
+export async function positionGroupAtEnd(admin: Admin, groupId: string): Promise<void> {
+  const offsets = await topicOffsets(admin, TOPICS.gatewaySessions);
+  await admin.setOffsets({ groupId, topic: TOPICS.gatewaySessions, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })) });
+}
+
+/** End offsets; a topic created a moment ago may not have a leader in the metadata yet. */
+async function topicOffsets(admin: Admin, topic: string): Promise<{ partition: number; high: string }[]> {
+  return pollUntil(() => admin.fetchTopicOffsets(topic), { timeoutMs: 15_000, intervalMs: 200, what: `end offsets of ${topic}` });
+}
+
+export interface RunningExecutor {
+  readonly url: string;
+  readonly groupId: string;
+  readonly child: ChildProcess;
+  /** Every JSON log line so far (and any non-JSON line as { raw }). */
+  readonly logs: Record<string, unknown>[];
+  /** Raw stdout + stderr text so far. */
+  output(): string;
+  exited(): Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+export interface ExecutorOptions {
+  readonly env: Record<string, string>;
+  readonly groupId?: string;
+  /** Do not wait for /health/live (the process may refuse to start). */
+  readonly noWait?: boolean;
+}
+
+export async function startExecutor(options: ExecutorOptions): Promise<RunningExecutor> {
+  if (brokersFromEnv === undefined) throw new Error(NO_BROKER_SKIP);
+  const port = await freePort();
+  const groupId = options.groupId ?? uniqueId('hook-test-group');
+  const runbooksDir = mkdtempSync(join(tmpdir(), 'hookline-executor-test-'));
+  const child = spawn(process.execPath, [MAIN], {
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      LANG: 'C.UTF-8',
+      HOME: process.env.HOME ?? '/tmp',
+      KAFKA_BROKERS: brokersFromEnv,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      KAFKA_GROUP_ID: groupId,
+      RUNBOOKS_DIR: runbooksDir,
+      LOG_LEVEL: 'info',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  const logs: Record<string, unknown>[] = [];
+  let partial = '';
+  const onData = (chunk: Buffer): void => {
+    const piece = chunk.toString('utf8');
+    text += piece;
+    partial += piece;
+    const lines = partial.split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.trim() === '') continue;
+      try {
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        logs.push({ raw: line });
+      }
+    }
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const running: RunningExecutor = {
+    url,
+    groupId,
+    child,
+    logs,
+    output: () => text,
+    exited: () => exit,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        await exit;
+        clearTimeout(timer);
+      }
+      rmSync(runbooksDir, { recursive: true, force: true });
+    },
+  };
+  if (options.noWait !== true) {
+    try {
+      await pollUntil(async () => child.exitCode === null && (await fetch(`${url}/health/live`)).ok, { timeoutMs: 30_000, what: 'hook-executor /health/live' });
+    } catch (error) {
+      await running.stop();
+      throw new Error(`${(error as Error).message}\n${text.slice(-2000)}`, { cause: error });
+    }
+  }
+  return running;
+}
+
+export async function isReady(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/health/ready`)).status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** Produces events (ingest shape, one per call order) to gateway.sessions.v1; returns their ids. */
+export class EventSender {
+  private constructor(private readonly producer: Producer) {}
+
+  static async connect(kafka: Kafka): Promise<EventSender> {
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    return new EventSender(producer);
+  }
+
+  async send(inputs: readonly IngestEventInput[]): Promise<string[]> {
+    const events = inputs.map((input) => buildEvent({ id: uniqueId('evt'), ...input }));
+    const encoded = events.map(encodeEvent);
+    await this.producer.send({ topic: TOPICS.gatewaySessions, acks: -1, messages: encoded.map((e) => ({ key: e.key, value: e.value, headers: e.headers })) });
+    return events.map((event) => event.id);
+  }
+
+  async close(): Promise<void> {
+    await this.producer.disconnect();
+  }
+}
+
+export function sessionOpen(sid: string, fields: Record<string, unknown> = {}): IngestEventInput {
+  const example = structuredClone(getEventContract('session.open').example) as Record<string, unknown>;
+  return { type: 'session.open', data: { ...example, sid, ...fields } as IngestEventInput['data'] };
+}
+
+export function sessionClose(sid: string, fields: Record<string, unknown> = {}): IngestEventInput {
+  const example = structuredClone(getEventContract('session.close').example) as Record<string, unknown>;
+  return { type: 'session.close', data: { ...example, sid, ...fields } as IngestEventInput['data'] };
+}
+
+/** Reads hookline.hook-executions.v1 from its end at `start()`: every record, by event id. */
+export class ResultReader {
+  readonly byEventId = new Map<string, HookExecutionRecord[]>();
+  private constructor(private readonly consumer: Consumer) {}
+
+  static async start(kafka: Kafka, admin: Admin): Promise<ResultReader> {
+    const offsets = await topicOffsets(admin, TOPICS.hookExecutions);
+    const consumer = kafka.consumer({ groupId: uniqueId('hook-test-reader'), maxWaitTimeInMs: 100 });
+    const reader = new ResultReader(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topic: TOPICS.hookExecutions, fromBeginning: false });
+    await consumer.run({
+      eachMessage: ({ message }) => {
+        const record = hookExecutionRecordCodec.decode(message.value);
+        const list = reader.byEventId.get(record.event_id) ?? [];
+        list.push(record);
+        reader.byEventId.set(record.event_id, list);
+        return Promise.resolve();
+      },
+    });
+    try {
+      // On a fresh broker the group may still be forming (kafkajs restarts run() until the
+      // coordinator answers); seek once it exists.
+      await pollUntil(() => {
+        for (const { partition, high } of offsets) consumer.seek({ topic: TOPICS.hookExecutions, partition, offset: high });
+        return true;
+      }, { timeoutMs: 30_000, intervalMs: 200, what: 'the result reader to seek' });
+    } catch (error) {
+      await consumer.disconnect();
+      throw error;
+    }
+    return reader;
+  }
+
+  /** The first record of each id, once all are there. */
+  async waitFor(ids: readonly string[], timeoutMs = 30_000): Promise<HookExecutionRecord[]> {
+    return pollUntil(() => (ids.every((id) => this.byEventId.has(id)) ? ids.map((id) => this.byEventId.get(id)![0]!) : undefined), {
+      timeoutMs,
+      what: `hook records of ${ids.length} event(s) (have ${ids.filter((id) => this.byEventId.has(id)).length})`,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+}
+
+/** The value of one series on /metrics (0 when absent). */
+export async function metricValue(url: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const labelText = line.includes('{') ? line.slice(line.indexOf('{') + 1, line.lastIndexOf('}')) : '';
+    if (Object.entries(labels).every(([key, value]) => labelText.includes(`${key}="${value}"`))) return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return 0;
+}

@@ -1,0 +1,155 @@
+// Per-session order with many sessions in flight, and at-least-once across a crash:
+// the executor (a child process) killed with SIGKILL mid-batch, restarted in the same
+// consumer group, runs every event's hook at least once and skips none.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { Admin, Kafka } from 'kafkajs';
+import { pollUntil } from '../support/poll-until.js';
+import {
+  EventSender, NO_BROKER_SKIP, ResultReader, brokersFromEnv, ensureTestTopics, positionGroupAtEnd, sessionClose, sessionOpen, startExecutor, testKafka, uniqueId,
+  type RunningExecutor,
+} from './executor-harness.js';
+import { RunbooksFixture } from './runbooks-fixture.js';
+
+// Appends "<sid> <event id> <seq> <start> <end>" once the run is done; sleeps a little so runs overlap.
+const LOGGING_HOOK = String.raw`
+import json, os, time
+payload = json.loads(os.environ["HOOP_RUNBOOK_HOOK_PAYLOAD"])
+start = time.time()
+time.sleep(float(os.environ.get("HOOK_SLEEP", "0.03")))
+opened = payload["event_session_open"]
+seq = opened["input"] if opened else "close"
+with open(os.environ["RUN_LOG"], "a") as handle:
+    handle.write("%s %s %s %.6f %.6f\n" % (payload["sid"], payload["id"], seq, start, time.time()))
+`;
+
+interface Run {
+  sid: string;
+  id: string;
+  seq: string;
+  start: number;
+  end: number;
+}
+
+function readRuns(file: string): Run[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const [sid, id, seq, start, end] = line.split(' ');
+      return { sid: sid!, id: id!, seq: seq!, start: Number(start), end: Number(end) };
+    });
+}
+
+void describe('order and crashes', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
+  let kafka: Kafka;
+  let admin: Admin;
+  let sender: EventSender;
+  let reader: ResultReader;
+  let fixture: RunbooksFixture;
+  let logDir: string;
+  const executors: RunningExecutor[] = [];
+
+  before(async () => {
+    kafka = testKafka();
+    admin = kafka.admin();
+    await admin.connect();
+    await ensureTestTopics(admin);
+    reader = await ResultReader.start(kafka, admin);
+    sender = await EventSender.connect(kafka);
+    fixture = RunbooksFixture.create();
+    fixture.commit({ 'hoop-hooks/session-open.runbook.py': LOGGING_HOOK, 'hoop-hooks/session-close.runbook.py': LOGGING_HOOK });
+    logDir = mkdtempSync(join(tmpdir(), 'hookline-order-'));
+  });
+
+  afterEach(async () => {
+    for (const executor of executors.splice(0)) await executor.stop();
+  });
+
+  after(async () => {
+    await reader?.close();
+    await sender?.close();
+    await admin?.disconnect();
+    fixture?.remove();
+    rmSync(logDir, { recursive: true, force: true });
+  });
+
+  function env(runLog: string, concurrency: number): Record<string, string> {
+    return { RUNBOOKS_GIT_URL: fixture.fileUrl, GIT_HOOK_CONFIG_TTL: '300', HOOK_CONCURRENCY: String(concurrency), HOOK_ENV_RUN_LOG: runLog, KAFKA_SESSION_TIMEOUT_MS: '6000' };
+  }
+
+  void it("runs one session's hooks in event order, different sessions at once (bounded)", async () => {
+    const runLog = join(logDir, 'order.log');
+    const concurrency = 6;
+    const groupId = uniqueId('order');
+    await positionGroupAtEnd(admin, groupId);
+    executors.push(await startExecutor({ groupId, env: env(runLog, concurrency) }));
+
+    const sessions = Array.from({ length: 30 }, () => uniqueId('sid'));
+    const perSession = 4;
+    // Interleaved: every session's events are spread over the whole batch.
+    const inputs = Array.from({ length: perSession }, (_, seq) => sessions.map((sid) => sessionOpen(sid, { input: String(seq), input_size: 1 }))).flat();
+    const ids = await sender.send(inputs);
+    const records = await reader.waitFor(ids, 60_000);
+    assert.ok(records.every((r) => r.outcome === 'success'), 'every run succeeded');
+
+    const runs = readRuns(runLog);
+    assert.equal(runs.length, ids.length, 'each event ran once');
+    for (const sid of sessions) {
+      const mine = runs.filter((run) => run.sid === sid);
+      assert.deepEqual(mine.map((run) => run.seq), ['0', '1', '2', '3'], `order of ${sid}`);
+      for (let i = 1; i < mine.length; i += 1) assert.ok(mine[i]!.start >= mine[i - 1]!.end, `${sid}: run ${i} started before run ${i - 1} ended`);
+    }
+    // Most runs at once: sweep over start/end times.
+    const edges = runs.flatMap((run) => [{ t: run.start, d: 1 }, { t: run.end, d: -1 }]).sort((a, b) => a.t - b.t || a.d - b.d);
+    let now = 0;
+    let most = 0;
+    for (const edge of edges) {
+      now += edge.d;
+      most = Math.max(most, now);
+    }
+    assert.ok(most > 1, `different sessions ran concurrently (at most ${most} at once)`);
+    assert.ok(most <= concurrency, `never more than HOOK_CONCURRENCY=${concurrency} at once (saw ${most})`);
+  });
+
+  void it('killed with SIGKILL mid-batch: after a restart every hook has run at least once, none skipped', async () => {
+    const runLog = join(logDir, 'crash.log');
+    const groupId = uniqueId('crash');
+    await positionGroupAtEnd(admin, groupId);
+    const first = await startExecutor({ groupId, env: env(runLog, 4) });
+    executors.push(first);
+    const sids = Array.from({ length: 30 }, () => uniqueId('sid'));
+    const inputs = Array.from({ length: 5 }, () => sids.map((sid) => sessionClose(sid))).flat();
+    const ids = await sender.send(inputs);
+
+    await pollUntil(() => readRuns(runLog).length >= 20, { timeoutMs: 30_000, intervalMs: 20, what: '20 hook runs before the kill' });
+    first.child.kill('SIGKILL');
+    await first.exited();
+    const ranBeforeKill = new Set(readRuns(runLog).map((run) => run.id));
+    assert.ok(ranBeforeKill.size < ids.length, `the kill came mid-batch (${ranBeforeKill.size} of ${ids.length} had run)`);
+
+    executors.push(await startExecutor({ groupId, env: env(runLog, 4) }));
+    await pollUntil(() => {
+      const ran = new Set(readRuns(runLog).map((run) => run.id));
+      return ids.every((id) => ran.has(id));
+    }, { timeoutMs: 60_000, what: 'every event hook run after the restart' });
+    const records = await reader.waitFor(ids, 30_000);
+    for (const id of ids) {
+      const all = reader.byEventId.get(id) ?? [];
+      assert.ok(all.length >= 1);
+      assert.ok(all.every((record) => record.outcome === 'success'), `${id}: ${all.map((r) => r.outcome).join(',')}`);
+    }
+    assert.equal(records.length, ids.length);
+    // Per session, the close hooks still ran in order within each executor's life: the log of a sid is never reordered.
+    const runs = readRuns(runLog);
+    for (const sid of sids) {
+      const order = runs.filter((run) => run.sid === sid).map((run) => ids.indexOf(run.id));
+      const firstTime = order.filter((index, at) => order.indexOf(index) === at);
+      assert.deepEqual(firstTime, [...firstTime].sort((a, b) => a - b), `first runs of ${sid} in event order`);
+    }
+  });
+});
