@@ -1,10 +1,7 @@
-import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePostgres } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { DATABASE_DEFAULTS } from './database.constant.js';
 import { redactDatabaseUrl } from './redact-database-url.js';
@@ -51,6 +48,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     migrationsSchema: DATABASE_DEFAULTS.migrationsSchema,
   };
   if (options.url === undefined || options.url === '') {
+    // Loaded only when used: the embedded database (WASM) is for `npm start` and tests, and
+    // importing it costs every service with a DATABASE_URL memory for nothing.
+    const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('drizzle-orm/pglite'),
+      import('drizzle-orm/pglite/migrator'),
+    ]);
     const client = await PGlite.create(options.embeddedDataDir === undefined ? {} : { dataDir: options.embeddedDataDir });
     const db = drizzlePglite(client);
     try {
