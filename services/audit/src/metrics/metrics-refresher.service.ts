@@ -22,6 +22,7 @@ export class MetricsRefresher implements OnApplicationBootstrap, OnApplicationSh
   private adminReady: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
+  private stopped = false;
   /** End offsets (summed) of each dead-letter topic at the last refresh. */
   private readonly deadLetterSeen = new Map<string, number>();
 
@@ -39,6 +40,8 @@ export class MetricsRefresher implements OnApplicationBootstrap, OnApplicationSh
   onApplicationBootstrap(): void {
     const tick = (): void => {
       void this.refresh().finally(() => {
+        // A refresh that ends after shutdown must not schedule another (it would reconnect Kafka).
+        if (this.stopped) return;
         this.timer = setTimeout(tick, this.config.METRICS_REFRESH_SECONDS * 1000);
         this.timer.unref();
       });
@@ -47,6 +50,7 @@ export class MetricsRefresher implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     clearTimeout(this.timer);
     await this.refreshing;
     await this.admin.disconnect().catch(() => undefined);
@@ -54,6 +58,7 @@ export class MetricsRefresher implements OnApplicationBootstrap, OnApplicationSh
 
   /** One refresh of every gauge; a part that fails (Kafka or PostgreSQL down) leaves its gauges as they were. */
   refresh(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     this.refreshing ??= Promise.allSettled([this.refreshKafka(), this.refreshEndpoints()])
       .then((results) => {
         for (const result of results) {
