@@ -40,7 +40,7 @@ export class MetricsRefresher implements OnApplicationBootstrap, OnApplicationSh
   onApplicationBootstrap(): void {
     const tick = (): void => {
       void this.refresh().finally(() => {
-        // A refresh that was running at shutdown must not schedule another: it would connect the admin again.
+        // A refresh that ends after shutdown must not schedule another (it would reconnect Kafka).
         if (this.stopped) return;
         this.timer = setTimeout(tick, this.config.METRICS_REFRESH_SECONDS * 1000);
         this.timer.unref();
