@@ -116,7 +116,7 @@ export class GitClient {
           return;
         }
         const why = timedOut ? `timed out after ${options.timeoutMs} ms` : signal !== null ? `killed by ${signal}` : `exit code ${code}`;
-        const detail = stderr.trim().split('\n').filter((line) => line.trim() !== '').slice(-3).join(' | ');
+        const detail = stderr.trim().split('\n').filter(isTellingLine).slice(-3).join(' | ');
         reject(new GitCommandError(this.redact(`git ${args[0] ?? ''} failed (${why})${detail === '' ? '' : `: ${detail}`}`)));
       });
     });
@@ -154,4 +154,13 @@ export function killGroup(pid: number | undefined): void {
   } catch {
     // Already gone.
   }
+}
+
+// git's own closing advice and ssh's warning banner push the cause ("Host key verification
+// failed.", "Permission denied (publickey).") out of the last lines: they are left out.
+const UNTELLING_LINES = [/^@/, /^Please make sure you have the correct access rights/, /^and the repository exists\.?$/, /^IT IS POSSIBLE THAT SOMEONE/, /^Someone could be eavesdropping/, /^It is also possible that a host key/];
+
+function isTellingLine(line: string): boolean {
+  const text = line.trim();
+  return text !== '' && !UNTELLING_LINES.some((pattern) => pattern.test(text));
 }

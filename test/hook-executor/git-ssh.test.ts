@@ -1,0 +1,80 @@
+// Runbooks over ssh against a real OpenSSH server on 127.0.0.1: with the server's real host
+// key in GIT_SSH_KNOWN_HOSTS the hooks run; with any other key for that host (a man in the
+// middle) nothing is fetched, the service stays not ready, the failure is counted and logged,
+// and neither the private key nor anything of it is in the output.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Admin, Kafka } from 'kafkajs';
+import { pollUntil } from '../support/poll-until.js';
+import {
+  EventSender, NO_BROKER_SKIP, ResultReader, brokersFromEnv, ensureTestTopics, isReady, metricValue, positionGroupAtEnd, sessionOpen, startExecutor, testKafka, uniqueId,
+  type RunningExecutor,
+} from './executor-harness.js';
+import { RunbooksFixture } from './runbooks-fixture.js';
+import { SSHD, SshGitServer } from './ssh-server.js';
+
+const skip = brokersFromEnv === undefined ? NO_BROKER_SKIP : SSHD === undefined ? 'sshd is not installed (Debian: openssh-server; .ci/run installs it)' : false;
+
+void describe('runbooks over ssh', { skip }, () => {
+  let kafka: Kafka;
+  let admin: Admin;
+  let sender: EventSender;
+  let reader: ResultReader;
+  let sshd: SshGitServer;
+  let fixture: RunbooksFixture;
+  let commit: string;
+  const executors: RunningExecutor[] = [];
+
+  before(async () => {
+    kafka = testKafka();
+    admin = kafka.admin();
+    await admin.connect();
+    await ensureTestTopics(admin);
+    reader = await ResultReader.start(kafka, admin);
+    sender = await EventSender.connect(kafka);
+    sshd = await SshGitServer.start();
+    fixture = RunbooksFixture.create();
+    commit = fixture.commit({ 'hoop-hooks/session-open.runbook.py': 'print("over ssh")\n' });
+  });
+
+  after(async () => {
+    for (const executor of executors) await executor.stop();
+    await sshd?.stop();
+    fixture?.remove();
+    await reader?.close();
+    await sender?.close();
+    await admin?.disconnect();
+  });
+
+  async function executorWith(knownHosts: string): Promise<RunningExecutor> {
+    const groupId = uniqueId('git-ssh');
+    await positionGroupAtEnd(admin, groupId);
+    const executor = await startExecutor({
+      groupId,
+      env: { RUNBOOKS_GIT_URL: sshd.url(fixture.bare), GIT_SSH_KEY: sshd.clientKey, GIT_SSH_KNOWN_HOSTS: knownHosts, GIT_HOOK_CONFIG_TTL: '1' },
+    });
+    executors.push(executor);
+    return executor;
+  }
+
+  void it('the real host key: fetched over ssh with the key, and the hook runs', async () => {
+    const executor = await executorWith(sshd.knownHosts);
+    await pollUntil(() => isReady(executor.url), { timeoutMs: 30_000, what: `ready over ssh:\n${executor.output().slice(-2000)}\n${sshd.log().slice(-1000)}` });
+    const [id] = await sender.send([sessionOpen(uniqueId('sid'))]);
+    const [record] = await reader.waitFor([id!]);
+    assert.equal(record!.outcome, 'success');
+    assert.equal(record!.git_commit, commit);
+    assert.equal(record!.stdout.text, 'over ssh\n');
+  });
+
+  void it('another host key for the server: refused, not ready, counted, logged without the private key', async () => {
+    const executor = await executorWith(sshd.wrongKnownHosts);
+    await pollUntil(async () => (await metricValue(executor.url, 'hookline_runbooks_fetch_total', { result: 'failure' })) >= 2, { timeoutMs: 30_000, what: 'failed fetches' });
+    assert.equal(await isReady(executor.url), false, 'no snapshot from a server whose host key does not match');
+    assert.equal(await metricValue(executor.url, 'hookline_runbooks_fetch_total', { result: 'success' }), 0);
+    const output = executor.output();
+    assert.match(output, /"reason":"git fetch failed[^"]*Host key verification failed/, 'the fetch failure names the cause');
+    const keyBody = sshd.clientKey.split('\n').filter((line) => line !== '' && !line.startsWith('-----'));
+    for (const line of keyBody) assert.ok(!output.includes(line), 'no line of the private key is logged');
+  });
+});
