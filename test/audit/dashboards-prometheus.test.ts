@@ -16,6 +16,8 @@ import { Svix } from 'svix';
 import { SvixStandIn, WebhookReceiver } from '../fixtures/svix-stand-in/index.js';
 import { postEvents, startProducer, validEvent, type RunningProducer } from '../producer/producer-harness.js';
 import { pollUntil } from '../support/poll-until.js';
+import { createTestDatabase, type TestDatabase } from '@hookline/database';
+import { ensureGatewayTopics, relayEnv, startGroupAtEnd, startRelay, type RunningRelay } from '../svix-relay/relay-harness.js';
 import {
   NO_BROKER_SKIP,
   OPERATIONAL_SECRET,
@@ -46,7 +48,7 @@ const METRIC_OWNERS: readonly [RegExp, Service][] = [
 const HOOK_EXECUTOR_MAIN = fileURLToPath(new URL('../../../services/hook-executor/dist/main.js', import.meta.url));
 const hasHookExecutor = existsSync(HOOK_EXECUTOR_MAIN) && spawnSync('python3', ['--version']).status === 0;
 /** The services this test starts and Prometheus scrapes. */
-const RUNNING: ReadonlySet<Service> = new Set<Service>(['producer', 'audit', ...(hasHookExecutor ? (['hook-executor'] as const) : [])]);
+const RUNNING: ReadonlySet<Service> = new Set<Service>(['producer', 'audit', 'svix-relay', ...(hasHookExecutor ? (['hook-executor'] as const) : [])]);
 
 /**
  * A runbooks repository (bare, served over file://) with both hooks; `break()` moves it
@@ -125,6 +127,8 @@ void describe('dashboards: every panel query returns data from a real Prometheus
   let workDir = '';
   let traffic: NodeJS.Timeout | undefined;
   let trafficRounds = 0;
+  let relay: RunningRelay | undefined;
+  let relayDb: TestDatabase | undefined;
 
   before(async () => {
     db = await testDatabase();
@@ -143,6 +147,28 @@ void describe('dashboards: every panel query returns data from a real Prometheus
       SVIX_REQUESTS_PER_SECOND: '50',
     });
     standIn.setOperationalWebhook({ url: `${audit.url}/v1/svix/operational`, secret: OPERATIONAL_SECRET });
+
+    // The svix-relay publishes the producer's events to the stand-in: its group starts at the
+    // topics' end (earlier tests' events are not its business), the example connection has the
+    // webhooks plugin, so session events are published and other connections' are filtered.
+    relayDb = await createTestDatabase('dashboards_relay');
+    const relayGroup = uniqueId('hookline-svix-relay-test');
+    const relayKafka = testKafka();
+    const relayAdmin = relayKafka.admin();
+    await relayAdmin.connect();
+    try {
+      await ensureGatewayTopics(relayAdmin);
+      await startGroupAtEnd(relayKafka, relayAdmin, relayGroup);
+    } finally {
+      await relayAdmin.disconnect();
+    }
+    relay = await startRelay(relayEnv(standIn, relayDb.url, relayGroup));
+    const example = validEvent('session.open').data as { org_id: string; connection_name: string };
+    const enabled = await fetch(`${relay.url}/v1/plugins/webhooks/connections/${example.org_id}/${example.connection_name}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${relay.config.ADMIN_TOKENS[0]}` },
+    });
+    assert.equal(enabled.status, 200);
 
     workDir = mkdtempSync(join(tmpdir(), 'hookline-prometheus-'));
     const target = (url: string) => new URL(url).host;
@@ -178,6 +204,7 @@ void describe('dashboards: every panel query returns data from a real Prometheus
         'scrape_configs:',
         `  - { job_name: hookline-producer, static_configs: [{ targets: ["${target(producer.url)}"] }] }`,
         `  - { job_name: hookline-audit, static_configs: [{ targets: ["${target(audit.url)}"] }] }`,
+        `  - { job_name: hookline-svix-relay, static_configs: [{ targets: ["${target(relay.url)}"] }] }`,
         ...(hookExecutorTarget === undefined ? [] : [`  - { job_name: hookline-hook-executor, static_configs: [{ targets: ["${hookExecutorTarget}"] }] }`]),
         '',
       ].join('\n'),
@@ -221,7 +248,12 @@ void describe('dashboards: every panel query returns data from a real Prometheus
       }
       const timeout = { outcome: 'timeout', timed_out: true, exit_code: null, signal: 'SIGKILL', duration_ms: 30_000 } as const;
       await writer.send([open, close, { hook: hookExecution(open) }, { hook: hookExecution(close, timeout) }, ...published]);
-      assert.equal((await postEvents(producer.url, [validEvent('session.open')])).status, 202);
+      // Svix answers the relay's next message with a 503 once (retried, counted by status class);
+      // a session on a connection without the plugin is filtered.
+      standIn.injectFault({ status: 503, times: 1, method: 'POST', path: /\/msg\/?$/ });
+      const elsewhere = validEvent('session.open');
+      (elsewhere.data as { connection_name: string }).connection_name = 'no-plugin-here';
+      assert.equal((await postEvents(producer.url, [validEvent('session.open'), elsewhere])).status, 202);
       assert.equal((await postEvents(producer.url, '{not json')).status, 400);
     };
     await oneSession();
@@ -245,6 +277,8 @@ void describe('dashboards: every panel query returns data from a real Prometheus
     await stopProcess(hookExecutor);
     if (workDir !== '') rmSync(workDir, { recursive: true, force: true });
     await producer?.close();
+    await relay?.close();
+    await relayDb?.drop();
     await audit?.close();
     await writer?.disconnect();
     await standIn?.close();
