@@ -36,6 +36,9 @@ export const IDEMPOTENCY_KEY_PREFIX = 'hookline-evt-';
 /** The SDK's own retries are off: the consumer retries, holding the partition (see RelayConsumer). */
 export const SVIX_SDK_RETRY_SCHEDULE_MS: number[] = [];
 
+/** Sockets to Svix beyond SVIX_CONCURRENCY, for the management API's calls. */
+export const SVIX_API_EXTRA_CONNECTIONS = 4;
+
 /** Longest Retry-After the relay honours in one wait; a longer one is waited for again on the next try. */
 export const MAX_RETRY_AFTER_MS = 5 * 60 * 1000;
 
