@@ -36,6 +36,19 @@ export const IDEMPOTENCY_KEY_PREFIX = 'hookline-evt-';
 /** The SDK's own retries are off: the consumer retries, holding the partition (see RelayConsumer). */
 export const SVIX_SDK_RETRY_SCHEDULE_MS: number[] = [];
 
+/**
+ * Fetch sizes of the relay's consumer (kafkajs defaults: 10 MB a fetch, 1 MB a partition).
+ * A fetch's records stay decoded in memory until all its batches are relayed; with the
+ * defaults the relay's peak RSS was 241-255 MB in bench:relay, with 1 MB / 128 KB 199-212 MB,
+ * with these 187-192 MB at the same rate (a fetch still holds ~1,000 events, far more than
+ * RELAY_KEY_CONCURRENCY).
+ */
+export const RELAY_FETCH_MAX_BYTES = 512 * 1024;
+export const RELAY_FETCH_MAX_BYTES_PER_PARTITION = 64 * 1024;
+
+/** Sockets to Svix beyond SVIX_CONCURRENCY, for the management API's calls. */
+export const SVIX_API_EXTRA_CONNECTIONS = 4;
+
 /** Longest Retry-After the relay honours in one wait; a longer one is waited for again on the next try. */
 export const MAX_RETRY_AFTER_MS = 5 * 60 * 1000;
 

@@ -54,6 +54,10 @@ export interface ConsumerRunnerOptions<T = KafkaRecord> {
   rebalanceTimeoutMs?: number;
   /** Longest a fetch waits for data; also how long stop() may wait for a fetch in progress. */
   maxWaitTimeMs?: number;
+  /** Most bytes one fetch returns (kafkajs maxBytes; its default 10 MB when unset). Decoded, a fetch stays in memory until its batches are done. */
+  maxBytes?: number;
+  /** Most bytes one fetch returns per partition (kafkajs maxBytesPerPartition; its default 1 MB when unset). */
+  maxBytesPerPartition?: number;
   heartbeatIntervalMs?: number;
   pacemakerIntervalMs?: number;
   commitIntervalMs?: number;
@@ -131,6 +135,8 @@ export class ConsumerRunner<T = KafkaRecord> {
       rebalanceTimeout: options.rebalanceTimeoutMs ?? CONSUMER_DEFAULTS.rebalanceTimeoutMs,
       heartbeatInterval: options.heartbeatIntervalMs ?? CONSUMER_DEFAULTS.heartbeatIntervalMs,
       maxWaitTimeInMs: options.maxWaitTimeMs ?? CONSUMER_DEFAULTS.maxWaitTimeMs,
+      ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
+      ...(options.maxBytesPerPartition === undefined ? {} : { maxBytesPerPartition: options.maxBytesPerPartition }),
     });
     if (options.dlq ?? true) {
       this.ownsDeadLetterProducer = options.deadLetterProducer === undefined;

@@ -29,6 +29,24 @@ void describe('SessionConnections', () => {
     assert.equal(await other.connectionOf('sid-unknown'), undefined);
   });
 
+  void it('1,200 concurrent writes and reads (coalesced into statements of up to 500 rows): the latest connection of a sid wins; each caller sees its outcome', async () => {
+    const writer = new SessionConnections(database, { SESSION_RETENTION_HOURS: 1 }, silent);
+    const sids = Array.from({ length: 1_200 }, (_, i) => `sid-batch-${i}`);
+    // The same sid twice in one turn: one statement may touch a row only once.
+    await Promise.all([...sids.map((sid) => writer.remember(sid, 'org-b', 'pg-a')), writer.remember('sid-batch-7', 'org-b', 'pg-b')]);
+    const reader = new SessionConnections(database, { SESSION_RETENTION_HOURS: 1 }, silent);
+    const found = await Promise.all([...sids, 'sid-batch-missing'].map((sid) => reader.connectionOf(sid)));
+    assert.equal(found.filter((c) => c?.connectionName === 'pg-a').length, 1_199);
+    assert.deepEqual(found[7], { orgId: 'org-b', connectionName: 'pg-b' });
+    assert.equal(found.at(-1), undefined);
+    // A failing statement fails every caller whose row it carried, not others later.
+    const closed = await openDatabase({ migrationsFolder: MIGRATIONS, migrationsTable: MIGRATIONS_TABLE });
+    await closed.close();
+    const broken = new SessionConnections(closed, { SESSION_RETENTION_HOURS: 1 }, silent);
+    const outcomes = await Promise.allSettled([broken.remember('sid-x', 'org-b', 'pg-a'), broken.connectionOf('sid-y')]);
+    assert.deepEqual(outcomes.map((o) => o.status), ['rejected', 'rejected']);
+  });
+
   void it('prunes sessions not seen within SESSION_RETENTION_HOURS; keeps recent ones', async () => {
     const sessions = new SessionConnections(database, { SESSION_RETENTION_HOURS: 2 }, silent);
     await sessions.remember('sid-old', 'org-1', 'pg-old');

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { DatabaseHandle } from '@hookline/database';
 import { APP_CONFIG } from '@hookline/observability';
-import { eq, lt, sql } from 'drizzle-orm';
+import { inArray, lt, sql } from 'drizzle-orm';
 import { PinoLogger } from 'nestjs-pino';
 import type { RelayConfig } from '../config/relay.settings.js';
 import { DATABASE } from '../database/database.constant.js';
@@ -11,6 +11,59 @@ import { sessionConnections } from './session-connection.table.js';
 const CACHE_MAX_SESSIONS = 10_000;
 /** How often rows older than SESSION_RETENTION_HOURS are deleted. */
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+/** Most sessions one coalesced statement carries (3 parameters each, far below PostgreSQL's 65,535). */
+const MAX_SESSIONS_PER_STATEMENT = 500;
+
+type Connection = { orgId: string; connectionName: string };
+
+interface Waiter<T> {
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Requests made in the same turn of the event loop, answered by one statement: the relay
+ * works up to RELAY_KEY_CONCURRENCY events at once, and one round trip (and one query
+ * build) per event cost more CPU than the Svix call. Each caller still gets its own
+ * outcome only once the statement carrying its row is done.
+ */
+class StatementBatcher<K, T> {
+  private pending = new Map<K, Waiter<T>[]>();
+  private scheduled = false;
+
+  constructor(private readonly run: (keys: K[]) => Promise<Map<K, T>>) {}
+
+  request(key: K): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const waiters = this.pending.get(key);
+      if (waiters === undefined) this.pending.set(key, [{ resolve, reject }]);
+      else waiters.push({ resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        // setImmediate, not a microtask: lets every handler that is ready in this turn join the batch.
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.pending;
+    this.pending = new Map();
+    const keys = [...batch.keys()];
+    for (let start = 0; start < keys.length; start += MAX_SESSIONS_PER_STATEMENT) {
+      const slice = keys.slice(start, start + MAX_SESSIONS_PER_STATEMENT);
+      this.run(slice).then(
+        (results) => {
+          for (const key of slice) for (const waiter of batch.get(key) ?? []) waiter.resolve(results.get(key) as T);
+        },
+        (error: unknown) => {
+          for (const key of slice) for (const waiter of batch.get(key) ?? []) waiter.reject(error);
+        },
+      );
+    }
+  }
+}
 
 /**
  * Which connection each session is on, learnt from session.open (see the table's comment).
@@ -19,8 +72,12 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
  */
 @Injectable()
 export class SessionConnections implements OnModuleInit, OnApplicationShutdown {
-  private readonly cache = new Map<string, { orgId: string; connectionName: string }>();
+  private readonly cache = new Map<string, Connection>();
   private timer: NodeJS.Timeout | undefined;
+  /** Rows to upsert, by sid; the latest remember() of a sid in a batch wins (one row may be touched once per statement). */
+  private readonly toWrite = new Map<string, Connection>();
+  private readonly writes = new StatementBatcher<string, undefined>((sids) => this.writeRows(sids));
+  private readonly reads = new StatementBatcher<string, Connection | undefined>((sids) => this.readRows(sids));
 
   constructor(
     @Inject(DATABASE) private readonly database: DatabaseHandle,
@@ -51,27 +108,47 @@ export class SessionConnections implements OnModuleInit, OnApplicationShutdown {
   }
 
   async remember(sid: string, orgId: string, connectionName: string): Promise<void> {
-    this.remembered(sid, { orgId, connectionName });
-    await this.database.db
-      .insert(sessionConnections)
-      .values({ sid, orgId, connectionName })
-      .onConflictDoUpdate({ target: sessionConnections.sid, set: { orgId, connectionName, seenAt: sql`now()` } });
+    const connection = { orgId, connectionName };
+    this.remembered(sid, connection);
+    this.toWrite.set(sid, connection);
+    await this.writes.request(sid);
   }
 
-  async connectionOf(sid: string): Promise<{ orgId: string; connectionName: string } | undefined> {
+  async connectionOf(sid: string): Promise<Connection | undefined> {
     const cached = this.cache.get(sid);
     if (cached !== undefined) return cached;
-    const rows = await this.database.db
-      .select({ orgId: sessionConnections.orgId, connectionName: sessionConnections.connectionName })
-      .from(sessionConnections)
-      .where(eq(sessionConnections.sid, sid))
-      .limit(1);
-    const row = rows[0];
+    const row = await this.reads.request(sid);
     if (row !== undefined) this.remembered(sid, row);
     return row;
   }
 
-  private remembered(sid: string, connection: { orgId: string; connectionName: string }): void {
+  /** One upsert for every session remembered in this turn. */
+  private async writeRows(sids: string[]): Promise<Map<string, undefined>> {
+    const rows = sids.map((sid) => {
+      const connection = this.toWrite.get(sid)!;
+      this.toWrite.delete(sid);
+      return { sid, orgId: connection.orgId, connectionName: connection.connectionName };
+    });
+    await this.database.db
+      .insert(sessionConnections)
+      .values(rows)
+      .onConflictDoUpdate({
+        target: sessionConnections.sid,
+        set: { orgId: sql`excluded.org_id`, connectionName: sql`excluded.connection_name`, seenAt: sql`now()` },
+      });
+    return new Map();
+  }
+
+  /** One select for every session looked up (and not cached) in this turn. */
+  private async readRows(sids: string[]): Promise<Map<string, Connection>> {
+    const rows = await this.database.db
+      .select({ sid: sessionConnections.sid, orgId: sessionConnections.orgId, connectionName: sessionConnections.connectionName })
+      .from(sessionConnections)
+      .where(inArray(sessionConnections.sid, sids));
+    return new Map(rows.map((row) => [row.sid, { orgId: row.orgId, connectionName: row.connectionName }]));
+  }
+
+  private remembered(sid: string, connection: Connection): void {
     this.cache.delete(sid);
     this.cache.set(sid, connection);
     // Map keeps insertion order: the first key is the least recently remembered.

@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG } from '@hookline/observability';
 import { Svix } from 'svix';
 import type { RelayConfig } from '../config/relay.settings.js';
-import { SVIX_SDK_RETRY_SCHEDULE_MS } from '../relay.constant.js';
+import { SVIX_API_EXTRA_CONNECTIONS, SVIX_SDK_RETRY_SCHEDULE_MS } from '../relay.constant.js';
+import { createPooledFetch, type PooledFetch } from './pooled-fetch.js';
 import { SvixNotConfiguredError } from './svix-not-configured.error.js';
 
 /**
@@ -10,20 +11,28 @@ import { SvixNotConfiguredError } from './svix-not-configured.error.js';
  * publishing is off and management calls answer 400 saying so.
  */
 @Injectable()
-export class SvixClient {
+export class SvixClient implements OnApplicationShutdown {
   readonly api: Svix | undefined;
+  private readonly http: PooledFetch | undefined;
 
-  constructor(@Inject(APP_CONFIG) config: Pick<RelayConfig, 'SVIX_AUTH_TOKEN' | 'SVIX_SERVER_URL' | 'SVIX_REQUEST_TIMEOUT_MS'>) {
+  constructor(@Inject(APP_CONFIG) config: Pick<RelayConfig, 'SVIX_AUTH_TOKEN' | 'SVIX_SERVER_URL' | 'SVIX_REQUEST_TIMEOUT_MS' | 'SVIX_CONCURRENCY'>) {
+    // Publishing makes at most SVIX_CONCURRENCY calls at once; the management API's few share the pool.
+    this.http = config.SVIX_AUTH_TOKEN === undefined ? undefined : createPooledFetch(config.SVIX_CONCURRENCY + SVIX_API_EXTRA_CONNECTIONS);
     this.api =
-      config.SVIX_AUTH_TOKEN === undefined
+      config.SVIX_AUTH_TOKEN === undefined || this.http === undefined
         ? undefined
         : new Svix(config.SVIX_AUTH_TOKEN, {
+            fetch: this.http.fetch,
             ...(config.SVIX_SERVER_URL === undefined ? {} : { serverUrl: config.SVIX_SERVER_URL }),
             requestTimeout: config.SVIX_REQUEST_TIMEOUT_MS,
             // The SDK's own retries would wait without heartbeats and blind to Retry-After;
             // the consumer's retry loop does it instead.
             retryScheduleInMs: SVIX_SDK_RETRY_SCHEDULE_MS,
           });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.http?.close();
   }
 
   get enabled(): boolean {
