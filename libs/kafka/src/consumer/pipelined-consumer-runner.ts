@@ -33,11 +33,17 @@ class PartitionWork {
   commitChain: Promise<void> = Promise.resolve();
   paused = false;
 
+  /** Aborted with `abandon` or the runner's drain: a record not started by then is the next owner's. One per partition, not per record. */
+  readonly startable: AbortSignal;
+
   constructor(
     readonly topic: string,
     readonly partition: number,
     public payload: EachBatchPayload,
-  ) {}
+    drain: AbortSignal,
+  ) {
+    this.startable = AbortSignal.any([this.abandon.signal, drain]);
+  }
 
   get buffered(): number {
     return this.pending.length;
@@ -117,6 +123,8 @@ export class PipelinedConsumerRunner<T = KafkaRecord> {
       rebalanceTimeout: options.rebalanceTimeoutMs ?? CONSUMER_DEFAULTS.rebalanceTimeoutMs,
       heartbeatInterval: options.heartbeatIntervalMs ?? CONSUMER_DEFAULTS.heartbeatIntervalMs,
       maxWaitTimeInMs: options.maxWaitTimeMs ?? CONSUMER_DEFAULTS.maxWaitTimeMs,
+      ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
+      ...(options.maxBytesPerPartition === undefined ? {} : { maxBytesPerPartition: options.maxBytesPerPartition }),
     });
     if (options.dlq ?? true) {
       this.ownsDeadLetterProducer = options.deadLetterProducer === undefined;
@@ -206,7 +214,7 @@ export class PipelinedConsumerRunner<T = KafkaRecord> {
     let work = this.works.get(id);
     if (work === undefined || work.abandon.signal.aborted || payload.isStale()) {
       if (work !== undefined) this.abandon(work);
-      work = new PartitionWork(topic, partition, payload);
+      work = new PartitionWork(topic, partition, payload, this.drain.signal);
       this.works.set(id, work);
     }
     work.payload = payload;
@@ -278,17 +286,22 @@ export class PipelinedConsumerRunner<T = KafkaRecord> {
       this.observe(() => this.options.observer?.recordSettled?.({ topic: record.topic, outcome, attempts, seconds: (performance.now() - started) / 1000 }));
       return 'done';
     };
-    let payload: T;
-    try {
-      payload = this.options.decode ? await this.options.decode(record) : (record as unknown as T);
-    } catch (error) {
-      const dead = await this.deadLetter(signal, record, `undecodable record: ${errorMessage(error)}`);
-      return dead === 'done' ? settled(this.deadLetters ? 'dead-lettered' : 'skipped', 0) : 'halted';
-    }
     // Waiting for a slot ends on stop too: a record not started by then is the next owner's.
-    const startable = AbortSignal.any([signal, this.drain.signal]);
+    const startable = work.startable;
+    let payload: T | undefined;
     for (let attempt = 1; ; attempt += 1) {
       if (!(await this.limiter.acquire(startable))) return 'halted';
+      // Decoded once it has a slot, not when fetched: a fetch of a thousand records decoded at
+      // once holds the event loop for tens of ms, delaying every handler's I/O meanwhile.
+      if (payload === undefined) {
+        try {
+          payload = this.options.decode ? await this.options.decode(record) : (record as unknown as T);
+        } catch (error) {
+          this.limiter.release();
+          const dead = await this.deadLetter(signal, record, `undecodable record: ${errorMessage(error)}`);
+          return dead === 'done' ? settled(this.deadLetters ? 'dead-lettered' : 'skipped', 0) : 'halted';
+        }
+      }
       let failure: { error: unknown } | undefined;
       try {
         await this.options.handler(payload, { record, attempt, signal, heartbeat: () => work.payload.heartbeat(), consumer: this.consumerRef });

@@ -52,6 +52,41 @@ void describe('EventProducer on a real broker', { skip: brokersFromEnv === undef
     console.log(`# ${sends} concurrent sends: ${producer.stats.batches} batches, ${ms.toFixed(0)} ms`);
   });
 
+  void it('linger counts from the oldest waiting send, also behind a batch in flight', async () => {
+    const client = testClient();
+    const topic = uniqueName('linger');
+    await ensureTopics(client, [{ topic, numPartitions: 1, withDeadLetterTopic: false }]);
+    const batches: number[] = [];
+    const later: Promise<void>[] = [];
+    let laterSent: () => void = () => undefined;
+    const bothSent = new Promise<void>((resolve) => (laterSent = resolve));
+    const producer: EventProducer = new EventProducer({
+      client,
+      lingerMs: 60,
+      observer: {
+        batchSettled: (e) => {
+          batches.push(e.sends);
+          if (batches.length !== 1) return;
+          // While the first batch is still in flight: one send now, one 10 ms later. Both
+          // are well inside one linger, so they must share a produce request rather than
+          // the first leaving alone the moment the first batch is acknowledged.
+          later.push(producer.send({ topic, value: 'second' }));
+          setTimeout(() => {
+            later.push(producer.send({ topic, value: 'third' }));
+            laterSent();
+          }, 10);
+        },
+      },
+    });
+    producers.push(producer);
+    await producer.send({ topic, value: 'first' });
+    await bothSent;
+    await Promise.all(later);
+    assert.deepEqual(batches, [1, 2], 'the two later sends went in one produce request');
+    const read = await readRecords(client, topic, 3);
+    assert.deepEqual(read.map((r) => r.message.value!.toString()).sort(), ['first', 'second', 'third']);
+  });
+
   void it('fails only the caller whose record Kafka rejects, not the others sharing its batch', async () => {
     const client = testClient();
     const topic = uniqueName('isolate');

@@ -166,6 +166,22 @@ export class EventProducer {
     }
   }
 
+  /**
+   * After a batch: the queue goes at once if its oldest send has waited `lingerMs` (or the
+   * queue is full), else when it has. Linger counts from the oldest waiting send, as
+   * Kafka's linger.ms does, so a fast round trip still gathers company for up to
+   * `lingerMs`, and no send waits longer than a round trip plus `lingerMs`.
+   */
+  private scheduleQueued(): void {
+    const oldest = this.queue.find((send) => !send.settled);
+    const waitMs = oldest === undefined ? 0 : oldest.startedAt + this.lingerMs - performance.now();
+    if (waitMs <= 0 || this.queuedRecords >= this.maxBatchRecords) {
+      this.flush();
+    } else if (this.lingerTimer === undefined) {
+      this.lingerTimer = setTimeout(() => this.flush(), waitMs);
+    }
+  }
+
   private flush(): void {
     if (this.lingerTimer !== undefined) {
       clearTimeout(this.lingerTimer);
@@ -177,8 +193,7 @@ export class EventProducer {
       this.inFlightBatches += 1;
       void this.sendBatch(batch).finally(() => {
         this.inFlightBatches -= 1;
-        // These records already waited for the previous batch: no further linger.
-        if (this.queue.length > 0) this.flush();
+        if (this.queue.length > 0) this.scheduleQueued();
       });
     }
   }

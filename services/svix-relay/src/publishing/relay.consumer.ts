@@ -1,12 +1,12 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { decodeEvent, dlqTopic, type GatewayEvent } from '@hookline/contracts';
-import { ConsumerRunner, EventProducer, ensureTopics, type KafkaRecord } from '@hookline/kafka';
+import { EventProducer, ensureTopics, PipelinedConsumerRunner, type KafkaRecord } from '@hookline/kafka';
 import { APP_CONFIG, HealthRegistry } from '@hookline/observability';
 import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import type { RelayConfig } from '../config/relay.settings.js';
 import { KAFKA_CLIENT } from '../kafka/kafka.constant.js';
-import { CONSUMED_TOPICS, PUBLICATIONS_TOPIC, RELAY_FETCH_MAX_BYTES, RELAY_FETCH_MAX_BYTES_PER_PARTITION } from '../relay.constant.js';
+import { CONSUMED_TOPICS, PUBLICATIONS_TOPIC, RELAY_FETCH_MAX_BYTES, RELAY_FETCH_MAX_BYTES_PER_PARTITION, RELAY_MAX_BUFFERED_PER_PARTITION } from '../relay.constant.js';
 import { EventTypeSync } from '../svix/event-type-sync.service.js';
 import { SvixClient } from '../svix/svix-client.service.js';
 import { describeSvixFailure } from '../svix/svix-failure.js';
@@ -26,7 +26,7 @@ type ConsumerState = 'off' | 'starting' | 'running' | 'stopped';
  */
 @Injectable()
 export class RelayConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private runner: ConsumerRunner<GatewayEvent> | undefined;
+  private runner: PipelinedConsumerRunner<GatewayEvent> | undefined;
   private state: ConsumerState = 'off';
   private startup: Promise<void> | undefined;
   private stopping = false;
@@ -79,7 +79,7 @@ export class RelayConsumer implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.info({ eventTypes: names }, 'Svix event types created or updated from the contracts');
     });
     if (this.stopping) return;
-    this.runner = new ConsumerRunner<GatewayEvent>({
+    this.runner = new PipelinedConsumerRunner<GatewayEvent>({
       client: this.client,
       groupId: this.config.KAFKA_GROUP_ID,
       topics: CONSUMED_TOPICS,
@@ -90,6 +90,7 @@ export class RelayConsumer implements OnApplicationBootstrap, OnApplicationShutd
       keyConcurrency: this.config.RELAY_KEY_CONCURRENCY,
       maxBytes: RELAY_FETCH_MAX_BYTES,
       maxBytesPerPartition: RELAY_FETCH_MAX_BYTES_PER_PARTITION,
+      maxBufferedPerPartition: RELAY_MAX_BUFFERED_PER_PARTITION,
       // Every partition at once: a partition's batch waits for its slowest session, so fewer would leave slots idle.
       partitionsConsumedConcurrently: this.config.KAFKA_TOPIC_PARTITIONS,
       retry: { initialDelayMs: this.config.SVIX_RETRY_INITIAL_MS, maxDelayMs: this.config.SVIX_RETRY_MAX_MS, factor: 2, jitter: 0.5 },

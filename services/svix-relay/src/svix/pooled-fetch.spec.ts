@@ -54,4 +54,18 @@ void describe('createPooledFetch', () => {
     await new Promise((resolve) => closed.close(resolve));
     await assert.rejects(pooled.fetch(`http://127.0.0.1:${port}/msg`), { name: 'TypeError', message: 'fetch failed' });
   });
+
+  void it('bounds a call by its own timeout, without a signal: TimeoutError, and the pool keeps working', async () => {
+    const bounded = createPooledFetch(1, 200);
+    try {
+      const started = performance.now();
+      await assert.rejects(bounded.fetch(`${base}/slow`), { name: 'TimeoutError' });
+      const waited = performance.now() - started;
+      assert.ok(waited >= 150 && waited < 1_500, `gave up after ${waited.toFixed(0)} ms, not at ~200 ms`);
+      const next = await bounded.fetch(`${base}/msg`, { method: 'POST', body: '{}' });
+      assert.equal(next.status, 201);
+    } finally {
+      await bounded.close();
+    }
+  });
 });

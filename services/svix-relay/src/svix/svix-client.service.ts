@@ -17,14 +17,14 @@ export class SvixClient implements OnApplicationShutdown {
 
   constructor(@Inject(APP_CONFIG) config: Pick<RelayConfig, 'SVIX_AUTH_TOKEN' | 'SVIX_SERVER_URL' | 'SVIX_REQUEST_TIMEOUT_MS' | 'SVIX_CONCURRENCY'>) {
     // Publishing makes at most SVIX_CONCURRENCY calls at once; the management API's few share the pool.
-    this.http = config.SVIX_AUTH_TOKEN === undefined ? undefined : createPooledFetch(config.SVIX_CONCURRENCY + SVIX_API_EXTRA_CONNECTIONS);
+    this.http = config.SVIX_AUTH_TOKEN === undefined ? undefined : createPooledFetch(config.SVIX_CONCURRENCY + SVIX_API_EXTRA_CONNECTIONS, config.SVIX_REQUEST_TIMEOUT_MS);
     this.api =
       config.SVIX_AUTH_TOKEN === undefined || this.http === undefined
         ? undefined
         : new Svix(config.SVIX_AUTH_TOKEN, {
             fetch: this.http.fetch,
             ...(config.SVIX_SERVER_URL === undefined ? {} : { serverUrl: config.SVIX_SERVER_URL }),
-            requestTimeout: config.SVIX_REQUEST_TIMEOUT_MS,
+            // No requestTimeout: the pooled fetch enforces SVIX_REQUEST_TIMEOUT_MS without a timer per call.
             // The SDK's own retries would wait without heartbeats and blind to Retry-After;
             // the consumer's retry loop does it instead.
             retryScheduleInMs: SVIX_SDK_RETRY_SCHEDULE_MS,
