@@ -118,14 +118,30 @@ export async function startGroupAtEnd(kafka: Kafka, admin: Admin, groupId: strin
     const offsets = await pollUntil(() => admin.fetchTopicOffsets(topic), { what: `offsets of ${topic}` });
     for (const offset of offsets) ends.push({ topic, partition: offset.partition, offset: offset.high });
   }
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, retry: { retries: 3 } });
-  await consumer.connect();
+  await pollUntil(() => commitAsMember(kafka, groupId, ends), { timeoutMs: 60_000, what: `group ${groupId} to commit its start offsets` });
+}
+
+/**
+ * Joins `groupId`, commits `offsets`, leaves. kafkajs restarts a crashed consumer on its own,
+ * even once disconnect() has returned: on a broker that has just started, the first join
+ * crashes ("the coordinator is loading"), and the restarted consumer then stayed in the group
+ * for good, holding half the partitions away from the relay joining next. So restarts are
+ * off, and a crash is a failed try that pollUntil repeats with a new consumer.
+ */
+async function commitAsMember(kafka: Kafka, groupId: string, offsets: { topic: string; partition: number; offset: string }[]): Promise<true> {
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, retry: { retries: 3, restartOnFailure: () => Promise.resolve(false) } });
+  const joined = new Promise<void>((resolve, reject) => {
+    consumer.on(consumer.events.GROUP_JOIN, () => resolve());
+    consumer.on(consumer.events.CRASH, (event) => reject(event.payload.error));
+  });
+  joined.catch(() => undefined);
   try {
+    await consumer.connect();
     for (const topic of CONSUMED_TOPICS) await consumer.subscribe({ topic, fromBeginning: false });
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.run({ autoCommit: false, eachMessage: () => Promise.resolve() });
     await joined;
-    await consumer.commitOffsets(ends);
+    await consumer.commitOffsets(offsets);
+    return true;
   } finally {
     await consumer.disconnect();
   }
