@@ -10,7 +10,7 @@ import { createKafkaClient, EventProducer, silentKafkaLogger } from '@hookline/k
 import { loadConfig } from '@hookline/observability';
 import { createRelayApp, CONSUMED_TOPICS, relaySettings, type RelayAppOptions, type RelayConfig } from '@hookline/svix-relay';
 import type { Admin, Kafka } from 'kafkajs';
-import type { SvixStandIn } from '../fixtures/svix-stand-in/index.js';
+import type { SvixTarget } from '../fixtures/svix-server/index.js';
 import { pollUntil } from '../support/poll-until.js';
 
 export const ADMIN_TOKEN = 'relay-admin-token-0123456789';
@@ -27,12 +27,12 @@ export function testKafka(): Kafka {
   return createKafkaClient({ brokers: brokersFromEnv, clientId: uniqueId('relay-test'), logger: silentKafkaLogger, logLevel: 'nothing' });
 }
 
-/** Settings every relay under test gets; `env` overrides. Retries are short so outages end quickly. */
-export function relayEnv(standIn: SvixStandIn | undefined, databaseUrl: string | undefined, groupId: string, env: Record<string, string> = {}): Record<string, string> {
+/** Settings every relay under test gets (Svix: the stand-in or the real server); `env` overrides. Retries are short so outages end quickly. */
+export function relayEnv(svix: Pick<SvixTarget, 'url' | 'token'> | undefined, databaseUrl: string | undefined, groupId: string, env: Record<string, string> = {}): Record<string, string> {
   return {
     KAFKA_BROKERS: brokersFromEnv ?? '',
     KAFKA_GROUP_ID: groupId,
-    ...(standIn === undefined ? {} : { SVIX_AUTH_TOKEN: standIn.token, SVIX_SERVER_URL: standIn.url }),
+    ...(svix === undefined ? {} : { SVIX_AUTH_TOKEN: svix.token, SVIX_SERVER_URL: svix.url }),
     ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
     ADMIN_TOKENS: ADMIN_TOKEN,
     AUDITOR_TOKENS: AUDITOR_TOKEN,
