@@ -10,7 +10,7 @@ import { createKafkaClient, EventProducer, silentKafkaLogger } from '@hookline/k
 import { loadConfig } from '@hookline/observability';
 import { createRelayApp, CONSUMED_TOPICS, relaySettings, type RelayAppOptions, type RelayConfig } from '@hookline/svix-relay';
 import type { Admin, Kafka } from 'kafkajs';
-import type { SvixStandIn } from '../fixtures/svix-stand-in/index.js';
+import type { SvixTarget } from '../fixtures/svix-server/index.js';
 import { pollUntil } from '../support/poll-until.js';
 
 export const ADMIN_TOKEN = 'relay-admin-token-0123456789';
@@ -27,12 +27,12 @@ export function testKafka(): Kafka {
   return createKafkaClient({ brokers: brokersFromEnv, clientId: uniqueId('relay-test'), logger: silentKafkaLogger, logLevel: 'nothing' });
 }
 
-/** Settings every relay under test gets; `env` overrides. Retries are short so outages end quickly. */
-export function relayEnv(standIn: SvixStandIn | undefined, databaseUrl: string | undefined, groupId: string, env: Record<string, string> = {}): Record<string, string> {
+/** Settings every relay under test gets (Svix: the stand-in or the real server); `env` overrides. Retries are short so outages end quickly. */
+export function relayEnv(svix: Pick<SvixTarget, 'url' | 'token'> | undefined, databaseUrl: string | undefined, groupId: string, env: Record<string, string> = {}): Record<string, string> {
   return {
     KAFKA_BROKERS: brokersFromEnv ?? '',
     KAFKA_GROUP_ID: groupId,
-    ...(standIn === undefined ? {} : { SVIX_AUTH_TOKEN: standIn.token, SVIX_SERVER_URL: standIn.url }),
+    ...(svix === undefined ? {} : { SVIX_AUTH_TOKEN: svix.token, SVIX_SERVER_URL: svix.url }),
     ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
     ADMIN_TOKENS: ADMIN_TOKEN,
     AUDITOR_TOKENS: AUDITOR_TOKEN,
@@ -118,14 +118,30 @@ export async function startGroupAtEnd(kafka: Kafka, admin: Admin, groupId: strin
     const offsets = await pollUntil(() => admin.fetchTopicOffsets(topic), { what: `offsets of ${topic}` });
     for (const offset of offsets) ends.push({ topic, partition: offset.partition, offset: offset.high });
   }
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, retry: { retries: 3 } });
-  await consumer.connect();
+  await pollUntil(() => commitAsMember(kafka, groupId, ends), { timeoutMs: 60_000, what: `group ${groupId} to commit its start offsets` });
+}
+
+/**
+ * Joins `groupId`, commits `offsets`, leaves. kafkajs restarts a crashed consumer on its own,
+ * even once disconnect() has returned: on a broker that has just started, the first join
+ * crashes ("the coordinator is loading"), and the restarted consumer then stayed in the group
+ * for good, holding half the partitions away from the relay joining next. So restarts are
+ * off, and a crash is a failed try that pollUntil repeats with a new consumer.
+ */
+async function commitAsMember(kafka: Kafka, groupId: string, offsets: { topic: string; partition: number; offset: string }[]): Promise<true> {
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, retry: { retries: 3, restartOnFailure: () => Promise.resolve(false) } });
+  const joined = new Promise<void>((resolve, reject) => {
+    consumer.on(consumer.events.GROUP_JOIN, () => resolve());
+    consumer.on(consumer.events.CRASH, (event) => reject(event.payload.error));
+  });
+  joined.catch(() => undefined);
   try {
+    await consumer.connect();
     for (const topic of CONSUMED_TOPICS) await consumer.subscribe({ topic, fromBeginning: false });
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.run({ autoCommit: false, eachMessage: () => Promise.resolve() });
     await joined;
-    await consumer.commitOffsets(ends);
+    await consumer.commitOffsets(offsets);
+    return true;
   } finally {
     await consumer.disconnect();
   }
