@@ -15,10 +15,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { Kafka, logLevel } from 'kafkajs';
 import { Svix } from 'svix';
-import { buildEvent, encodeEvent, getEventContract, GATEWAY_TOPICS, type GatewayEvent } from '@hookline/contracts';
+import { buildEvent, encodeEvent, getEventContract, type GatewayEvent } from '@hookline/contracts';
 import { createTestDatabase, type TestDatabase } from '@hookline/database';
 import { freePort, provideKafkaBroker } from '@hookline/kafka-broker';
 import { SvixStandIn } from '../test/fixtures/svix-stand-in/index.js';
+import { ensureGatewayTopics, startGroupAtEnd } from '../test/svix-relay/relay-harness.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 20_000);
@@ -166,16 +167,14 @@ async function main(): Promise<void> {
     const kafka = new Kafka({ clientId: 'bench-relay', brokers: broker.brokers, logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
-    const existing = new Set(await admin.listTopics());
-    const missing = GATEWAY_TOPICS.filter((topic) => !existing.has(topic));
-    if (missing.length > 0) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 6 })), waitForLeaders: true });
     // The group starts at the topics' end: earlier traffic on a shared broker is not part of the run.
     const groupId = `bench-relay-${Date.now().toString(36)}`;
-    for (const topic of GATEWAY_TOPICS) {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({ groupId, topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })) });
+    try {
+      await ensureGatewayTopics(admin);
+      await startGroupAtEnd(kafka, admin, groupId);
+    } finally {
+      await admin.disconnect();
     }
-    await admin.disconnect();
 
     const port = await freePort();
     relay = await startRelay(broker.brokers, standIn, port, groupId, databaseUrl);

@@ -1,5 +1,6 @@
 // producer → Kafka → svix-relay → the real svix/svix-server (Testcontainers, where a Docker
-// engine is reachable) → a receiver that verifies every signature with the svix SDK.
+// engine is reachable; the Svix stand-in elsewhere) → a receiver that verifies every
+// signature with the svix SDK.
 // Svix is looked at only through its own API (the SDK), never through stand-in controls, so
 // HOOKLINE_SVIX=stand-in runs this very file against the Svix stand-in, and what passes
 // against one passes against the other.
@@ -16,9 +17,9 @@ import { pollUntil } from '../support/poll-until.js';
 import { api, AUDITOR_TOKEN, brokersFromEnv, ensureGatewayTopics, makeEvent, metricValue, NO_BROKER_SKIP, relayEnv, startGroupAtEnd, startRelay, testKafka, uniqueId, type RunningRelay } from './relay-harness.js';
 
 const choice = await chooseSvixTarget();
-const skip = brokersFromEnv === undefined ? NO_BROKER_SKIP : 'skip' in choice ? choice.skip : false;
-const kind = 'kind' in choice ? choice.kind : 'server';
-const title = `${kind === 'server' ? 'the real svix/svix-server' : 'the Svix stand-in'}${'why' in choice ? ` (${choice.why})` : ''}`;
+const skip = brokersFromEnv === undefined ? NO_BROKER_SKIP : false;
+const kind = choice.kind;
+const title = `${kind === 'server' ? 'the real svix/svix-server' : 'the Svix stand-in'} (${choice.why})`;
 
 /** svix-server delivers from its own worker: waits are deadlines, never sleeps. */
 const DELIVERY_TIMEOUT_MS = 60_000;

@@ -19,10 +19,13 @@ type ConsumerState = 'off' | 'starting' | 'running' | 'stopped';
 
 /**
  * The relay's Kafka side: its own consumer group on the gateway topics, through the
- * lib's ConsumerRunner (per-session order, commit after the publication is recorded,
- * transient failures retried with backoff + jitter holding the session and the
- * partition's commit, permanent ones dead-lettered). Without SVIX_AUTH_TOKEN it says
- * publishing is off and consumes nothing, so events wait in Kafka.
+ * lib's PipelinedConsumerRunner (per-session order, commit after the publication is
+ * recorded, transient failures retried with backoff + jitter holding the session and the
+ * partition's commit, permanent ones dead-lettered), which fetches on while events are in
+ * flight instead of waiting for each fetch's slowest session. On a rebalance the old
+ * generation's events are given up (their signal aborts) and re-delivered to the new
+ * owner; an overlap is harmless, as the same idempotency key makes the same Svix message.
+ * Without SVIX_AUTH_TOKEN it says publishing is off and consumes nothing, so events wait in Kafka.
  */
 @Injectable()
 export class RelayConsumer implements OnApplicationBootstrap, OnApplicationShutdown {

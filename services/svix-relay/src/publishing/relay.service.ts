@@ -66,8 +66,10 @@ export class RelayService {
     const payload = event.type === 'microsoftteams.review.create' ? renderTeamsReviewCard(event.data) : (event.data as unknown as Record<string, unknown>);
     let publication;
     try {
-      publication = await this.publisher.publish({ orgId: event.data.org_id, eventType: event.type, eventId: event.id, payload });
+      publication = await this.publisher.publish({ orgId: event.data.org_id, eventType: event.type, eventId: event.id, payload }, signal);
     } catch (error) {
+      // Given up by the consumer: its next owner publishes it (the same idempotency key makes that one message).
+      if (signal?.aborted === true) throw new TransientError(`event ${event.id} given up before it was published`, { cause: error });
       const failure = describeSvixFailure(error);
       this.metrics.svixError(failure.statusClass);
       const what = failure.status === undefined ? `Svix unreachable (${failure.message})` : `Svix answered ${failure.status}: ${failure.message}`;
@@ -90,6 +92,8 @@ export class RelayService {
       already_published: publication.alreadyPublished,
       published_at: new Date().toISOString(),
     };
+    // Given up meanwhile: the next owner re-publishes (Svix answers with the same message) and records it.
+    if (signal?.aborted === true) throw new TransientError(`event ${event.id} given up before its publication was recorded`);
     try {
       await this.producer.send(svixPublicationRecordCodec.encode(record));
     } catch (error) {

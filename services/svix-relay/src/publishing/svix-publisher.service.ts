@@ -41,8 +41,12 @@ export class SvixPublisher {
     this.limit = pLimit(config.SVIX_CONCURRENCY);
   }
 
-  publish(request: PublishRequest): Promise<Publication> {
-    return this.limit(() => this.publishNow(request));
+  /** `signal`: the consumer gave the event up (rebalance, shutdown); a call still waiting for a slot is not made. */
+  publish(request: PublishRequest, signal?: AbortSignal): Promise<Publication> {
+    return this.limit(() => {
+      signal?.throwIfAborted();
+      return this.publishNow(request);
+    });
   }
 
   private async publishNow(request: PublishRequest): Promise<Publication> {
