@@ -188,4 +188,20 @@ describe('Svix stand-in', () => {
     assert.ok(page.data.length >= 1);
     assert.ok(page.data.every((message) => message.eventType === 'session.close'));
   });
+
+  it('forgets its messages, attempts and requests on demand (benchmark rounds), keeping apps and event types', async () => {
+    const app = await svix.application.getOrCreate({ name: 'forget', uid: 'org-forget' });
+    await svix.message.create(app.id, { eventType: 'session.close', eventId: 'evt-forget', payload: { sid: 's' } }, { idempotencyKey: 'key-forget' });
+    assert.equal(standIn.messageCount('org-forget'), 1);
+    standIn.forgetMessages();
+    assert.equal(standIn.messageCount('org-forget'), 0);
+    assert.equal(standIn.messages().length, 0);
+    assert.equal(standIn.requests().length, 0);
+    assert.equal(standIn.appByUid('org-forget')?.id, app.id);
+    assert.ok(standIn.eventTypeNames().includes('session.close'));
+    // The same eventId and key make a new message: nothing of the forgotten one is left.
+    const again = await svix.message.create(app.id, { eventType: 'session.close', eventId: 'evt-forget', payload: { sid: 's' } }, { idempotencyKey: 'key-forget' });
+    assert.equal(standIn.messageCount('org-forget'), 1);
+    assert.equal(standIn.messages('org-forget')[0]?.id, again.id);
+  });
 });
