@@ -32,6 +32,71 @@ void describe('PipelinedConsumerRunner on a real broker', { skip: brokersFromEnv
     return r;
   }
 
+  void it('passes maxBytesPerPartition to kafkajs: a partition is fetched in several small batches, every record processed once', async () => {
+    const { client, producer } = setup();
+    const topic = uniqueName('pipe-fetch-size');
+    await ensureTopics(client, [{ topic, numPartitions: 1, withDeadLetterTopic: false }]);
+    // One send each, so each record is its own record batch (the broker never splits one).
+    for (let n = 0; n < 30; n += 1) await producer.send({ topic, key: `k${n}`, value: JSON.stringify({ n, pad: 'x'.repeat(400) }) });
+    const seen: number[] = [];
+    const batchSizes: number[] = [];
+    const r = runner<KafkaRecord>({
+      client,
+      groupId: uniqueName('g-pipe-fetch-size'),
+      topics: [topic],
+      maxBytes: 2_048,
+      maxBytesPerPartition: 1_024,
+      handler: (record) => {
+        seen.push((JSON.parse(record.value!.toString('utf8')) as { n: number }).n);
+        return Promise.resolve();
+      },
+    });
+    r.consumer.on(r.consumer.events.END_BATCH_PROCESS, (event) => batchSizes.push(event.payload.batchSize));
+    await r.start();
+    await pollUntil(() => seen.length >= 30, { timeoutMs: 30_000, what: 'all 30 records' });
+    assert.deepEqual([...seen].sort((a, b) => a - b), Array.from({ length: 30 }, (_, n) => n));
+    // With kafkajs' default 1 MB per partition all 30 (~15 KB) would come in one or two batches.
+    assert.ok(batchSizes.length >= 10, `expected many small batches, got ${batchSizes.join(',')}`);
+    assert.ok(Math.max(...batchSizes) <= 3, `a batch larger than the limit allows: ${batchSizes.join(',')}`);
+  });
+
+  void it('decodes a record only once it has a handler slot, not when it is fetched', async () => {
+    const { client, producer } = setup();
+    const topic = uniqueName('pipe-lazy-decode');
+    await ensureTopics(client, [{ topic, numPartitions: 1, withDeadLetterTopic: false }]);
+    const decoded: string[] = [];
+    const firstRunning = new Deferred();
+    const release = new Deferred();
+    const handled: string[] = [];
+    const r = runner<string>({
+      client,
+      groupId: uniqueName('g-pipe-lazy-decode'),
+      topics: [topic],
+      keyConcurrency: 1,
+      decode: (record) => {
+        const value = record.value!.toString();
+        decoded.push(value);
+        return value;
+      },
+      handler: async (value) => {
+        if (value === 'r0') {
+          firstRunning.resolve();
+          await release.promise;
+        }
+        handled.push(value);
+      },
+    });
+    await producer.send(Array.from({ length: 5 }, (_, n) => ({ topic, key: `k${n}`, value: `r${n}` })));
+    await r.start();
+    await firstRunning.promise;
+    // All five are fetched and scheduled; the one slot is taken, so only its record is decoded.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(decoded, ['r0']);
+    release.resolve();
+    await pollUntil(() => handled.length === 5, { what: 'all five handled' });
+    assert.deepEqual([...decoded].sort(), ['r0', 'r1', 'r2', 'r3', 'r4']);
+  });
+
   void it('does not hold a record behind a long handler of another key; commits only the contiguous done offsets', async () => {
     const { client, producer } = setup();
     const topic = uniqueName('pipe-hol');
