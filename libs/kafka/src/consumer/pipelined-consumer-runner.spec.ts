@@ -8,6 +8,7 @@ import { DLQ_HEADERS } from '../kafka.constant.js';
 import { EventProducer } from '../producer/event-producer.js';
 import { headerValue, normalizeHeaders, type KafkaRecord } from '../record/kafka-record.js';
 import { Deferred } from '../testing/deferred.js';
+import { assertFetchSizesReachKafkajs } from '../testing/fetch-size.scenario.js';
 import { brokersFromEnv, committedOffset, NO_BROKER_SKIP, pollUntil, readRecords, testClient, uniqueName } from '../testing/kafka-test-env.js';
 import type { RecordContext } from './consumer-runner.js';
 import { deadLetterTopicOf } from './dead-letter.publisher.js';
@@ -34,30 +35,7 @@ void describe('PipelinedConsumerRunner on a real broker', { skip: brokersFromEnv
 
   void it('passes maxBytesPerPartition to kafkajs: a partition is fetched in several small batches, every record processed once', async () => {
     const { client, producer } = setup();
-    const topic = uniqueName('pipe-fetch-size');
-    await ensureTopics(client, [{ topic, numPartitions: 1, withDeadLetterTopic: false }]);
-    // One send each, so each record is its own record batch (the broker never splits one).
-    for (let n = 0; n < 30; n += 1) await producer.send({ topic, key: `k${n}`, value: JSON.stringify({ n, pad: 'x'.repeat(400) }) });
-    const seen: number[] = [];
-    const batchSizes: number[] = [];
-    const r = runner<KafkaRecord>({
-      client,
-      groupId: uniqueName('g-pipe-fetch-size'),
-      topics: [topic],
-      maxBytes: 2_048,
-      maxBytesPerPartition: 1_024,
-      handler: (record) => {
-        seen.push((JSON.parse(record.value!.toString('utf8')) as { n: number }).n);
-        return Promise.resolve();
-      },
-    });
-    r.consumer.on(r.consumer.events.END_BATCH_PROCESS, (event) => batchSizes.push(event.payload.batchSize));
-    await r.start();
-    await pollUntil(() => seen.length >= 30, { timeoutMs: 30_000, what: 'all 30 records' });
-    assert.deepEqual([...seen].sort((a, b) => a - b), Array.from({ length: 30 }, (_, n) => n));
-    // With kafkajs' default 1 MB per partition all 30 (~15 KB) would come in one or two batches.
-    assert.ok(batchSizes.length >= 10, `expected many small batches, got ${batchSizes.join(',')}`);
-    assert.ok(Math.max(...batchSizes) <= 3, `a batch larger than the limit allows: ${batchSizes.join(',')}`);
+    await assertFetchSizesReachKafkajs(client, producer, (options) => runner<KafkaRecord>(options));
   });
 
   void it('decodes a record only once it has a handler slot, not when it is fetched', async () => {
