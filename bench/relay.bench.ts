@@ -30,8 +30,11 @@ const GOAL_RSS_MB = 200;
 const TIMEOUT_MS = 300_000;
 const RAW_SECONDS = Number(process.env['BENCH_RAW_SECONDS'] ?? 5);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
-/** Enough for V8 to have compiled the hot paths: with 500 the first round ran at ~25 % more CPU per event than the next ones. */
-const WARM_UP_EVENTS = 5_000;
+/**
+ * Events relayed before the measured rounds, so that V8 has compiled the relay's hot paths:
+ * with 500 the first round ran at ~25 % more relay CPU per event than the next ones.
+ */
+const WARM_UP_EVENTS = Number(process.env['BENCH_WARM_UP_EVENTS'] ?? 5_000);
 /** services/svix-relay/Dockerfile's NODE_OPTIONS. */
 const RELAY_NODE_OPTIONS = '--max-semi-space-size=8 --max-old-space-size=160';
 const ORG = `bench-org-${Date.now().toString(36)}`;
