@@ -66,6 +66,8 @@ describe('svix-relay end to end', { skip: brokersFromEnv === undefined ? NO_BROK
       { type: 'session.close', data: makeEvent('session.close', { orgId, subject: sid }).data },
       { type: 'dbroles.job.finished', data: makeEvent('dbroles.job.finished', { orgId, subject: uniqueId('job') }).data },
     ];
+    // Where this test's publication records will start: earlier runs' records on a shared broker are not read.
+    const publicationsEnd = await admin.fetchTopicOffsets(TOPICS.svixPublications);
     const accepted = await postEvents(producer.url, events);
     assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
     const ids = accepted.body.ids as string[];
@@ -92,7 +94,7 @@ describe('svix-relay end to end', { skip: brokersFromEnv === undefined ? NO_BROK
     assert.ok(content.body.some((element) => element.type === 'CodeBlock' && element.codeSnippet?.includes('UPDATE invoices')), 'the input as a code block');
     assert.match(content.actions?.[0]?.url ?? '', /^https:\/\/gateway\.example\.com\/reviews\//, 'link to the session');
 
-    const records = await readPublications(kafka, ids);
+    const records = await readPublications(kafka, ids, publicationsEnd);
     assert.equal(records.size, 4);
     const close = [...records.values()].find((record) => record.event_type === 'session.close')!;
     assert.equal(close.sid, sid);
@@ -104,7 +106,11 @@ describe('svix-relay end to end', { skip: brokersFromEnv === undefined ? NO_BROK
   });
 });
 
-async function readPublications(kafka: Kafka, ids: readonly string[]): Promise<Map<string, ReturnType<typeof svixPublicationRecordCodec.decode>>> {
+async function readPublications(
+  kafka: Kafka,
+  ids: readonly string[],
+  from: readonly { partition: number; offset: string }[],
+): Promise<Map<string, ReturnType<typeof svixPublicationRecordCodec.decode>>> {
   const found = new Map<string, ReturnType<typeof svixPublicationRecordCodec.decode>>();
   const consumer = kafka.consumer({ groupId: uniqueId('relay-test-reader'), maxWaitTimeInMs: 200 });
   await consumer.connect();
@@ -117,6 +123,7 @@ async function readPublications(kafka: Kafka, ids: readonly string[]): Promise<M
         return Promise.resolve();
       },
     });
+    for (const { partition, offset } of from) consumer.seek({ topic: TOPICS.svixPublications, partition, offset });
     await pollUntil(() => found.size === ids.length, { timeoutMs: 30_000, what: `${ids.length} publication records` });
     return found;
   } finally {
