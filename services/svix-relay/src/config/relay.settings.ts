@@ -32,7 +32,7 @@ export const relaySettings = defineSettings({
     optional: true,
   }),
   SVIX_SERVER_URL: setting.url({ description: 'URL of a self-hosted Svix server; unset: Svix SaaS (region from the token).', optional: true }),
-  SVIX_REQUEST_TIMEOUT_MS: setting.positiveInt({ description: 'Longest one Svix API call may take before it counts as a failure and is retried.', default: 10_000 }),
+  SVIX_REQUEST_TIMEOUT_MS: setting.positiveInt({ description: 'Longest a Svix API call may wait to connect, for the answer, or for the rest of its body, before it counts as a failure and is retried.', default: 10_000 }),
   SVIX_RETRY_INITIAL_MS: setting.positiveInt({ description: 'First backoff after Svix failed (unreachable, timeout, 429, 5xx); doubles each retry, with jitter.', default: 500 }),
   SVIX_RETRY_MAX_MS: setting.positiveInt({ description: 'Longest backoff between retries of one event.', default: 30_000 }),
   DATABASE_URL: setting.url({
