@@ -35,8 +35,9 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
  * with 500 the first round ran at ~25 % more relay CPU per event than the next ones.
  */
 const WARM_UP_EVENTS = Number(process.env['BENCH_WARM_UP_EVENTS'] ?? 5_000);
-/** services/svix-relay/Dockerfile's NODE_OPTIONS. */
+/** services/svix-relay/Dockerfile's NODE_OPTIONS and MALLOC_ARENA_MAX. */
 const RELAY_NODE_OPTIONS = '--max-semi-space-size=8 --max-old-space-size=160';
+const RELAY_MALLOC_ARENA_MAX = '2';
 const ORG = `bench-org-${Date.now().toString(36)}`;
 const CONNECTION = 'pg-bench';
 
@@ -73,6 +74,7 @@ async function startRelay(brokers: string[], standIn: SvixStandIn, port: number,
       PATH: process.env['PATH'] ?? '',
       // As the Dockerfile runs it, unless told otherwise.
       NODE_OPTIONS: process.env['BENCH_RELAY_NODE_OPTIONS'] ?? RELAY_NODE_OPTIONS,
+      MALLOC_ARENA_MAX: process.env['BENCH_RELAY_MALLOC_ARENA_MAX'] ?? RELAY_MALLOC_ARENA_MAX,
       PORT: String(port),
       HOST: '127.0.0.1',
       KAFKA_BROKERS: brokers.join(','),

@@ -61,6 +61,17 @@ export const PUBLICATION_LINGER_MS = 10;
  */
 export const RELAY_MAX_BUFFERED_PER_PARTITION = 64;
 
+/**
+ * Longest time the broker holds a fetch open for partitions with nothing new (Java's
+ * fetch.max.wait.ms; the lib's default is 500 ms). A partition resumed after a pause is
+ * fetched only with the next fetch, and while the relay works off a backlog the fetch in
+ * flight is usually parked on partitions that are caught up (here the dbroles topic's):
+ * at 500 ms the resumed sessions partitions ran dry and waited, and the relay idled about
+ * a third of each second in bench:relay (1,500-1,700 events/s; 1,900-2,700 at 100 ms).
+ * An idle relay sends ten empty fetches a second at this value, which costs next to nothing.
+ */
+export const RELAY_FETCH_MAX_WAIT_MS = 100;
+
 /** Sockets to Svix beyond SVIX_CONCURRENCY, for the management API's calls. */
 export const SVIX_API_EXTRA_CONNECTIONS = 4;
 

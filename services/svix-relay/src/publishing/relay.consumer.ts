@@ -6,7 +6,7 @@ import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import type { RelayConfig } from '../config/relay.settings.js';
 import { KAFKA_CLIENT } from '../kafka/kafka.constant.js';
-import { CONSUMED_TOPICS, PUBLICATIONS_TOPIC, RELAY_FETCH_MAX_BYTES, RELAY_FETCH_MAX_BYTES_PER_PARTITION, RELAY_MAX_BUFFERED_PER_PARTITION } from '../relay.constant.js';
+import { CONSUMED_TOPICS, PUBLICATIONS_TOPIC, RELAY_FETCH_MAX_BYTES, RELAY_FETCH_MAX_BYTES_PER_PARTITION, RELAY_FETCH_MAX_WAIT_MS, RELAY_MAX_BUFFERED_PER_PARTITION } from '../relay.constant.js';
 import { EventTypeSync } from '../svix/event-type-sync.service.js';
 import { SvixClient } from '../svix/svix-client.service.js';
 import { describeSvixFailure } from '../svix/svix-failure.js';
@@ -94,6 +94,7 @@ export class RelayConsumer implements OnApplicationBootstrap, OnApplicationShutd
       maxBytes: RELAY_FETCH_MAX_BYTES,
       maxBytesPerPartition: RELAY_FETCH_MAX_BYTES_PER_PARTITION,
       maxBufferedPerPartition: RELAY_MAX_BUFFERED_PER_PARTITION,
+      maxWaitTimeMs: RELAY_FETCH_MAX_WAIT_MS,
       // Every partition at once: a partition's batch waits for its slowest session, so fewer would leave slots idle.
       partitionsConsumedConcurrently: this.config.KAFKA_TOPIC_PARTITIONS,
       retry: { initialDelayMs: this.config.SVIX_RETRY_INITIAL_MS, maxDelayMs: this.config.SVIX_RETRY_MAX_MS, factor: 2, jitter: 0.5 },
