@@ -9,7 +9,7 @@ import { Svix } from 'svix';
 import { SvixStandIn, WebhookReceiver } from '../fixtures/svix-stand-in/index.js';
 import { postEvents, startProducer, type RunningProducer } from '../producer/producer-harness.js';
 import { pollUntil } from '../support/poll-until.js';
-import { api, brokersFromEnv, ensureGatewayTopics, makeEvent, metricValue, NO_BROKER_SKIP, relayEnv, startGroupAtEnd, startRelay, testKafka, uniqueId, type RunningRelay } from './relay-harness.js';
+import { api, brokersFromEnv, connectGatewayKafka, makeEvent, metricValue, NO_BROKER_SKIP, relayEnv, startGroupAtEnd, startRelay, uniqueId, type RunningRelay } from './relay-harness.js';
 
 describe('svix-relay end to end', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
   let standIn: SvixStandIn;
@@ -26,10 +26,7 @@ describe('svix-relay end to end', { skip: brokersFromEnv === undefined ? NO_BROK
     standIn = await SvixStandIn.start();
     receiver = await WebhookReceiver.start();
     database = await createTestDatabase('relay_e2e');
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    await ensureGatewayTopics(admin);
+    ({ kafka, admin } = await connectGatewayKafka());
     await startGroupAtEnd(kafka, admin, groupId);
     relay = await startRelay(relayEnv(standIn, database.url, groupId));
     producer = await startProducer();

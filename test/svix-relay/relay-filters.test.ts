@@ -10,9 +10,9 @@ import { SvixStandIn, WebhookReceiver } from '../fixtures/svix-stand-in/index.js
 import { pollUntil } from '../support/poll-until.js';
 import {
   api,
+  connectGatewayKafka,
   AUDITOR_TOKEN,
   brokersFromEnv,
-  ensureGatewayTopics,
   makeEvent,
   metricValue,
   newProducer,
@@ -21,7 +21,6 @@ import {
   relayEnv,
   startGroupAtEnd,
   startRelay,
-  testKafka,
   uniqueId,
   type RunningRelay,
 } from './relay-harness.js';
@@ -44,10 +43,7 @@ describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_
     standIn = await SvixStandIn.start();
     receiver = await WebhookReceiver.start();
     database = await createTestDatabase('relay_filters');
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    await ensureGatewayTopics(admin);
+    ({ kafka, admin } = await connectGatewayKafka());
     const groupId = uniqueId('relay-filters');
     await startGroupAtEnd(kafka, admin, groupId);
     producer = newProducer(kafka);

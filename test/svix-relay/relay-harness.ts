@@ -154,6 +154,20 @@ export async function ensureGatewayTopics(admin: Admin): Promise<void> {
   if (missing.length > 0) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 6 })), waitForLeaders: true });
 }
 
+/** The client and a connected admin every relay test starts with, the gateway topics in place; the caller disconnects the admin. */
+export async function connectGatewayKafka(): Promise<{ kafka: Kafka; admin: Admin }> {
+  const kafka = testKafka();
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureGatewayTopics(admin);
+  } catch (error) {
+    await admin.disconnect();
+    throw error;
+  }
+  return { kafka, admin };
+}
+
 /** Value of one series on /metrics (0 when absent). */
 export async function metricValue(url: string, name: string, labels: Record<string, string> = {}): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();

@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from '@hookline/database';
 import type { Admin, Kafka } from 'kafkajs';
 import { SvixStandIn, WebhookReceiver } from '../fixtures/svix-stand-in/index.js';
 import { pollUntil } from '../support/poll-until.js';
-import { api, AUDITOR_TOKEN, brokersFromEnv, ensureGatewayTopics, NO_BROKER_SKIP, relayEnv, startGroupAtEnd, startRelay, testKafka, uniqueId, type RunningRelay } from './relay-harness.js';
+import { api, AUDITOR_TOKEN, brokersFromEnv, connectGatewayKafka, NO_BROKER_SKIP, relayEnv, startGroupAtEnd, startRelay, uniqueId, type RunningRelay } from './relay-harness.js';
 
 describe('svix-relay management API', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
   let standIn: SvixStandIn;
@@ -21,10 +21,7 @@ describe('svix-relay management API', { skip: brokersFromEnv === undefined ? NO_
     standIn = await SvixStandIn.start();
     receiver = await WebhookReceiver.start();
     database = await createTestDatabase('relay_api');
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    await ensureGatewayTopics(admin);
+    ({ kafka, admin } = await connectGatewayKafka());
     const groupId = uniqueId('relay-api');
     await startGroupAtEnd(kafka, admin, groupId);
     relay = await startRelay(relayEnv(standIn, database.url, groupId));

@@ -5,18 +5,14 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { Admin, Kafka } from 'kafkajs';
-import { api, brokersFromEnv, ensureGatewayTopics, NO_BROKER_SKIP, relayEnv, startRelay, testKafka, uniqueId } from './relay-harness.js';
+import type { Admin } from 'kafkajs';
+import { api, brokersFromEnv, connectGatewayKafka, NO_BROKER_SKIP, relayEnv, startRelay, uniqueId } from './relay-harness.js';
 
 describe('svix-relay without Svix', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
-  let kafka: Kafka;
   let admin: Admin;
 
   before(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    await ensureGatewayTopics(admin);
+    ({ admin } = await connectGatewayKafka());
   });
 
   after(async () => {

@@ -11,8 +11,8 @@ import { SvixStandIn } from '../fixtures/svix-stand-in/index.js';
 import { pollUntil } from '../support/poll-until.js';
 import {
   api,
+  connectGatewayKafka,
   brokersFromEnv,
-  ensureGatewayTopics,
   makeEvent,
   newProducer,
   NO_BROKER_SKIP,
@@ -20,7 +20,6 @@ import {
   relayEnv,
   spawnRelay,
   startGroupAtEnd,
-  testKafka,
   uniqueId,
   type RelayProcess,
 } from './relay-harness.js';
@@ -51,10 +50,7 @@ describe('svix-relay killed with SIGKILL', { skip: brokersFromEnv === undefined 
   before(async () => {
     standIn = await SvixStandIn.start({ deliver: false });
     database = await createTestDatabase('relay_sigkill');
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    await ensureGatewayTopics(admin);
+    ({ kafka, admin } = await connectGatewayKafka());
     producer = newProducer(kafka);
   });
 

@@ -12,8 +12,8 @@ import { SvixStandIn } from '../fixtures/svix-stand-in/index.js';
 import { pollUntil } from '../support/poll-until.js';
 import {
   api,
+  connectGatewayKafka,
   brokersFromEnv,
-  ensureGatewayTopics,
   makeEvent,
   metricValue,
   newProducer,
@@ -22,7 +22,6 @@ import {
   relayEnv,
   startGroupAtEnd,
   startRelay,
-  testKafka,
   uniqueId,
   type RunningRelay,
 } from './relay-harness.js';
@@ -43,10 +42,7 @@ describe('svix-relay when Svix fails', { skip: brokersFromEnv === undefined ? NO
   before(async () => {
     standIn = await SvixStandIn.start({ deliver: false });
     database = await createTestDatabase('relay_faults');
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    await ensureGatewayTopics(admin);
+    ({ kafka, admin } = await connectGatewayKafka());
     groupId = uniqueId('relay-faults');
     await startGroupAtEnd(kafka, admin, groupId);
     producer = newProducer(kafka);

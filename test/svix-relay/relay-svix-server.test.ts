@@ -14,7 +14,7 @@ import { chooseSvixTarget, portOf, provideSvixTarget, type ProvidedSvixTarget } 
 import { WebhookReceiver } from '../fixtures/svix-stand-in/index.js';
 import { postEvents, startProducer, type RunningProducer } from '../producer/producer-harness.js';
 import { pollUntil } from '../support/poll-until.js';
-import { api, AUDITOR_TOKEN, brokersFromEnv, ensureGatewayTopics, makeEvent, metricValue, NO_BROKER_SKIP, relayEnv, startGroupAtEnd, startRelay, testKafka, uniqueId, type RunningRelay } from './relay-harness.js';
+import { api, AUDITOR_TOKEN, brokersFromEnv, connectGatewayKafka, makeEvent, metricValue, NO_BROKER_SKIP, relayEnv, startGroupAtEnd, startRelay, uniqueId, type RunningRelay } from './relay-harness.js';
 
 const choice = await chooseSvixTarget();
 const skip = brokersFromEnv === undefined ? NO_BROKER_SKIP : false;
@@ -62,10 +62,7 @@ describe(`svix-relay against ${title}`, { skip }, () => {
       svixTarget = await provideSvixTarget(kind, { hostPorts: [portOf(receiver.url())] });
       svix = new Svix(svixTarget.token, { serverUrl: svixTarget.url });
       database = await createTestDatabase('relay_svix_server');
-      kafka = testKafka();
-      admin = kafka.admin();
-      await admin.connect();
-      await ensureGatewayTopics(admin);
+      ({ kafka, admin } = await connectGatewayKafka());
       // Both groups start at the same offsets: the second relay later consumes exactly what the first did.
       await startGroupAtEnd(kafka, admin, groupId);
       await startGroupAtEnd(kafka, admin, replayGroupId);
