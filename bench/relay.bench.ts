@@ -5,7 +5,8 @@
  * the same run; prints the rates, the ratio and the relay's peak RSS.
  * Bounded: BENCH_ROUNDS rounds (3) of BENCH_EVENTS events through the relay (default 20000)
  * and BENCH_RAW_SECONDS of raw load (5), alternating; BENCH_CONCURRENCY Svix calls at once in
- * both legs (16). The result is the median of the rounds.
+ * both legs (16). The result is the median of the rounds. BENCH_RELAY_INSTANCES (1) relays in
+ * one consumer group share the load and the BENCH_CONCURRENCY Svix calls (scaling out).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -30,6 +31,8 @@ const GOAL_RSS_MB = 200;
 const TIMEOUT_MS = 300_000;
 const RAW_SECONDS = Number(process.env['BENCH_RAW_SECONDS'] ?? 5);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+/** Relay processes in the one consumer group; the Svix calls at once are split between them, so both legs still make CONCURRENCY at once. */
+const INSTANCES = Number(process.env['BENCH_RELAY_INSTANCES'] ?? 1);
 /**
  * Events relayed before the measured rounds, so that V8 has compiled the relay's hot paths:
  * with 500 the first round ran at ~25 % more relay CPU per event than the next ones.
@@ -82,7 +85,7 @@ async function startRelay(brokers: string[], standIn: SvixStandIn, port: number,
       SVIX_AUTH_TOKEN: standIn.token,
       SVIX_SERVER_URL: standIn.url,
       ADMIN_TOKENS: ADMIN_TOKEN,
-      SVIX_CONCURRENCY: String(CONCURRENCY),
+      SVIX_CONCURRENCY: String(CONCURRENCY / INSTANCES),
       ...(process.env['RELAY_KEY_CONCURRENCY'] === undefined ? {} : { RELAY_KEY_CONCURRENCY: process.env['RELAY_KEY_CONCURRENCY'] }),
       ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
       LOG_LEVEL: 'warn',
@@ -158,7 +161,8 @@ async function rawLeg(standIn: SvixStandIn, appId: string, payload: unknown, sec
 async function main(): Promise<void> {
   const broker = await provideKafkaBroker({ heapMb: 1024 });
   const standIn = await SvixStandIn.start({ deliver: false });
-  let relay: ChildProcess | undefined;
+  const relays: ChildProcess[] = [];
+  if (!Number.isInteger(INSTANCES) || INSTANCES < 1 || CONCURRENCY % INSTANCES !== 0) throw new Error(`BENCH_RELAY_INSTANCES must be a whole number >= 1 that divides BENCH_CONCURRENCY (${CONCURRENCY})`);
   // PostgreSQL as in production: BENCH_DATABASE_URL, else a throw-away database on the local
   // one; the embedded PGlite (npm start's default) only when no PostgreSQL answers.
   let database: TestDatabase | undefined;
@@ -183,15 +187,19 @@ async function main(): Promise<void> {
       await admin.disconnect();
     }
 
-    const port = await freePort();
-    relay = await startRelay(broker.brokers, standIn, port, groupId, databaseUrl);
-    const plugin = await fetch(`http://127.0.0.1:${port}/v1/plugins/webhooks/connections/${ORG}/${CONNECTION}`, { method: 'PUT', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-    if (!plugin.ok) throw new Error(`enabling the plugin failed: ${plugin.status}`);
-    const consumerDeadline = Date.now() + 60_000;
-    while (!/"state":"running"/.test(await (await fetch(`http://127.0.0.1:${port}/health/ready`)).text())) {
-      if (Date.now() > consumerDeadline) throw new Error('relay consumer not running within 60 s');
-      await sleep(200);
+    for (let instance = 0; instance < INSTANCES; instance += 1) {
+      const port = await freePort();
+      relays.push(await startRelay(broker.brokers, standIn, port, groupId, databaseUrl));
+      // Through each instance's API: each then knows the connection at once, not after its next refresh.
+      const plugin = await fetch(`http://127.0.0.1:${port}/v1/plugins/webhooks/connections/${ORG}/${CONNECTION}`, { method: 'PUT', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      if (!plugin.ok) throw new Error(`enabling the plugin failed: ${plugin.status}`);
+      const consumerDeadline = Date.now() + 60_000;
+      while (!/"state":"running"/.test(await (await fetch(`http://127.0.0.1:${port}/health/ready`)).text())) {
+        if (Date.now() > consumerDeadline) throw new Error('relay consumer not running within 60 s');
+        await sleep(200);
+      }
     }
+    const relaysCpuSeconds = (): number => relays.reduce((sum, relay) => sum + cpuSeconds(relay.pid!), 0);
 
     // Warm up (JIT, connections, the org's app), then measure. The legs alternate, ROUNDS
     // times: this machine's other load drifts, and a ratio of two legs run minutes apart
@@ -203,10 +211,10 @@ async function main(): Promise<void> {
       // Each round's relay leg starts from an empty stand-in, as each raw leg does: thousands of
       // stored messages and requests slow the stand-in's process (its GC), not the relay.
       standIn.forgetMessages();
-      const cpuBefore = cpuSeconds(relay.pid!);
+      const cpuBefore = relaysCpuSeconds();
       const relayRate = await relayLeg(kafka, standIn, makeEvents(EVENTS));
       // CPU per event does not depend on what else the machine runs, unlike the rates.
-      const relayCpuUs = ((cpuSeconds(relay.pid!) - cpuBefore) / EVENTS) * 1e6;
+      const relayCpuUs = ((relaysCpuSeconds() - cpuBefore) / EVENTS) * 1e6;
       // The raw leg gets a fresh stand-in each round: the relay leg's stored messages must not slow it down.
       const rawStandIn = await SvixStandIn.start({ deliver: false });
       try {
@@ -219,7 +227,8 @@ async function main(): Promise<void> {
         await rawStandIn.close();
       }
     }
-    const rss = peakRssMb(relay.pid!);
+    // With several instances: the largest one's (the goal is per relay process).
+    const rss = Math.max(...relays.map((relay) => peakRssMb(relay.pid!)));
     const med = (values: number[]): number => {
       const sorted = [...values].sort((a, b) => a - b);
       const mid = Math.floor(sorted.length / 2);
@@ -231,19 +240,23 @@ async function main(): Promise<void> {
     const relayCpuUs = med(rounds.map((r) => r.relayCpuUs));
 
     const fmt = (n: number): string => `${Math.round(n).toLocaleString('en-US')} events/s`;
-    console.log(`\nrelay benchmark — ${EVENTS} events a round (sessions + db role jobs), ${ROUNDS} rounds (medians), ${CONCURRENCY} Svix calls at once, ${broker.kind} broker, ${databaseUrl === undefined ? 'embedded database' : 'PostgreSQL'}, Svix stand-in answering at once`);
+    console.log(`\nrelay benchmark — ${EVENTS} events a round (sessions + db role jobs), ${ROUNDS} rounds (medians), ${CONCURRENCY} Svix calls at once, ${INSTANCES === 1 ? 'one relay' : `${INSTANCES} relays in one group`}, ${broker.kind} broker, ${databaseUrl === undefined ? 'embedded database' : 'PostgreSQL'}, Svix stand-in answering at once`);
     console.log(`  Kafka → svix-relay → Svix            ${fmt(relayRate)}`);
     console.log(`  raw create-message load (autocannon) ${fmt(rawRate)}`);
     console.log(`  ratio relay / raw                    ${ratio.toFixed(2)}  (goal >= ${GOAL_RATIO}; rounds ${rounds.map((r) => r.ratio.toFixed(2)).join(', ')})`);
-    console.log(`  relay CPU per event                  ${relayCpuUs.toFixed(0)} µs`);
-    console.log(`  relay peak RSS                       ${rss.toFixed(0)} MB  (goal < ${GOAL_RSS_MB} MB)`);
-    console.log(JSON.stringify({ events: EVENTS, rounds: ROUNDS, concurrency: CONCURRENCY, relay: relayRate, raw: rawRate, ratio, ratios: rounds.map((r) => r.ratio), relayCpuUsPerEvent: relayCpuUs, peakRssMb: rss }));
+    console.log(`  relay CPU per event                  ${relayCpuUs.toFixed(0)} µs${INSTANCES === 1 ? '' : ' (all instances)'}`);
+    console.log(`  relay peak RSS                       ${rss.toFixed(0)} MB  (goal < ${GOAL_RSS_MB} MB${INSTANCES === 1 ? '' : '; the largest instance'})`);
+    console.log(JSON.stringify({ events: EVENTS, rounds: ROUNDS, concurrency: CONCURRENCY, instances: INSTANCES, relay: relayRate, raw: rawRate, ratio, ratios: rounds.map((r) => r.ratio), relayCpuUsPerEvent: relayCpuUs, peakRssMb: rss }));
   } finally {
-    if (relay !== undefined && relay.exitCode === null) {
-      const exited = new Promise((resolve) => relay?.once('exit', resolve));
-      relay.kill('SIGTERM');
-      await Promise.race([exited, sleep(15_000).then(() => relay?.kill('SIGKILL'))]);
-    }
+    await Promise.all(
+      relays
+        .filter((relay) => relay.exitCode === null)
+        .map(async (relay) => {
+          const exited = new Promise((resolve) => relay.once('exit', resolve));
+          relay.kill('SIGTERM');
+          await Promise.race([exited, sleep(15_000).then(() => relay.kill('SIGKILL'))]);
+        }),
+    );
     await standIn.close();
     await database?.drop();
     await broker.stop();
