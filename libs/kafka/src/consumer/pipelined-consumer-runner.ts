@@ -11,7 +11,12 @@ import { KeyConcurrencyLimiter } from './key-concurrency.limiter.js';
 import { retryDelayMs, retryPolicy, sleep, type RetryPolicy } from './retry-policy.js';
 
 export interface PipelinedConsumerRunnerOptions<T = KafkaRecord> extends ConsumerRunnerOptions<T> {
-  /** Records of one partition fetched and not yet done before the partition is paused. Default 1000. */
+  /**
+   * Records of one partition fetched and not yet done before the partition is paused (resumed
+   * at half). Default 1000. A resumed partition is fetched with the next fetch only, and a fetch
+   * of partitions that have nothing new waits up to `maxWaitTimeMs` on the broker: keep half of
+   * this above what the handlers work off in that time, or lower `maxWaitTimeMs`.
+   */
   maxBufferedPerPartition?: number;
 }
 
