@@ -95,7 +95,7 @@ export class RelayConsumer implements OnApplicationBootstrap, OnApplicationShutd
       maxBytesPerPartition: RELAY_FETCH_MAX_BYTES_PER_PARTITION,
       maxBufferedPerPartition: RELAY_MAX_BUFFERED_PER_PARTITION,
       maxWaitTimeMs: RELAY_FETCH_MAX_WAIT_MS,
-      // Every partition at once: a partition's batch waits for its slowest session, so fewer would leave slots idle.
+      // Every partition's batch scheduled as it arrives (each returns at once), so none waits behind another's.
       partitionsConsumedConcurrently: this.config.KAFKA_TOPIC_PARTITIONS,
       retry: { initialDelayMs: this.config.SVIX_RETRY_INITIAL_MS, maxDelayMs: this.config.SVIX_RETRY_MAX_MS, factor: 2, jitter: 0.5 },
       deadLetterProducer: this.producer,
