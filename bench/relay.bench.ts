@@ -7,6 +7,9 @@
  * and BENCH_RAW_SECONDS of raw load (5), alternating; BENCH_CONCURRENCY Svix calls at once in
  * both legs (16). The result is the median of the rounds. BENCH_RELAY_INSTANCES (1) relays in
  * one consumer group share the load and the BENCH_CONCURRENCY Svix calls (scaling out).
+ * BENCH_RELAY_LEG: backlog (default; the relay drains events produced while it was frozen)
+ * or live (produced while it runs). Also prints the CPU per event of the relay, the broker
+ * and the stand-in, and the raw leg's CPU per call, which do not depend on the cores.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -31,6 +34,7 @@ const GOAL_RSS_MB = 200;
 const TIMEOUT_MS = 300_000;
 const RAW_SECONDS = Number(process.env['BENCH_RAW_SECONDS'] ?? 5);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const RELAY_LEG = process.env['BENCH_RELAY_LEG'] ?? 'backlog';
 /** Relay processes in the one consumer group; the Svix calls at once are split between them, so both legs still make CONCURRENCY at once. */
 const INSTANCES = Number(process.env['BENCH_RELAY_INSTANCES'] ?? 1);
 /**
@@ -111,28 +115,74 @@ async function waitFor(what: string, done: () => boolean): Promise<void> {
   }
 }
 
-/** The relay leg: produce every event, time until the stand-in holds a message for each. */
-async function relayLeg(kafka: Kafka, standIn: SvixStandIn, events: readonly GatewayEvent[]): Promise<number> {
+/** CPU seconds used so far by the relays, the broker (local one only) and this process (the stand-in; the producer too when live). */
+interface CpuClock {
+  relays(): number;
+  broker(): number | undefined;
+}
+
+interface LegCpu {
+  /** CPU µs per event in the timed window. */
+  relayUs: number;
+  brokerUs: number | undefined;
+  benchUs: number;
+}
+
+function benchCpuSeconds(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+}
+
+/**
+ * The relay leg: time until the stand-in holds a message for each event. As a backlog
+ * (BENCH_RELAY_LEG=backlog, the default): the relays are frozen (SIGSTOP) while the events
+ * are produced and the clock starts when they are resumed, so the leg times the relay
+ * draining Kafka, not beside this process's producer, which would share the machine's
+ * cores with it (the raw leg has no such third load). BENCH_RELAY_LEG=live produces while
+ * the relays run, as the gateway does.
+ */
+async function relayLeg(kafka: Kafka, standIn: SvixStandIn, events: readonly GatewayEvent[], relays: readonly ChildProcess[], clock: CpuClock): Promise<{ rate: number; cpu: LegCpu }> {
+  const backlog = RELAY_LEG === 'backlog';
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
   await producer.connect();
   const records = events.map((event) => encodeEvent(event));
   const baseline = standIn.messageCount(ORG);
-  const started = performance.now();
-  for (let start = 0; start < records.length; start += 1_000) {
-    const slice = records.slice(start, start + 1_000);
-    const byTopic = new Map<string, typeof slice>();
-    for (const record of slice) byTopic.set(record.topic, [...(byTopic.get(record.topic) ?? []), record]);
-    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages: messages.map((r) => ({ key: r.key, value: r.value, headers: r.headers })) })) });
+  if (backlog) for (const relay of relays) relay.kill('SIGSTOP');
+  const startClock = (): { at: number; relays: number; broker: number | undefined; bench: number } => ({ at: performance.now(), relays: clock.relays(), broker: clock.broker(), bench: benchCpuSeconds() });
+  let start = startClock();
+  try {
+    for (let first = 0; first < records.length; first += 1_000) {
+      const slice = records.slice(first, first + 1_000);
+      const byTopic = new Map<string, typeof slice>();
+      for (const record of slice) byTopic.set(record.topic, [...(byTopic.get(record.topic) ?? []), record]);
+      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages: messages.map((r) => ({ key: r.key, value: r.value, headers: r.headers })) })) });
+    }
+    await producer.disconnect();
+  } finally {
+    if (backlog) {
+      start = startClock();
+      for (const relay of relays) relay.kill('SIGCONT');
+    }
   }
-  await producer.disconnect();
   await waitFor(`${events.length} publications`, () => standIn.messageCount(ORG) - baseline >= events.length);
-  return events.length / ((performance.now() - started) / 1000);
+  const seconds = (performance.now() - start.at) / 1000;
+  const perEvent = (cpu: number): number => (cpu / events.length) * 1e6;
+  const broker = clock.broker();
+  return {
+    rate: events.length / seconds,
+    cpu: {
+      relayUs: perEvent(clock.relays() - start.relays),
+      brokerUs: broker === undefined || start.broker === undefined ? undefined : perEvent(broker - start.broker),
+      benchUs: perEvent(benchCpuSeconds() - start.bench),
+    },
+  };
 }
 
 /** The raw leg: the same create-message call (unique eventId and idempotency-key each), closed loop, same concurrency. */
-async function rawLeg(standIn: SvixStandIn, appId: string, payload: unknown, seconds: number): Promise<number> {
+async function rawLeg(standIn: SvixStandIn, appId: string, payload: unknown, seconds: number): Promise<{ rate: number; benchUs: number }> {
   let sequence = 0;
   const started = performance.now();
+  const cpuBefore = benchCpuSeconds();
   const result = await autocannon({
     url: `${standIn.url}/api/v1/app/${appId}/msg`,
     connections: CONCURRENCY,
@@ -155,13 +205,14 @@ async function rawLeg(standIn: SvixStandIn, appId: string, payload: unknown, sec
   });
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) throw new Error(`raw leg: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`);
   // autocannon's own duration is in whole seconds: time the leg here instead.
-  return result.requests.total / ((performance.now() - started) / 1000);
+  return { rate: result.requests.total / ((performance.now() - started) / 1000), benchUs: ((benchCpuSeconds() - cpuBefore) / result.requests.total) * 1e6 };
 }
 
 async function main(): Promise<void> {
   const broker = await provideKafkaBroker({ heapMb: 1024 });
   const standIn = await SvixStandIn.start({ deliver: false });
   const relays: ChildProcess[] = [];
+  if (RELAY_LEG !== 'backlog' && RELAY_LEG !== 'live') throw new Error(`BENCH_RELAY_LEG must be backlog or live, not ${RELAY_LEG}`);
   if (!Number.isInteger(INSTANCES) || INSTANCES < 1 || CONCURRENCY % INSTANCES !== 0) throw new Error(`BENCH_RELAY_INSTANCES must be a whole number >= 1 that divides BENCH_CONCURRENCY (${CONCURRENCY})`);
   // PostgreSQL as in production: BENCH_DATABASE_URL, else a throw-away database on the local
   // one; the embedded PGlite (npm start's default) only when no PostgreSQL answers.
@@ -199,30 +250,35 @@ async function main(): Promise<void> {
         await sleep(200);
       }
     }
-    const relaysCpuSeconds = (): number => relays.reduce((sum, relay) => sum + cpuSeconds(relay.pid!), 0);
+    const brokerPid = broker.pid;
+    const clock: CpuClock = {
+      relays: () => relays.reduce((sum, relay) => sum + cpuSeconds(relay.pid!), 0),
+      broker: () => (brokerPid === undefined ? undefined : cpuSeconds(brokerPid)),
+    };
 
     // Warm up (JIT, connections, the org's app), then measure. The legs alternate, ROUNDS
     // times: this machine's other load drifts, and a ratio of two legs run minutes apart
     // measures the drift; the median of the rounds' ratios is the result.
-    await relayLeg(kafka, standIn, makeEvents(WARM_UP_EVENTS));
+    await relayLeg(kafka, standIn, makeEvents(WARM_UP_EVENTS), relays, clock);
     const payload = getEventContract('session.open').example;
-    const rounds: { relay: number; raw: number; ratio: number; relayCpuUs: number }[] = [];
+    const rounds: { relay: number; raw: number; ratio: number; cpu: LegCpu; rawBenchUs: number }[] = [];
     for (let round = 1; round <= ROUNDS; round += 1) {
       // Each round's relay leg starts from an empty stand-in, as each raw leg does: thousands of
       // stored messages and requests slow the stand-in's process (its GC), not the relay.
       standIn.forgetMessages();
-      const cpuBefore = relaysCpuSeconds();
-      const relayRate = await relayLeg(kafka, standIn, makeEvents(EVENTS));
       // CPU per event does not depend on what else the machine runs, unlike the rates.
-      const relayCpuUs = ((relaysCpuSeconds() - cpuBefore) / EVENTS) * 1e6;
+      const { rate: relayRate, cpu } = await relayLeg(kafka, standIn, makeEvents(EVENTS), relays, clock);
       // The raw leg gets a fresh stand-in each round: the relay leg's stored messages must not slow it down.
       const rawStandIn = await SvixStandIn.start({ deliver: false });
       try {
         const app = await new Svix(rawStandIn.token, { serverUrl: rawStandIn.url }).application.getOrCreate({ name: ORG, uid: ORG });
         await rawLeg(rawStandIn, app.id, payload, 1).catch(() => undefined);
-        const rawRate = await rawLeg(rawStandIn, app.id, payload, RAW_SECONDS);
-        rounds.push({ relay: relayRate, raw: rawRate, ratio: relayRate / rawRate, relayCpuUs });
-        console.log(`round ${round}/${ROUNDS}: relay ${Math.round(relayRate)} events/s, raw ${Math.round(rawRate)} events/s, ratio ${(relayRate / rawRate).toFixed(2)}, relay CPU ${relayCpuUs.toFixed(0)} µs/event`);
+        const raw = await rawLeg(rawStandIn, app.id, payload, RAW_SECONDS);
+        rounds.push({ relay: relayRate, raw: raw.rate, ratio: relayRate / raw.rate, cpu, rawBenchUs: raw.benchUs });
+        console.log(
+          `round ${round}/${ROUNDS}: relay ${Math.round(relayRate)} events/s, raw ${Math.round(raw.rate)} events/s, ratio ${(relayRate / raw.rate).toFixed(2)}; ` +
+            `CPU µs/event: relay ${cpu.relayUs.toFixed(0)}, broker ${cpu.brokerUs?.toFixed(0) ?? '?'}, stand-in ${cpu.benchUs.toFixed(0)}; raw leg ${raw.benchUs.toFixed(0)}`,
+        );
       } finally {
         await rawStandIn.close();
       }
@@ -237,16 +293,24 @@ async function main(): Promise<void> {
     const relayRate = med(rounds.map((r) => r.relay));
     const rawRate = med(rounds.map((r) => r.raw));
     const ratio = med(rounds.map((r) => r.ratio));
-    const relayCpuUs = med(rounds.map((r) => r.relayCpuUs));
+    const relayCpuUs = med(rounds.map((r) => r.cpu.relayUs));
+    const brokerCpuUs = rounds.every((r) => r.cpu.brokerUs !== undefined) ? med(rounds.map((r) => r.cpu.brokerUs!)) : undefined;
+    const standInCpuUs = med(rounds.map((r) => r.cpu.benchUs));
+    const rawCpuUs = med(rounds.map((r) => r.rawBenchUs));
 
     const fmt = (n: number): string => `${Math.round(n).toLocaleString('en-US')} events/s`;
-    console.log(`\nrelay benchmark — ${EVENTS} events a round (sessions + db role jobs), ${ROUNDS} rounds (medians), ${CONCURRENCY} Svix calls at once, ${INSTANCES === 1 ? 'one relay' : `${INSTANCES} relays in one group`}, ${broker.kind} broker, ${databaseUrl === undefined ? 'embedded database' : 'PostgreSQL'}, Svix stand-in answering at once`);
+    console.log(`\nrelay benchmark — ${EVENTS} events a round (sessions + db role jobs), ${ROUNDS} rounds (medians), ${CONCURRENCY} Svix calls at once, ${INSTANCES === 1 ? 'one relay' : `${INSTANCES} relays in one group`}, ${RELAY_LEG === 'backlog' ? 'draining a backlog' : 'live'}, ${broker.kind} broker, ${databaseUrl === undefined ? 'embedded database' : 'PostgreSQL'}, Svix stand-in answering at once`);
     console.log(`  Kafka → svix-relay → Svix            ${fmt(relayRate)}`);
     console.log(`  raw create-message load (autocannon) ${fmt(rawRate)}`);
     console.log(`  ratio relay / raw                    ${ratio.toFixed(2)}  (goal >= ${GOAL_RATIO}; rounds ${rounds.map((r) => r.ratio.toFixed(2)).join(', ')})`);
     console.log(`  relay CPU per event                  ${relayCpuUs.toFixed(0)} µs${INSTANCES === 1 ? '' : ' (all instances)'}`);
+    // The machine's CPU per create-message call in each leg: what the legs cost, whatever the cores.
+    console.log(
+      `  machine CPU per event, relay leg     ${(relayCpuUs + (brokerCpuUs ?? 0) + standInCpuUs).toFixed(0)} µs (relay ${relayCpuUs.toFixed(0)} + broker ${brokerCpuUs?.toFixed(0) ?? 'not measured'} + stand-in ${standInCpuUs.toFixed(0)}${RELAY_LEG === 'live' ? ' with the producer' : ''})`,
+    );
+    console.log(`  machine CPU per call, raw leg        ${rawCpuUs.toFixed(0)} µs (autocannon + stand-in, one process)`);
     console.log(`  relay peak RSS                       ${rss.toFixed(0)} MB  (goal < ${GOAL_RSS_MB} MB${INSTANCES === 1 ? '' : '; the largest instance'})`);
-    console.log(JSON.stringify({ events: EVENTS, rounds: ROUNDS, concurrency: CONCURRENCY, instances: INSTANCES, relay: relayRate, raw: rawRate, ratio, ratios: rounds.map((r) => r.ratio), relayCpuUsPerEvent: relayCpuUs, peakRssMb: rss }));
+    console.log(JSON.stringify({ events: EVENTS, rounds: ROUNDS, concurrency: CONCURRENCY, instances: INSTANCES, relay: relayRate, raw: rawRate, ratio, ratios: rounds.map((r) => r.ratio), relayLeg: RELAY_LEG, relayCpuUsPerEvent: relayCpuUs, brokerCpuUsPerEvent: brokerCpuUs, standInCpuUsPerEvent: standInCpuUs, rawCpuUsPerCall: rawCpuUs, peakRssMb: rss }));
   } finally {
     await Promise.all(
       relays

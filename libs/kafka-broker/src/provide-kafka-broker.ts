@@ -8,6 +8,8 @@ export interface KafkaBrokerHandle {
   kind: KafkaBrokerKind;
   /** Where to look when the broker misbehaves (local broker only). */
   logFile?: string;
+  /** The broker's JVM process id (local broker only), e.g. for a benchmark's CPU accounting. */
+  pid?: number;
   /** Stops what this call started; a no-op for an external broker. */
   stop(): Promise<void>;
 }
@@ -35,5 +37,6 @@ export async function provideKafkaBroker(options: ProvideKafkaBrokerOptions = {}
     return { brokers: container.brokers, kind: 'testcontainers', stop: () => container.stop() };
   }
   const broker = await new LocalKafkaBroker(options).start();
-  return { brokers: broker.brokers, kind: 'local', logFile: broker.logFile, stop: () => broker.stop() };
+  const pid = broker.pid;
+  return { brokers: broker.brokers, kind: 'local', logFile: broker.logFile, ...(pid === undefined ? {} : { pid }), stop: () => broker.stop() };
 }

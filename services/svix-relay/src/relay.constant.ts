@@ -50,13 +50,15 @@ export const RELAY_FETCH_MAX_BYTES_PER_PARTITION = 16 * 1024;
  * How long a publication record waits for others to share its produce request. Every
  * event's record is produced (acks=all) before its offset may be committed; at the lib's
  * 2 ms a produce request carried ~8 records in bench:relay and kafkajs' per-request work
- * was a tenth of the relay's CPU. The wait holds one of RELAY_KEY_CONCURRENCY slots, not a Svix one.
+ * was a tenth of the relay's CPU. The wait holds one of RELAY_KEY_CONCURRENCY slots, not a
+ * Svix one: with a Svix call of ~3 ms, an event holds its slot ~4 times as long as its Svix
+ * call, so at 64 slots 16 Svix calls at once could not be kept busy (see the setting).
  */
 export const PUBLICATION_LINGER_MS = 10;
 
 /**
  * Records of one partition fetched and not yet relayed before the relay pauses fetching it
- * (resumed at half): 64 x 12 partitions is still ten times RELAY_KEY_CONCURRENCY's default,
+ * (resumed at half): 64 x 12 partitions is still three times RELAY_KEY_CONCURRENCY's default,
  * and kept peak RSS at 188-192 MB in bench:relay where 256 reached 197-209 MB.
  */
 export const RELAY_MAX_BUFFERED_PER_PARTITION = 64;

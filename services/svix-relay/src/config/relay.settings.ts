@@ -22,8 +22,9 @@ export const relaySettings = defineSettings({
   KAFKA_GROUP_ID: setting.text({ description: 'Consumer group of the relay on gateway.sessions.v1 and gateway.dbroles.v1.', default: 'hookline-svix-relay' }),
   KAFKA_TOPIC_PARTITIONS: setting.positiveInt({ description: 'Partitions of the topics ensured at start (when they do not exist yet).', default: 6 }),
   RELAY_KEY_CONCURRENCY: setting.positiveInt({
-    description: 'Events worked on at once, each of a different session or job (database, Svix, publication record).',
-    default: 64,
+    description:
+      'Events worked on at once, each of a different session or job (database, Svix, publication record). Keep it well above SVIX_CONCURRENCY: an event holds its slot while its publication record is acknowledged, after its Svix call.',
+    default: 256,
   }),
   SVIX_CONCURRENCY: setting.positiveInt({ description: 'Svix API calls made at once while publishing (the load the relay puts on Svix).', default: 16 }),
   SVIX_AUTH_TOKEN: setting.text({
