@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ConfigError, describeSettings, loadConfig, redactedConfig } from '@hookline/observability';
-import { relaySettings } from './relay.settings.js';
+import { keySlotsAdvice, relaySettings } from './relay.settings.js';
 
 const ADMIN = 'admin-token-0123456789';
 
@@ -15,6 +15,7 @@ void describe('relaySettings', () => {
     assert.equal(config.SVIX_SERVER_URL, undefined);
     assert.equal(config.DATABASE_URL, undefined);
     assert.equal(config.SVIX_CONCURRENCY, 16);
+    assert.equal(config.RELAY_KEY_CONCURRENCY, 256);
     assert.equal(config.PLUGIN_REFRESH_MS, 2000);
     assert.deepEqual(config.ADMIN_TOKENS, [ADMIN]);
     assert.equal(config.AUDITOR_TOKENS, undefined);
@@ -43,5 +44,14 @@ void describe('relaySettings', () => {
     for (const row of describeSettings(relaySettings)) {
       assert.match(example, new RegExp(`^#? ?${row.name}=`, 'm'), `${row.name} is missing from .env.example`);
     }
+  });
+
+  void it('advises more key slots when they would leave Svix calls unmade, and says nothing otherwise', () => {
+    const defaults = loadConfig(relaySettings, { KAFKA_BROKERS: 'k:9092', ADMIN_TOKENS: ADMIN });
+    assert.equal(keySlotsAdvice(defaults), undefined);
+    assert.equal(keySlotsAdvice({ RELAY_KEY_CONCURRENCY: 32, SVIX_CONCURRENCY: 16 }), undefined);
+    const advice = keySlotsAdvice({ RELAY_KEY_CONCURRENCY: 64, SVIX_CONCURRENCY: 64 });
+    assert.match(advice ?? '', /RELAY_KEY_CONCURRENCY \(64\) is below twice SVIX_CONCURRENCY \(64\)/);
+    assert.match(advice ?? '', /at least 128/);
   });
 });

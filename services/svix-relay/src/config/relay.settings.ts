@@ -64,3 +64,18 @@ export const relaySettings = defineSettings({
 });
 
 export type RelayConfig = ConfigOf<typeof relaySettings>;
+
+/**
+ * Said at start when RELAY_KEY_CONCURRENCY leaves Svix slots unused: an event holds its key
+ * slot for its Svix call and then until its publication record is acknowledged, so with
+ * fewer than twice SVIX_CONCURRENCY slots the SVIX_CONCURRENCY calls cannot all be in flight
+ * (in bench:relay, 64 slots for 16 calls left Svix idle a third of the time).
+ */
+export function keySlotsAdvice(config: Pick<RelayConfig, 'RELAY_KEY_CONCURRENCY' | 'SVIX_CONCURRENCY'>): string | undefined {
+  if (config.RELAY_KEY_CONCURRENCY >= 2 * config.SVIX_CONCURRENCY) return undefined;
+  return (
+    `RELAY_KEY_CONCURRENCY (${config.RELAY_KEY_CONCURRENCY}) is below twice SVIX_CONCURRENCY (${config.SVIX_CONCURRENCY}): ` +
+    'each event keeps its slot until its publication record is acknowledged, so some Svix calls will not be made at once; ' +
+    `raise RELAY_KEY_CONCURRENCY to at least ${2 * config.SVIX_CONCURRENCY}`
+  );
+}

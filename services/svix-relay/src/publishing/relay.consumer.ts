@@ -4,7 +4,7 @@ import { EventProducer, ensureTopics, PipelinedConsumerRunner, type KafkaRecord 
 import { APP_CONFIG, HealthRegistry } from '@hookline/observability';
 import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
-import type { RelayConfig } from '../config/relay.settings.js';
+import { keySlotsAdvice, type RelayConfig } from '../config/relay.settings.js';
 import { KAFKA_CLIENT } from '../kafka/kafka.constant.js';
 import { CONSUMED_TOPICS, PUBLICATIONS_TOPIC, RELAY_FETCH_MAX_BYTES, RELAY_FETCH_MAX_BYTES_PER_PARTITION, RELAY_FETCH_MAX_WAIT_MS, RELAY_MAX_BUFFERED_PER_PARTITION } from '../relay.constant.js';
 import { EventTypeSync } from '../svix/event-type-sync.service.js';
@@ -53,6 +53,8 @@ export class RelayConsumer implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.warn('SVIX_AUTH_TOKEN is not set: publishing to Svix is OFF and the relay consumes nothing; events wait in Kafka until a token is configured');
       return;
     }
+    const advice = keySlotsAdvice(this.config);
+    if (advice !== undefined) this.logger.warn(advice);
     this.state = 'starting';
     // Started in the background: the API and health answer while Kafka or Svix is still unreachable.
     this.startup = this.start();
