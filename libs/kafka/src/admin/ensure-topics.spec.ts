@@ -19,8 +19,17 @@ void describe('ensureTopics and checkKafka on a real broker', { skip: brokersFro
     const admin = client.admin();
     await admin.connect();
     try {
-      const metadata = await admin.fetchTopicMetadata({ topics: [topic, `${topic}.dlq`] });
-      assert.deepEqual(metadata.topics.map((t) => t.partitions.length), [4, 4]);
+      // The broker's metadata follows the controller a moment later (KRaft): a bounded wait
+      // for it, not a fixed sleep; a partition count that never reaches 4 still fails.
+      const deadline = Date.now() + 10_000;
+      let counts: number[] = [];
+      while (Date.now() < deadline) {
+        const metadata = await admin.fetchTopicMetadata({ topics: [topic, `${topic}.dlq`] });
+        counts = metadata.topics.map((t) => t.partitions.length);
+        if (counts.every((count) => count === 4)) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.deepEqual(counts, [4, 4]);
     } finally {
       await admin.disconnect();
     }
