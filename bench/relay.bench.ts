@@ -160,8 +160,12 @@ async function relayLeg(kafka: Kafka, standIn: SvixStandIn, events: readonly Gat
     await producer.disconnect();
   } finally {
     if (backlog) {
+      const frozenMs = performance.now() - start.at;
       start = startClock();
       for (const relay of relays) relay.kill('SIGCONT');
+      // Frozen relays send no heartbeats: past the group's 30 s session timeout the broker
+      // rebalances, and the leg then also times the group's rejoin.
+      if (frozenMs > 20_000) console.warn(`relays were frozen ${Math.round(frozenMs / 1000)} s while the events were produced: near or past the 30 s session timeout, so this leg may include a rebalance; use fewer BENCH_EVENTS`);
     }
   }
   await waitFor(`${events.length} publications`, () => standIn.messageCount(ORG) - baseline >= events.length);
