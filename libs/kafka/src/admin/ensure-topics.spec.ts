@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createKafkaClient } from '../client/create-kafka-client.js';
 import { silentKafkaLogger } from '../client/kafka-logger.interface.js';
-import { brokersFromEnv, NO_BROKER_SKIP, testClient, uniqueName } from '../testing/kafka-test-env.js';
+import { brokersFromEnv, NO_BROKER_SKIP, pollUntil, testClient, uniqueName } from '../testing/kafka-test-env.js';
 import { checkKafka } from './check-kafka.js';
 import { ensureTopics } from './ensure-topics.js';
 
@@ -21,14 +21,14 @@ void describe('ensureTopics and checkKafka on a real broker', { skip: brokersFro
     try {
       // The broker's metadata follows the controller a moment later (KRaft): a bounded wait
       // for it, not a fixed sleep; a partition count that never reaches 4 still fails.
-      const deadline = Date.now() + 10_000;
-      let counts: number[] = [];
-      while (Date.now() < deadline) {
-        const metadata = await admin.fetchTopicMetadata({ topics: [topic, `${topic}.dlq`] });
-        counts = metadata.topics.map((t) => t.partitions.length);
-        if (counts.every((count) => count === 4)) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      const counts = await pollUntil(
+        async () => {
+          const metadata = await admin.fetchTopicMetadata({ topics: [topic, `${topic}.dlq`] });
+          const found = metadata.topics.map((t) => t.partitions.length);
+          return found.every((count) => count === 4) ? found : undefined;
+        },
+        { timeoutMs: 10_000, intervalMs: 100, what: `4 partitions in ${topic} and its .dlq` },
+      );
       assert.deepEqual(counts, [4, 4]);
     } finally {
       await admin.disconnect();

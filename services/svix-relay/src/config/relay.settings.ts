@@ -72,10 +72,11 @@ export type RelayConfig = ConfigOf<typeof relaySettings>;
  * (in bench:relay, 64 slots for 16 calls left Svix idle a third of the time).
  */
 export function keySlotsAdvice(config: Pick<RelayConfig, 'RELAY_KEY_CONCURRENCY' | 'SVIX_CONCURRENCY'>): string | undefined {
-  if (config.RELAY_KEY_CONCURRENCY >= 2 * config.SVIX_CONCURRENCY) return undefined;
+  const enough = 2 * config.SVIX_CONCURRENCY;
+  if (config.RELAY_KEY_CONCURRENCY >= enough) return undefined;
   return (
     `RELAY_KEY_CONCURRENCY (${config.RELAY_KEY_CONCURRENCY}) is below twice SVIX_CONCURRENCY (${config.SVIX_CONCURRENCY}): ` +
     'each event keeps its slot until its publication record is acknowledged, so some Svix calls will not be made at once; ' +
-    `raise RELAY_KEY_CONCURRENCY to at least ${2 * config.SVIX_CONCURRENCY}`
+    `raise RELAY_KEY_CONCURRENCY to at least ${enough}`
   );
 }
