@@ -9,10 +9,12 @@
  * one consumer group share the load and the BENCH_CONCURRENCY Svix calls (scaling out).
  * BENCH_RELAY_LEG: backlog (default; the relay drains events produced while it was frozen)
  * or live (produced while it runs). Also prints the CPU per event of the relay, the broker
- * and the stand-in, and the raw leg's CPU per call, which do not depend on the cores.
+ * (and how much of it was the JVM's JIT compilers) and the stand-in, and the raw leg's CPU per
+ * call, which do not depend on the cores. The bench's own broker runs with
+ * BENCH_BROKER_JVM_OPTIONS (default -XX:TieredStopAtLevel=1, see BROKER_JVM_OPTIONS).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -42,6 +44,16 @@ const INSTANCES = Number(process.env['BENCH_RELAY_INSTANCES'] ?? 1);
  * with 500 the first round ran at ~25 % more relay CPU per event than the next ones.
  */
 const WARM_UP_EVENTS = Number(process.env['BENCH_WARM_UP_EVENTS'] ?? 5_000);
+/**
+ * JVM options of the bench's own broker. A production broker has run for days and its JIT
+ * compilers are idle; a broker started by the bench is not: with the JVM's default tiered
+ * compilation its C1/C2 compiler threads still took 40-60 % of its CPU during the third
+ * minute of relay traffic, and on two cores that CPU comes out of the relay leg (the raw
+ * leg has no broker). C1 only (`-XX:TieredStopAtLevel=1`) compiles within seconds and then
+ * stays quiet, at the price of slower compiled code; the bench prints the compilers' share
+ * either way. `BENCH_BROKER_JVM_OPTIONS=` (empty) runs the JVM's defaults.
+ */
+const BROKER_JVM_OPTIONS = (process.env['BENCH_BROKER_JVM_OPTIONS'] ?? '-XX:TieredStopAtLevel=1').split(/\s+/).filter((option) => option !== '');
 /** services/svix-relay/Dockerfile's NODE_OPTIONS and MALLOC_ARENA_MAX. */
 const RELAY_NODE_OPTIONS = '--max-semi-space-size=8 --max-old-space-size=160 --disable-warning=TimeoutNegativeWarning';
 const RELAY_MALLOC_ARENA_MAX = '2';
@@ -52,6 +64,21 @@ const CONNECTION = 'pg-bench';
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds a JVM's JIT compiler threads (`C1 CompilerThre`, `C2 CompilerThre`) used so far. */
+function jitCpuSeconds(pid: number): number {
+  let ticks = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      if (!/^C\d CompilerThre/.test(readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8'))) continue;
+      const fields = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The thread ended meanwhile (compiler threads come and go): its CPU is no longer counted.
+    }
+  }
+  return ticks / 100;
 }
 
 function peakRssMb(pid: number): number {
@@ -119,12 +146,16 @@ async function waitFor(what: string, done: () => boolean): Promise<void> {
 interface CpuClock {
   relays(): number;
   broker(): number | undefined;
+  /** Of broker(): the JVM's JIT compiler threads. */
+  brokerJit(): number | undefined;
 }
 
 interface LegCpu {
   /** CPU µs per event in the timed window. */
   relayUs: number;
   brokerUs: number | undefined;
+  /** Of brokerUs: the broker's JIT compilers. */
+  brokerJitUs: number | undefined;
   benchUs: number;
 }
 
@@ -148,7 +179,13 @@ async function relayLeg(kafka: Kafka, standIn: SvixStandIn, events: readonly Gat
   const records = events.map((event) => encodeEvent(event));
   const baseline = standIn.messageCount(ORG);
   if (backlog) for (const relay of relays) relay.kill('SIGSTOP');
-  const startClock = (): { at: number; relays: number; broker: number | undefined; bench: number } => ({ at: performance.now(), relays: clock.relays(), broker: clock.broker(), bench: benchCpuSeconds() });
+  const startClock = (): { at: number; relays: number; broker: number | undefined; brokerJit: number | undefined; bench: number } => ({
+    at: performance.now(),
+    relays: clock.relays(),
+    broker: clock.broker(),
+    brokerJit: clock.brokerJit(),
+    bench: benchCpuSeconds(),
+  });
   let start = startClock();
   try {
     for (let first = 0; first < records.length; first += 1_000) {
@@ -172,11 +209,13 @@ async function relayLeg(kafka: Kafka, standIn: SvixStandIn, events: readonly Gat
   const seconds = (performance.now() - start.at) / 1000;
   const perEvent = (cpu: number): number => (cpu / events.length) * 1e6;
   const broker = clock.broker();
+  const brokerJit = clock.brokerJit();
   return {
     rate: events.length / seconds,
     cpu: {
       relayUs: perEvent(clock.relays() - start.relays),
       brokerUs: broker === undefined || start.broker === undefined ? undefined : perEvent(broker - start.broker),
+      brokerJitUs: brokerJit === undefined || start.brokerJit === undefined ? undefined : perEvent(brokerJit - start.brokerJit),
       benchUs: perEvent(benchCpuSeconds() - start.bench),
     },
   };
@@ -213,7 +252,7 @@ async function rawLeg(standIn: SvixStandIn, appId: string, payload: unknown, sec
 }
 
 async function main(): Promise<void> {
-  const broker = await provideKafkaBroker({ heapMb: 1024 });
+  const broker = await provideKafkaBroker({ heapMb: 1024, jvmOptions: BROKER_JVM_OPTIONS });
   const standIn = await SvixStandIn.start({ deliver: false });
   const relays: ChildProcess[] = [];
   if (RELAY_LEG !== 'backlog' && RELAY_LEG !== 'live') throw new Error(`BENCH_RELAY_LEG must be backlog or live, not ${RELAY_LEG}`);
@@ -258,6 +297,7 @@ async function main(): Promise<void> {
     const clock: CpuClock = {
       relays: () => relays.reduce((sum, relay) => sum + cpuSeconds(relay.pid!), 0),
       broker: () => (brokerPid === undefined ? undefined : cpuSeconds(brokerPid)),
+      brokerJit: () => (brokerPid === undefined ? undefined : jitCpuSeconds(brokerPid)),
     };
 
     // Warm up (JIT, connections, the org's app), then measure. The legs alternate, ROUNDS
@@ -281,7 +321,7 @@ async function main(): Promise<void> {
         rounds.push({ relay: relayRate, raw: raw.rate, ratio: relayRate / raw.rate, cpu, rawBenchUs: raw.benchUs });
         console.log(
           `round ${round}/${ROUNDS}: relay ${Math.round(relayRate)} events/s, raw ${Math.round(raw.rate)} events/s, ratio ${(relayRate / raw.rate).toFixed(2)}; ` +
-            `CPU µs/event: relay ${cpu.relayUs.toFixed(0)}, broker ${cpu.brokerUs?.toFixed(0) ?? '?'}, stand-in ${cpu.benchUs.toFixed(0)}; raw leg ${raw.benchUs.toFixed(0)}`,
+            `CPU µs/event: relay ${cpu.relayUs.toFixed(0)}, broker ${cpu.brokerUs?.toFixed(0) ?? '?'} (JIT ${cpu.brokerJitUs?.toFixed(0) ?? '?'}), stand-in ${cpu.benchUs.toFixed(0)}; raw leg ${raw.benchUs.toFixed(0)}`,
         );
       } finally {
         await rawStandIn.close();
@@ -299,6 +339,7 @@ async function main(): Promise<void> {
     const ratio = med(rounds.map((r) => r.ratio));
     const relayCpuUs = med(rounds.map((r) => r.cpu.relayUs));
     const brokerCpuUs = rounds.every((r) => r.cpu.brokerUs !== undefined) ? med(rounds.map((r) => r.cpu.brokerUs!)) : undefined;
+    const brokerJitUs = rounds.every((r) => r.cpu.brokerJitUs !== undefined) ? med(rounds.map((r) => r.cpu.brokerJitUs!)) : undefined;
     const standInCpuUs = med(rounds.map((r) => r.cpu.benchUs));
     const rawCpuUs = med(rounds.map((r) => r.rawBenchUs));
 
@@ -310,11 +351,12 @@ async function main(): Promise<void> {
     console.log(`  relay CPU per event                  ${relayCpuUs.toFixed(0)} µs${INSTANCES === 1 ? '' : ' (all instances)'}`);
     // The machine's CPU per create-message call in each leg: what the legs cost, whatever the cores.
     console.log(
-      `  machine CPU per event, relay leg     ${(relayCpuUs + (brokerCpuUs ?? 0) + standInCpuUs).toFixed(0)} µs (relay ${relayCpuUs.toFixed(0)} + broker ${brokerCpuUs?.toFixed(0) ?? 'not measured'} + stand-in ${standInCpuUs.toFixed(0)}${RELAY_LEG === 'live' ? ' with the producer' : ''})`,
+      `  machine CPU per event, relay leg     ${(relayCpuUs + (brokerCpuUs ?? 0) + standInCpuUs).toFixed(0)} µs (relay ${relayCpuUs.toFixed(0)} + broker ${brokerCpuUs === undefined ? 'not measured' : `${brokerCpuUs.toFixed(0)}, of it JIT ${brokerJitUs?.toFixed(0) ?? '?'},`} + stand-in ${standInCpuUs.toFixed(0)}${RELAY_LEG === 'live' ? ' with the producer' : ''})`,
     );
+    if (broker.kind === 'local') console.log(`  broker JVM options                   ${BROKER_JVM_OPTIONS.join(' ') || "the JVM's defaults"}`);
     console.log(`  machine CPU per call, raw leg        ${rawCpuUs.toFixed(0)} µs (autocannon + stand-in, one process)`);
     console.log(`  relay peak RSS                       ${rss.toFixed(0)} MB  (goal < ${GOAL_RSS_MB} MB${INSTANCES === 1 ? '' : '; the largest instance'})`);
-    console.log(JSON.stringify({ events: EVENTS, rounds: ROUNDS, concurrency: CONCURRENCY, instances: INSTANCES, relay: relayRate, raw: rawRate, ratio, ratios: rounds.map((r) => r.ratio), relayLeg: RELAY_LEG, relayCpuUsPerEvent: relayCpuUs, brokerCpuUsPerEvent: brokerCpuUs, standInCpuUsPerEvent: standInCpuUs, rawCpuUsPerCall: rawCpuUs, peakRssMb: rss }));
+    console.log(JSON.stringify({ events: EVENTS, rounds: ROUNDS, concurrency: CONCURRENCY, instances: INSTANCES, relay: relayRate, raw: rawRate, ratio, ratios: rounds.map((r) => r.ratio), relayLeg: RELAY_LEG, relayCpuUsPerEvent: relayCpuUs, brokerCpuUsPerEvent: brokerCpuUs, brokerJitCpuUsPerEvent: brokerJitUs, standInCpuUsPerEvent: standInCpuUs, rawCpuUsPerCall: rawCpuUs, peakRssMb: rss }));
   } finally {
     await Promise.all(
       relays

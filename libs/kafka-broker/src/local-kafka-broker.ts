@@ -20,6 +20,8 @@ export interface LocalKafkaBrokerOptions {
   /** Keep data here across runs; unset = a throw-away folder removed at stop. */
   dataDir?: string;
   heapMb?: number;
+  /** Extra JVM options, after the defaults (a later option wins), e.g. `['-XX:TieredStopAtLevel=1']`. */
+  jvmOptions?: readonly string[];
   /** Extra server.properties lines (key → value). */
   properties?: Record<string, string>;
 }
@@ -184,6 +186,7 @@ export class LocalKafkaBroker {
       `-Xmx${heap}m`, `-Xms${heap}m`, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20',
       '-XX:InitiatingHeapOccupancyPercent=35', '-XX:+ExplicitGCInvokesConcurrent',
       '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${dist.log4jConfig}`,
+      ...(this.options.jvmOptions ?? []),
       '-cp', dist.classpath, 'kafka.Kafka', this.propertiesFile(),
     ], { stdio: ['ignore', logFd, logFd] });
     closeSync(logFd);
