@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,7 +31,8 @@ async function until<T>(what: string, fn: () => Promise<T | undefined> | T | und
 }
 
 describe('LocalKafkaBroker (Maven Central jars)', { skip: hasJava ? false : 'java not installed' }, () => {
-  const broker = new LocalKafkaBroker({ heapMb: 512 });
+  // C1 only, as bench:relay runs its broker: the JVM then has no C2 compiler thread.
+  const broker = new LocalKafkaBroker({ heapMb: 512, jvmOptions: ['-XX:TieredStopAtLevel=1'] });
   before(async () => {
     await broker.start();
   });
@@ -71,6 +72,18 @@ describe('LocalKafkaBroker (Maven Central jars)', { skip: hasJava ? false : 'jav
     assert.equal(await committed(), 6);
     await producer.disconnect();
     await admin.disconnect();
+  });
+
+  it('starts the JVM with the given jvmOptions', () => {
+    const pid = broker.pid;
+    assert.ok(pid !== undefined, 'the broker runs');
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    assert.ok(args.includes('-XX:TieredStopAtLevel=1'), `JVM arguments: ${args.join(' ')}`);
+    // Before the class path and main class: after them it would be an argument of kafka.Kafka.
+    assert.ok(args.indexOf('-XX:TieredStopAtLevel=1') < args.indexOf('kafka.Kafka'));
+    const threads = readdirSync(`/proc/${pid}/task`).map((task) => readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8').trim());
+    assert.ok(threads.some((name) => name.startsWith('C1 CompilerThre')), `threads: ${threads.join(', ')}`);
+    assert.ok(!threads.some((name) => name.startsWith('C2 CompilerThre')), 'the option took effect: no C2 compiler');
   });
 
   it('stops and comes back on the same port with its data (pause/resume)', async () => {
