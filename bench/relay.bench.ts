@@ -47,9 +47,9 @@ const WARM_UP_EVENTS = Number(process.env['BENCH_WARM_UP_EVENTS'] ?? 5_000);
 /**
  * JVM options of the bench's own broker. A production broker has run for days and its JIT
  * compilers are idle; a broker started by the bench is not: with the JVM's default tiered
- * compilation its C1/C2 compiler threads still took 40-60 % of its CPU during the third
- * minute of relay traffic, and on two cores that CPU comes out of the relay leg (the raw
- * leg has no broker). C1 only (`-XX:TieredStopAtLevel=1`) compiles within seconds and then
+ * compilation its C1/C2 compiler threads still took 40-55 % of its CPU in the measured rounds
+ * (after the warm-up), and on two cores that CPU comes out of the relay leg (the raw leg has
+ * no broker). C1 only (`-XX:TieredStopAtLevel=1`) compiles within seconds and then
  * stays quiet, at the price of slower compiled code; the bench prints the compilers' share
  * either way. `BENCH_BROKER_JVM_OPTIONS=` (empty) runs the JVM's defaults.
  */
@@ -66,19 +66,31 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** CPU seconds a JVM's JIT compiler threads (`C1 CompilerThre`, `C2 CompilerThre`) used so far. */
-function jitCpuSeconds(pid: number): number {
-  let ticks = 0;
+/**
+ * CPU seconds each of a JVM's JIT compiler threads (`C1 CompilerThre`, `C2 CompilerThre`) used so
+ * far, by thread id. The JVM starts and ends compiler threads as the compile queue grows and
+ * shrinks, so a leg's JIT time is summed per thread (one that ended during the leg is not
+ * counted: a lower bound).
+ */
+function jitCpuSeconds(pid: number): Map<string, number> {
+  const threads = new Map<string, number>();
   for (const task of readdirSync(`/proc/${pid}/task`)) {
     try {
       if (!/^C\d CompilerThre/.test(readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8'))) continue;
       const fields = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      ticks += Number(fields[11]) + Number(fields[12]);
+      threads.set(task, (Number(fields[11]) + Number(fields[12])) / 100);
     } catch {
-      // The thread ended meanwhile (compiler threads come and go): its CPU is no longer counted.
+      // The thread ended meanwhile.
     }
   }
-  return ticks / 100;
+  return threads;
+}
+
+/** JIT CPU seconds between two jitCpuSeconds() snapshots, over the threads alive at the end. */
+function jitCpuBetween(start: Map<string, number>, end: Map<string, number>): number {
+  let seconds = 0;
+  for (const [thread, total] of end) seconds += total - (start.get(thread) ?? 0);
+  return seconds;
 }
 
 function peakRssMb(pid: number): number {
@@ -146,8 +158,8 @@ async function waitFor(what: string, done: () => boolean): Promise<void> {
 interface CpuClock {
   relays(): number;
   broker(): number | undefined;
-  /** Of broker(): the JVM's JIT compiler threads. */
-  brokerJit(): number | undefined;
+  /** Of broker(): the JVM's JIT compiler threads, by thread. */
+  brokerJit(): Map<string, number> | undefined;
 }
 
 interface LegCpu {
@@ -179,7 +191,7 @@ async function relayLeg(kafka: Kafka, standIn: SvixStandIn, events: readonly Gat
   const records = events.map((event) => encodeEvent(event));
   const baseline = standIn.messageCount(ORG);
   if (backlog) for (const relay of relays) relay.kill('SIGSTOP');
-  const startClock = (): { at: number; relays: number; broker: number | undefined; brokerJit: number | undefined; bench: number } => ({
+  const startClock = (): { at: number; relays: number; broker: number | undefined; brokerJit: Map<string, number> | undefined; bench: number } => ({
     at: performance.now(),
     relays: clock.relays(),
     broker: clock.broker(),
@@ -215,7 +227,7 @@ async function relayLeg(kafka: Kafka, standIn: SvixStandIn, events: readonly Gat
     cpu: {
       relayUs: perEvent(clock.relays() - start.relays),
       brokerUs: broker === undefined || start.broker === undefined ? undefined : perEvent(broker - start.broker),
-      brokerJitUs: brokerJit === undefined || start.brokerJit === undefined ? undefined : perEvent(brokerJit - start.brokerJit),
+      brokerJitUs: brokerJit === undefined || start.brokerJit === undefined ? undefined : perEvent(jitCpuBetween(start.brokerJit, brokerJit)),
       benchUs: perEvent(benchCpuSeconds() - start.bench),
     },
   };
