@@ -60,10 +60,15 @@ const RELAY_MALLOC_ARENA_MAX = '2';
 const ORG = `bench-org-${Date.now().toString(36)}`;
 const CONNECTION = 'pg-bench';
 
-/** CPU seconds (user + system) a process used so far; /proc counts in clock ticks of 1/100 s. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+/** CPU seconds (user + system) in a /proc stat file (a process's or a thread's); /proc counts in clock ticks of 1/100 s. */
+function statCpuSeconds(statPath: string): number {
+  const fields = readFileSync(statPath, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds (user + system) a process used so far. */
+function cpuSeconds(pid: number): number {
+  return statCpuSeconds(`/proc/${pid}/stat`);
 }
 
 /**
@@ -77,8 +82,7 @@ function jitCpuSeconds(pid: number): Map<string, number> {
   for (const task of readdirSync(`/proc/${pid}/task`)) {
     try {
       if (!/^C\d CompilerThre/.test(readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8'))) continue;
-      const fields = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      threads.set(task, (Number(fields[11]) + Number(fields[12])) / 100);
+      threads.set(task, statCpuSeconds(`/proc/${pid}/task/${task}/stat`));
     } catch {
       // The thread ended meanwhile.
     }
@@ -171,6 +175,15 @@ interface LegCpu {
   benchUs: number;
 }
 
+/** The clocks' values when a leg's timed window starts. */
+interface ClockReading {
+  at: number;
+  relays: number;
+  broker: number | undefined;
+  brokerJit: Map<string, number> | undefined;
+  bench: number;
+}
+
 function benchCpuSeconds(): number {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1e6;
@@ -191,7 +204,7 @@ async function relayLeg(kafka: Kafka, standIn: SvixStandIn, events: readonly Gat
   const records = events.map((event) => encodeEvent(event));
   const baseline = standIn.messageCount(ORG);
   if (backlog) for (const relay of relays) relay.kill('SIGSTOP');
-  const startClock = (): { at: number; relays: number; broker: number | undefined; brokerJit: Map<string, number> | undefined; bench: number } => ({
+  const startClock = (): ClockReading => ({
     at: performance.now(),
     relays: clock.relays(),
     broker: clock.broker(),
