@@ -116,8 +116,11 @@ void describe('audit: session timeline and queries', { skip: brokersFromEnv === 
     assert.ok(!timeline.some((entry) => entry.event_id === other.id), "another session's event is not in the timeline");
     assert.equal(timeline[4]?.detail.outcome, 'failure');
 
-    // Delivery latency: event time -> successful attempt, observed once per attempt.
-    assert.equal(await metricValue(audit.url, 'hookline_delivery_latency_seconds_count'), 2);
+    // Delivery latency: event time -> successful attempt, observed once per attempt. The
+    // attempts are visible a moment before their latency is settled (a statement after
+    // their insert), so wait for it; the count is checked again below, after the lag is 0.
+    const latencyCount = () => metricValue(audit.url, 'hookline_delivery_latency_seconds_count');
+    await pollUntil(async () => (await latencyCount()) === 2, { timeoutMs: 10_000, what: 'hookline_delivery_latency_seconds_count to reach 2' });
     assert.equal(await metricValue(audit.url, 'hookline_delivery_attempts_total', { event_type: 'session.open', status: 'success', status_class: '2xx' }), 1);
 
     // Bounded labels only: no session id or email on /metrics.
@@ -132,6 +135,7 @@ void describe('audit: session timeline and queries', { skip: brokersFromEnv === 
       },
       { what: 'consumer lag 0 for the audit group on hookline.svix-publications.v1' },
     );
+    assert.equal(await latencyCount(), 2, 'each attempt observed once, not again when its publication was stored');
 
     // An auditor may read too; no token or a wrong one may not.
     assert.equal((await getJson(`${audit.url}/v1/sessions/${sid}/timeline`, AUDITOR_TOKEN)).status, 200);

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_TYPES } from '@hookline/contracts';
 import { APP_CONFIG } from '@hookline/observability';
-import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { ATTEMPT_STATUSES } from '../audit.constant.js';
 import type { AuditConfig } from '../config/audit.settings.js';
 import { AuditDatabase } from '../database/audit-database.service.js';
-import { deliveryAttempts, gatewayEvents, svixPublications } from '../database/audit.schema.js';
+import { deliveryAttempts } from '../database/audit.schema.js';
 import { AuditMetrics } from '../metrics/audit-metrics.service.js';
 import { isRowError } from './database-error.js';
 import type { AttemptRow, GatewayEventRow, HookExecutionRow, PublicationRow } from './record-rows.js';
@@ -72,25 +72,17 @@ export class RecordStore {
         status_class: statusClass(row.responseStatusCode),
       });
     }
-    await this.settleAttempts({ attemptIds: inserted.filter((row) => row.status === 0).map((row) => row.attemptId) });
+    await this.settle({ attemptIds: rows.map((row) => row.attemptId) });
     return inserted.length;
   }
 
   private async insertEvents(rows: readonly GatewayEventRow[]): Promise<StoreOutcome[]> {
-    // The insert and the latency of attempts waiting for this event, in one statement.
     const result = await this.guard('gateway_events', () =>
-      this.database.db.execute(sql`
-        WITH ins AS (${bulkInsert('gateway_events', GATEWAY_EVENT_COLUMNS, rows)} ON CONFLICT DO NOTHING RETURNING event_id, event_time),
-        settled AS (
-          UPDATE delivery_attempts a SET latency_seconds = greatest(0, extract(epoch from a.attempted_at - ins.event_time))
-          FROM ins WHERE a.event_id = ins.event_id AND a.status = 0 AND a.latency_seconds IS NULL
-          RETURNING a.latency_seconds
-        )
-        SELECT event_id AS key, NULL::float8 AS latency FROM ins
-        UNION ALL SELECT NULL, latency_seconds FROM settled`),
+      this.database.db.execute(sql`${bulkInsert('gateway_events', GATEWAY_EVENT_COLUMNS, rows)} ON CONFLICT DO NOTHING RETURNING event_id AS key`),
     );
-    const inserted = this.observe(rowsOf<{ key: string | null; latency: number | null }>(result));
+    const inserted = rowsOf<{ key: string }>(result);
     this.metrics.rowsStored.inc({ table: 'gateway_events' }, inserted.length);
+    await this.settle({ eventIds: rows.map((row) => row.eventId) });
     return newlyStored(rows, (row) => row.eventId, inserted, (row) => row.key);
   }
 
@@ -111,74 +103,65 @@ export class RecordStore {
   }
 
   private async insertPublications(rows: readonly PublicationRow[]): Promise<StoreOutcome[]> {
-    // The insert, the latency and session id of attempts read before it, in one statement.
-    // The two UPDATEs touch disjoint rows (a row may be updated once per statement).
     const result = await this.guard('svix_publications', () =>
-      this.database.db.execute(sql`
-        WITH ins AS (
-          ${bulkInsert('svix_publications', PUBLICATION_COLUMNS, rows)} ON CONFLICT DO NOTHING
-          RETURNING event_id, event_type, event_time, svix_message_id, sid
-        ),
-        settled AS (
-          UPDATE delivery_attempts a SET latency_seconds = greatest(0, extract(epoch from a.attempted_at - ins.event_time)), sid = coalesce(a.sid, ins.sid)
-          FROM ins WHERE a.message_id = ins.svix_message_id AND a.status = 0 AND a.latency_seconds IS NULL
-          RETURNING a.latency_seconds
-        ),
-        named AS (
-          UPDATE delivery_attempts a SET sid = ins.sid
-          FROM ins WHERE a.message_id = ins.svix_message_id AND a.sid IS NULL AND NOT (a.status = 0 AND a.latency_seconds IS NULL)
-        )
-        SELECT event_id AS key, event_type AS label, NULL::float8 AS latency FROM ins
-        UNION ALL SELECT NULL, NULL, latency_seconds FROM settled`),
+      this.database.db.execute(sql`${bulkInsert('svix_publications', PUBLICATION_COLUMNS, rows)} ON CONFLICT DO NOTHING RETURNING event_id AS key, event_type AS label`),
     );
-    const inserted = this.observe(rowsOf<{ key: string | null; label: string | null; latency: number | null }>(result));
+    const inserted = rowsOf<{ key: string; label: string | null }>(result);
     this.metrics.rowsStored.inc({ table: 'svix_publications' }, inserted.length);
     for (const row of inserted) this.metrics.publications.inc({ event_type: row.label ?? 'other' });
+    await this.settle({ messageIds: rows.map((row) => row.svixMessageId) });
     return newlyStored(rows, (row) => row.eventId, inserted, (row) => row.key);
   }
 
-  /** Observes the latencies a statement settled; returns its inserted rows (those with a key). */
-  private observe<T extends { key: string | null; latency: number | null }>(rows: readonly T[]): (T & { key: string })[] {
-    const inserted: (T & { key: string })[] = [];
-    for (const row of rows) {
-      if (row.key !== null) inserted.push(row as T & { key: string });
-      else if (row.latency !== null) this.metrics.deliveryLatency.observe(Number(row.latency));
-    }
-    return inserted;
-  }
-
   /**
-   * Event time -> successful attempt, observed once per attempt: whichever of the attempt,
-   * its publication or its gateway event is stored last sets `latency_seconds` (only
-   * while it is null, so concurrent writers and instances count it once) and observes it.
-   * This is the attempts' side; the publication and event inserts settle in their statement.
+   * Event time -> successful attempt, observed once per attempt. An attempt's latency needs
+   * its publication or its gateway event, which arrive in any order and, on PostgreSQL,
+   * concurrently. So each writer settles in a statement of its own, run after its insert
+   * has committed: of two writers racing, the one that settles last sees both rows (a
+   * single statement that inserted and settled would not see a row committed while it ran,
+   * and both writers could miss each other). `latency_seconds` is set only while it is
+   * null, and PostgreSQL re-checks that on a row another statement updated meanwhile, so
+   * an attempt is observed once however many writers and instances settle it.
+   *
+   * Settled by the keys of every row handed in, new or not: a record re-consumed after a
+   * failed settle (its insert already committed) settles then. The publication side also
+   * names the session of attempts read before it (`sid`), whatever their status.
    */
-  private async settleAttempts(where: { attemptIds: string[] }): Promise<void> {
-    const db = this.database.db;
-    const pending = and(eq(deliveryAttempts.status, 0), isNull(deliveryAttempts.latencySeconds));
+  private async settle(keys: { attemptIds?: readonly string[]; messageIds?: readonly string[]; eventIds?: readonly string[] }): Promise<void> {
     const observed: number[] = [];
+    const anyOf = (column: string, values: readonly string[]): SQL => sql`${sql.raw(column)} = ANY(${sql.param([...new Set(values)])}::text[])`;
+    const latencyOf = (result: unknown) => {
+      for (const row of rowsOf<{ latency: number | null }>(result)) observed.push(Number(row.latency ?? 0));
+    };
+    const pending = sql`a.status = 0 AND a.latency_seconds IS NULL`;
     const byPublication = (filter: SQL) =>
-      db
-        .update(deliveryAttempts)
-        .set({
-          latencySeconds: sql`greatest(0, extract(epoch from ${deliveryAttempts.attemptedAt} - ${svixPublications.eventTime}))`,
-          sid: sql`coalesce(${deliveryAttempts.sid}, ${svixPublications.sid})`,
-        })
-        .from(svixPublications)
-        .where(and(eq(deliveryAttempts.messageId, svixPublications.svixMessageId), pending, filter))
-        .returning({ latency: deliveryAttempts.latencySeconds });
+      this.guard('delivery_attempts', () =>
+        this.database.db.execute(sql`
+          WITH settled AS (
+            UPDATE delivery_attempts a SET latency_seconds = greatest(0, extract(epoch from a.attempted_at - p.event_time)), sid = coalesce(a.sid, p.sid)
+            FROM svix_publications p WHERE a.message_id = p.svix_message_id AND ${pending} AND ${filter}
+            RETURNING a.latency_seconds
+          ),
+          named AS (
+            UPDATE delivery_attempts a SET sid = p.sid
+            FROM svix_publications p WHERE a.message_id = p.svix_message_id AND a.sid IS NULL AND NOT (${pending}) AND ${filter}
+          )
+          SELECT latency_seconds AS latency FROM settled`),
+      );
     const byEvent = (filter: SQL) =>
-      db
-        .update(deliveryAttempts)
-        .set({ latencySeconds: sql`greatest(0, extract(epoch from ${deliveryAttempts.attemptedAt} - ${gatewayEvents.eventTime}))` })
-        .from(gatewayEvents)
-        .where(and(eq(deliveryAttempts.eventId, gatewayEvents.eventId), pending, filter))
-        .returning({ latency: deliveryAttempts.latencySeconds });
+      this.guard('delivery_attempts', () =>
+        this.database.db.execute(sql`
+          UPDATE delivery_attempts a SET latency_seconds = greatest(0, extract(epoch from a.attempted_at - e.event_time))
+          FROM gateway_events e WHERE a.event_id = e.event_id AND ${pending} AND ${filter}
+          RETURNING a.latency_seconds AS latency`),
+      );
 
-    if (where.attemptIds.length > 0) {
-      observed.push(...(await byPublication(inArray(deliveryAttempts.attemptId, where.attemptIds))).map((row) => row.latency ?? 0));
-      observed.push(...(await byEvent(inArray(deliveryAttempts.attemptId, where.attemptIds))).map((row) => row.latency ?? 0));
+    if (keys.attemptIds !== undefined && keys.attemptIds.length > 0) {
+      latencyOf(await byPublication(anyOf('a.attempt_id', keys.attemptIds)));
+      latencyOf(await byEvent(anyOf('a.attempt_id', keys.attemptIds)));
     }
+    if (keys.messageIds !== undefined && keys.messageIds.length > 0) latencyOf(await byPublication(anyOf('p.svix_message_id', keys.messageIds)));
+    if (keys.eventIds !== undefined && keys.eventIds.length > 0) latencyOf(await byEvent(anyOf('e.event_id', keys.eventIds)));
     for (const seconds of observed) this.metrics.deliveryLatency.observe(seconds);
   }
 
