@@ -55,7 +55,7 @@ const WARM_UP_EVENTS = Number(process.env['BENCH_WARM_UP_EVENTS'] ?? 5_000);
  */
 const BROKER_JVM_OPTIONS = (process.env['BENCH_BROKER_JVM_OPTIONS'] ?? '-XX:TieredStopAtLevel=1').split(/\s+/).filter((option) => option !== '');
 /** services/svix-relay/Dockerfile's NODE_OPTIONS and MALLOC_ARENA_MAX. */
-const RELAY_NODE_OPTIONS = '--max-semi-space-size=8 --max-old-space-size=160 --disable-warning=TimeoutNegativeWarning';
+const RELAY_NODE_OPTIONS = '--max-semi-space-size=8 --max-old-space-size=160';
 const RELAY_MALLOC_ARENA_MAX = '2';
 const ORG = `bench-org-${Date.now().toString(36)}`;
 const CONNECTION = 'pg-bench';

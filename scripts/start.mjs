@@ -77,8 +77,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => v
 
 function startService(name, entry, env) {
   const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
-  // As the Dockerfiles run them: without kafkajs' TimeoutNegativeWarning (see services/producer/Dockerfile).
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', join(root, entry)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, entry)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   child.on('exit', (code, signal) => {
