@@ -98,6 +98,8 @@ describe('svix-relay end to end', { skip: brokersFromEnv === undefined ? NO_BROK
     assert.equal(close.connection_name, connection, 'session.close is attributed to the connection its session.open named');
     assert.equal(close.org_id, orgId);
     assert.ok(messages.some((message) => message.id === close.svix_message_id));
+    // Counted once the publication record is acknowledged, which its readers may see a moment earlier.
+    await pollUntil(async () => (await metricValue(relay.url, 'hookline_relay_published_total', { event_type: 'session.close' })) >= 1, { what: 'hookline_relay_published_total{event_type="session.close"}' });
     assert.equal(await metricValue(relay.url, 'hookline_relay_published_total', { event_type: 'session.close' }), 1);
     assert.ok((await metricValue(relay.url, 'hookline_relay_publish_seconds_count')) >= 4);
   });
