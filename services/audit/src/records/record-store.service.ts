@@ -160,8 +160,9 @@ export class RecordStore {
       latencyOf(await byPublication(anyOf('a.attempt_id', keys.attemptIds)));
       latencyOf(await byEvent(anyOf('a.attempt_id', keys.attemptIds)));
     }
-    if (keys.messageIds !== undefined && keys.messageIds.length > 0) latencyOf(await byPublication(anyOf('p.svix_message_id', keys.messageIds)));
-    if (keys.eventIds !== undefined && keys.eventIds.length > 0) latencyOf(await byEvent(anyOf('e.event_id', keys.eventIds)));
+    // Filtered on the attempts' side (message_id, event_id are indexed there): usually none match.
+    if (keys.messageIds !== undefined && keys.messageIds.length > 0) latencyOf(await byPublication(anyOf('a.message_id', keys.messageIds)));
+    if (keys.eventIds !== undefined && keys.eventIds.length > 0) latencyOf(await byEvent(anyOf('a.event_id', keys.eventIds)));
     for (const seconds of observed) this.metrics.deliveryLatency.observe(seconds);
   }
 
