@@ -120,7 +120,7 @@ void describe('audit: session timeline and queries', { skip: brokersFromEnv === 
     // attempts are visible a moment before their latency is settled (a statement after
     // their insert), so wait for it; the count is checked again below, after the lag is 0.
     const latencyCount = () => metricValue(audit.url, 'hookline_delivery_latency_seconds_count');
-    await pollUntil(async () => (await latencyCount()) >= 2, { timeoutMs: 10_000, what: 'hookline_delivery_latency_seconds_count to reach 2' });
+    await pollUntil(async () => ((await latencyCount()) ?? 0) >= 2, { timeoutMs: 10_000, what: 'hookline_delivery_latency_seconds_count to reach 2' });
     assert.equal(await latencyCount(), 2);
     assert.equal(await metricValue(audit.url, 'hookline_delivery_attempts_total', { event_type: 'session.open', status: 'success', status_class: '2xx' }), 1);
 
