@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { Producer } from 'kafkajs';
-import { brokersFromEnv, NO_BROKER_SKIP, testClient, uniqueName } from '../testing/kafka-test-env.js';
+import { brokersFromEnv, NO_BROKER_SKIP, pollUntil, testClient, uniqueName } from '../testing/kafka-test-env.js';
 
 interface PushedRequest {
   entry: { correlationId: number; apiKey: number; apiName: string; apiVersion: number; resolve(value: unknown): void; reject(error: unknown): void };
@@ -50,11 +50,6 @@ function request(correlationId: number, onSend: () => void): PushedRequest {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done() && Date.now() < deadline) await sleep(5);
-}
 
 /** Counts the timers kafkajs' code sets (by the stack) and the TimeoutNegativeWarnings while `during` runs. */
 async function timersSetBy(during: () => Promise<void>): Promise<{ kafkajsTimers: number; negative: number; warnings: number }> {
@@ -102,7 +97,7 @@ void describe('kafkajs request queue (patched)', () => {
     queue.push(request(2, () => (sent += 1)));
     assert.equal(sent, 0, 'held while throttled');
     assert.notEqual(queue.throttleCheckTimeoutId, null, 'a check is scheduled for the pending requests');
-    await waitUntil(() => sent === 2, 3_000);
+    await pollUntil(() => sent === 2, { timeoutMs: 3_000, intervalMs: 5, what: 'both requests sent' });
     assert.equal(sent, 2, 'both sent after the throttle');
     assert.equal(queue.pending.length, 0);
     await sleep(30);
@@ -120,7 +115,7 @@ void describe('kafkajs request queue (patched)', () => {
     queue.throttledUntil = Date.now() - 1;
     queue.scheduleCheckPendingRequests();
     assert.notEqual(queue.throttleCheckTimeoutId, null, 'a check is scheduled for the waiting request');
-    await waitUntil(() => sent === 1, 3_000);
+    await pollUntil(() => sent === 1, { timeoutMs: 3_000, intervalMs: 5, what: 'the request sent' });
     assert.equal(sent, 1);
     await sleep(30);
     assert.equal(queue.throttleCheckTimeoutId, null);

@@ -18,6 +18,14 @@ export type StoreOutcome = boolean;
 
 const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 
+/** A successful attempt whose latency is not set yet (delivery_attempts aliased `a`). */
+const PENDING = sql`a.status = 0 AND a.latency_seconds IS NULL`;
+
+/** `column = ANY(values)`, on the attempts' side (attempt_id, message_id, event_id are indexed there). */
+function anyOf(column: 'a.attempt_id' | 'a.message_id' | 'a.event_id', values: readonly string[]): SQL {
+  return sql`${sql.raw(column)} = ANY(${sql.param([...new Set(values)])}::text[])`;
+}
+
 /**
  * Stores what the audit service records, each row once (ON CONFLICT DO NOTHING on its
  * natural key), grouping rows that arrive together into multi-row INSERTs, and counts
@@ -72,7 +80,9 @@ export class RecordStore {
         status_class: statusClass(row.responseStatusCode),
       });
     }
-    await this.settle({ attemptIds: rows.map((row) => row.attemptId) });
+    const byAttempt = anyOf('a.attempt_id', rows.map((row) => row.attemptId));
+    await this.settleByPublication(byAttempt);
+    await this.settleByEvent(byAttempt);
     return inserted.length;
   }
 
@@ -82,7 +92,7 @@ export class RecordStore {
     );
     const inserted = rowsOf<{ key: string }>(result);
     this.metrics.rowsStored.inc({ table: 'gateway_events' }, inserted.length);
-    await this.settle({ eventIds: rows.map((row) => row.eventId) });
+    await this.settleByEvent(anyOf('a.event_id', rows.map((row) => row.eventId)));
     return newlyStored(rows, (row) => row.eventId, inserted, (row) => row.key);
   }
 
@@ -109,7 +119,7 @@ export class RecordStore {
     const inserted = rowsOf<{ key: string; label: string | null }>(result);
     this.metrics.rowsStored.inc({ table: 'svix_publications' }, inserted.length);
     for (const row of inserted) this.metrics.publications.inc({ event_type: row.label ?? 'other' });
-    await this.settle({ messageIds: rows.map((row) => row.svixMessageId) });
+    await this.settleByPublication(anyOf('a.message_id', rows.map((row) => row.svixMessageId)));
     return newlyStored(rows, (row) => row.eventId, inserted, (row) => row.key);
   }
 
@@ -123,47 +133,42 @@ export class RecordStore {
    * null, and PostgreSQL re-checks that on a row another statement updated meanwhile, so
    * an attempt is observed once however many writers and instances settle it.
    *
-   * Settled by the keys of every row handed in, new or not: a record re-consumed after a
+   * Each writer settles by the keys of every row it was handed, new or not: a record re-consumed after a
    * failed settle (its insert already committed) settles then. The publication side also
    * names the session of attempts read before it (`sid`), whatever their status.
+   *
+   * This one: attempts (picked by `filter`) whose publication is stored.
    */
-  private async settle(keys: { attemptIds?: readonly string[]; messageIds?: readonly string[]; eventIds?: readonly string[] }): Promise<void> {
-    const observed: number[] = [];
-    const anyOf = (column: string, values: readonly string[]): SQL => sql`${sql.raw(column)} = ANY(${sql.param([...new Set(values)])}::text[])`;
-    const latencyOf = (result: unknown) => {
-      for (const row of rowsOf<{ latency: number | null }>(result)) observed.push(Number(row.latency ?? 0));
-    };
-    const pending = sql`a.status = 0 AND a.latency_seconds IS NULL`;
-    const byPublication = (filter: SQL) =>
-      this.guard('delivery_attempts', () =>
-        this.database.db.execute(sql`
-          WITH settled AS (
-            UPDATE delivery_attempts a SET latency_seconds = greatest(0, extract(epoch from a.attempted_at - p.event_time)), sid = coalesce(a.sid, p.sid)
-            FROM svix_publications p WHERE a.message_id = p.svix_message_id AND ${pending} AND ${filter}
-            RETURNING a.latency_seconds
-          ),
-          named AS (
-            UPDATE delivery_attempts a SET sid = p.sid
-            FROM svix_publications p WHERE a.message_id = p.svix_message_id AND a.sid IS NULL AND NOT (${pending}) AND ${filter}
-          )
-          SELECT latency_seconds AS latency FROM settled`),
-      );
-    const byEvent = (filter: SQL) =>
-      this.guard('delivery_attempts', () =>
-        this.database.db.execute(sql`
-          UPDATE delivery_attempts a SET latency_seconds = greatest(0, extract(epoch from a.attempted_at - e.event_time))
-          FROM gateway_events e WHERE a.event_id = e.event_id AND ${pending} AND ${filter}
-          RETURNING a.latency_seconds AS latency`),
-      );
+  private async settleByPublication(filter: SQL): Promise<void> {
+    const result = await this.guard('delivery_attempts', () =>
+      this.database.db.execute(sql`
+        WITH settled AS (
+          UPDATE delivery_attempts a SET latency_seconds = greatest(0, extract(epoch from a.attempted_at - p.event_time)), sid = coalesce(a.sid, p.sid)
+          FROM svix_publications p WHERE a.message_id = p.svix_message_id AND ${PENDING} AND ${filter}
+          RETURNING a.latency_seconds
+        ),
+        named AS (
+          UPDATE delivery_attempts a SET sid = p.sid
+          FROM svix_publications p WHERE a.message_id = p.svix_message_id AND a.sid IS NULL AND NOT (${PENDING}) AND ${filter}
+        )
+        SELECT latency_seconds AS latency FROM settled`),
+    );
+    this.observeLatencies(result);
+  }
 
-    if (keys.attemptIds !== undefined && keys.attemptIds.length > 0) {
-      latencyOf(await byPublication(anyOf('a.attempt_id', keys.attemptIds)));
-      latencyOf(await byEvent(anyOf('a.attempt_id', keys.attemptIds)));
-    }
-    // Filtered on the attempts' side (message_id, event_id are indexed there): usually none match.
-    if (keys.messageIds !== undefined && keys.messageIds.length > 0) latencyOf(await byPublication(anyOf('a.message_id', keys.messageIds)));
-    if (keys.eventIds !== undefined && keys.eventIds.length > 0) latencyOf(await byEvent(anyOf('a.event_id', keys.eventIds)));
-    for (const seconds of observed) this.metrics.deliveryLatency.observe(seconds);
+  /** Sets the latency of pending attempts whose gateway event is stored; `filter` picks the attempts. */
+  private async settleByEvent(filter: SQL): Promise<void> {
+    const result = await this.guard('delivery_attempts', () =>
+      this.database.db.execute(sql`
+        UPDATE delivery_attempts a SET latency_seconds = greatest(0, extract(epoch from a.attempted_at - e.event_time))
+        FROM gateway_events e WHERE a.event_id = e.event_id AND ${PENDING} AND ${filter}
+        RETURNING a.latency_seconds AS latency`),
+    );
+    this.observeLatencies(result);
+  }
+
+  private observeLatencies(result: unknown): void {
+    for (const row of rowsOf<{ latency: number | null }>(result)) this.metrics.deliveryLatency.observe(Number(row.latency ?? 0));
   }
 
   private async guard<T>(table: string, statement: () => Promise<T>): Promise<T> {
