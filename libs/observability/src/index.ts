@@ -26,3 +26,6 @@ export { answerAfterDraining, DRAIN_MAX_BYTES, DRAIN_MAX_MS } from './http/drain
 export { hasRequestBody, JsonBodyInterceptor, ReadsOwnBody } from './http/json-body.interceptor.js';
 export { listenManagement, separateManagementRoutes } from './http/management-port.js';
 export { redactHealthDetail } from './health/health-registry.service.js';
+export { ApiError, type ApiErrorBody, type ApiErrorDetail, type ApiErrorOptions } from './http/api-error.js';
+export { API_ERROR_MESSAGE_MAX_LENGTH, API_ERROR_POLICY, ApiExceptionFilter, httpErrorCode, type ApiErrorPolicy } from './http/api-exception.filter.js';
+export { BearerTokens, type BearerTokensOptions, type RefusalFactory } from './http/bearer-tokens.js';

@@ -1,14 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { createKafkaClient } from '@hookline/kafka';
-import { APP_CONFIG, ObservabilityModule, type ObservabilityOptions } from '@hookline/observability';
+import { API_ERROR_POLICY, ApiExceptionFilter, APP_CONFIG, ObservabilityModule, type ObservabilityOptions } from '@hookline/observability';
 import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { KAFKA_CLIENT, SERVICE_NAME } from './audit.constant.js';
 import { ReaderTokenGuard } from './auth/reader-token.guard.js';
 import type { AuditConfig } from './config/audit.settings.js';
 import { AuditDatabase } from './database/audit-database.service.js';
-import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { KafkaHealth } from './kafka/kafka-health.service.js';
 import { AuditMetrics } from './metrics/audit-metrics.service.js';
 import { MetricsRefresher } from './metrics/metrics-refresher.service.js';
@@ -33,6 +32,7 @@ export class AppModule {
       imports: [ObservabilityModule.forRoot({ service: SERVICE_NAME, config, ...options })],
       controllers: [OperationalWebhookController, AuditQueryController],
       providers: [
+        { provide: API_ERROR_POLICY, useValue: { service: 'audit service' } },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         {
           provide: KAFKA_CLIENT,

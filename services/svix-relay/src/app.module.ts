@@ -1,10 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
-import { JsonBodyInterceptor, ObservabilityModule, type ObservabilityOptions } from '@hookline/observability';
+import { API_ERROR_POLICY, ApiExceptionFilter, JsonBodyInterceptor, ObservabilityModule, type ObservabilityOptions } from '@hookline/observability';
 import { AuditorUrlMaskInterceptor } from './auth/auditor-url-mask.interceptor.js';
 import type { RelayConfig } from './config/relay.settings.js';
 import { DatabaseModule } from './database/database.module.js';
-import { ApiExceptionFilter } from './http/api-exception.filter.js';
+import { SVIX_ERROR_POLICY } from './http/svix-error.policy.js';
 import { KafkaModule } from './kafka/kafka.module.js';
 import { RelayModule } from './relay.module.js';
 import { SERVICE_NAME } from './relay.constant.js';
@@ -22,6 +22,7 @@ export class AppModule {
       module: AppModule,
       imports: [ObservabilityModule.forRoot({ service: SERVICE_NAME, config, ...options }), DatabaseModule, KafkaModule, RelayModule],
       providers: [
+        { provide: API_ERROR_POLICY, useValue: SVIX_ERROR_POLICY },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         // Bodies are read after the guards: an unauthenticated caller never gets one parsed.
         { provide: APP_INTERCEPTOR, useFactory: () => new JsonBodyInterceptor(JSON_BODY_LIMIT_BYTES) },

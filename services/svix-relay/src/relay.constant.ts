@@ -3,6 +3,9 @@ import { GATEWAY_TOPICS, TOPICS } from '@hookline/contracts';
 
 export const SERVICE_NAME = 'svix-relay';
 
+/** Realm named in the management API's WWW-Authenticate challenges. */
+export const AUTH_REALM = 'hookline-relay';
+
 /** The topics the relay consumes (its own consumer group). */
 export const CONSUMED_TOPICS = GATEWAY_TOPICS;
 /** Where each publication is recorded. */

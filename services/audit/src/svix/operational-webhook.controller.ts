@@ -1,10 +1,9 @@
 import { Controller, Headers, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { APP_CONFIG, ReadsOwnBody } from '@hookline/observability';
+import { ApiError, APP_CONFIG, ReadsOwnBody } from '@hookline/observability';
 import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
 import type { AuditConfig } from '../config/audit.settings.js';
-import { ApiError } from '../http/api-error.js';
 import { OperationalReceiptDto } from './dto/operational-receipt.dto.js';
 import { OperationalWebhookService, type OperationalReceipt } from './operational-webhook.service.js';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isEventType } from '@hookline/contracts';
 import { MetricsRegistry } from '@hookline/observability';
 import type { Counter, Histogram } from 'prom-client';
-import type { RejectReason } from '../http/api-error.js';
+import type { RejectReason } from '../http/ingest-refusal.js';
 import { INGEST_METRICS, UNKNOWN_EVENT_TYPE_LABEL } from './ingest.constant.js';
 
 type Outcome = 'accepted' | 'rejected';
