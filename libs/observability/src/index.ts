@@ -27,6 +27,6 @@ export { hasRequestBody, JsonBodyInterceptor, ReadsOwnBody } from './http/json-b
 export { listenManagement, separateManagementRoutes } from './http/management-port.js';
 export { redactHealthDetail } from './health/health-registry.service.js';
 export { ApiError, type ApiErrorBody, type ApiErrorDetail, type ApiErrorOptions } from './http/api-error.js';
-export { API_ERROR_MESSAGE_MAX_LENGTH, API_ERROR_POLICY, ApiExceptionFilter, httpErrorCode, type ApiErrorPolicy } from './http/api-exception.filter.js';
+export { API_ERROR_MESSAGE_MAX_LENGTH, ApiExceptionFilter, apiExceptionFilter, httpErrorCode, type ApiErrorPolicy } from './http/api-exception.filter.js';
 export { BearerTokens, type BearerTokensOptions, type RefusalFactory } from './http/bearer-tokens.js';
 export { counterMetric, gaugeMetric, histogramMetric, MetricSet, registerMetrics, type MetricSpec, type MetricsOf } from './metrics/metric-set.js';

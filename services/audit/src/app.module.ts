@@ -1,7 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import { createKafkaClient } from '@hookline/kafka';
-import { API_ERROR_POLICY, ApiExceptionFilter, APP_CONFIG, ObservabilityModule, type ObservabilityOptions } from '@hookline/observability';
+import { apiExceptionFilter, APP_CONFIG, ObservabilityModule, type ObservabilityOptions } from '@hookline/observability';
 import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { KAFKA_CLIENT, SERVICE_NAME } from './audit.constant.js';
@@ -32,8 +31,7 @@ export class AppModule {
       imports: [ObservabilityModule.forRoot({ service: SERVICE_NAME, config, ...options })],
       controllers: [OperationalWebhookController, AuditQueryController],
       providers: [
-        { provide: API_ERROR_POLICY, useValue: { service: 'audit service' } },
-        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        apiExceptionFilter(() => ({ service: 'audit service' })),
         {
           provide: KAFKA_CLIENT,
           inject: [APP_CONFIG, PinoLogger],

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
-import { API_ERROR_POLICY, ApiExceptionFilter, JsonBodyInterceptor, ObservabilityModule, type ObservabilityOptions } from '@hookline/observability';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { apiExceptionFilter, JsonBodyInterceptor, ObservabilityModule, type ObservabilityOptions } from '@hookline/observability';
 import { SERVICE_NAME } from './app.constant.js';
 import type { ProducerConfig } from './config/producer.settings.js';
 import { producerErrorPolicy } from './http/producer-error.policy.js';
@@ -21,8 +21,7 @@ export class AppModule {
       module: AppModule,
       imports: [ObservabilityModule.forRoot({ service: SERVICE_NAME, config, ...options }), IngestModule, SvixDoorModule, HoopHooksModule],
       providers: [
-        { provide: API_ERROR_POLICY, inject: [IngestMetrics], useFactory: producerErrorPolicy },
-        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        apiExceptionFilter(producerErrorPolicy, [IngestMetrics]),
         // Any JSON body is read after the guards; POST /v1/events, the Svix door and the hook route read their own (@ReadsOwnBody).
         { provide: APP_INTERCEPTOR, useFactory: () => new JsonBodyInterceptor(config.INGEST_MAX_BODY_BYTES) },
       ],

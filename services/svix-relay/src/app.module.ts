@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
-import { API_ERROR_POLICY, ApiExceptionFilter, JsonBodyInterceptor, ObservabilityModule, type ObservabilityOptions } from '@hookline/observability';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { apiExceptionFilter, JsonBodyInterceptor, ObservabilityModule, type ObservabilityOptions } from '@hookline/observability';
 import { AuditorUrlMaskInterceptor } from './auth/auditor-url-mask.interceptor.js';
 import type { RelayConfig } from './config/relay.settings.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -22,8 +22,7 @@ export class AppModule {
       module: AppModule,
       imports: [ObservabilityModule.forRoot({ service: SERVICE_NAME, config, ...options }), DatabaseModule, KafkaModule, RelayModule],
       providers: [
-        { provide: API_ERROR_POLICY, useValue: SVIX_ERROR_POLICY },
-        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        apiExceptionFilter(() => SVIX_ERROR_POLICY),
         // Bodies are read after the guards: an unauthenticated caller never gets one parsed.
         { provide: APP_INTERCEPTOR, useFactory: () => new JsonBodyInterceptor(JSON_BODY_LIMIT_BYTES) },
         { provide: APP_INTERCEPTOR, useClass: AuditorUrlMaskInterceptor },

@@ -1,4 +1,5 @@
-import { Catch, HttpException, HttpStatus, Inject, Injectable, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFilter, type InjectionToken, type Provider } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PinoLogger } from 'nestjs-pino';
 import { ApiError, type ApiErrorBody } from './api-error.js';
@@ -16,8 +17,6 @@ export interface ApiErrorPolicy {
   /** Sees every error answered, e.g. to count refusals. */
   readonly observe?: (error: ApiError, request: IncomingMessage) => void;
 }
-
-export const API_ERROR_POLICY = Symbol('hookline:api-error-policy');
 
 // Nest's and the body readers' own HTTP errors by status: the code of the JSON answer.
 const CODES: Partial<Record<number, string>> = {
@@ -73,11 +72,10 @@ class DocumentAnswer extends ApiError {
  * and discarded, bounded, before the answer, so a client that sends it all first can read it.
  */
 @Catch()
-@Injectable()
 export class ApiExceptionFilter implements ExceptionFilter {
   constructor(
     protected readonly logger: PinoLogger,
-    @Optional() @Inject(API_ERROR_POLICY) protected readonly policy: ApiErrorPolicy = { service: 'service' },
+    protected readonly policy: ApiErrorPolicy,
   ) {
     this.logger.setContext(new.target.name);
   }
@@ -124,4 +122,16 @@ export class ApiExceptionFilter implements ExceptionFilter {
     this.logger.error({ err: exception }, 'unexpected error while handling a request');
     return new ApiError(500, 'internal_error', `internal error; the ${this.policy.service} logged the details`);
   }
+}
+
+/**
+ * The app-wide filter of a service: `providers: [apiExceptionFilter(() => ({ service: 'audit' }))]`;
+ * `inject` names what the policy needs (e.g. the metrics that count refusals).
+ */
+export function apiExceptionFilter<const T extends readonly InjectionToken[]>(policy: (...deps: never[]) => ApiErrorPolicy, inject: T = [] as unknown as T): Provider {
+  return {
+    provide: APP_FILTER,
+    inject: [PinoLogger, ...inject],
+    useFactory: (logger: PinoLogger, ...deps: never[]) => new ApiExceptionFilter(logger, policy(...deps)),
+  };
 }
