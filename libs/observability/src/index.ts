@@ -1,5 +1,6 @@
 // The only door into @hookline/observability.
-export { APP_CONFIG, REDACTED } from './config/config.constant.js';
+export { APP_CONFIG, REDACTED, TOKEN_CHARACTERS, TOKEN_MIN_LENGTH } from './config/config.constant.js';
+export { listenSettings, roleTokenSettings } from './config/shared-settings.js';
 export { ConfigError, type ConfigIssue } from './config/config.error.js';
 export {
   defineSettings,
@@ -8,9 +9,9 @@ export {
   loadConfigOrExit,
   redactedConfig,
   type SettingDescription,
-  type SettingsRules,
 } from './config/load-config.js';
 export type { ConfigOf, Setting, SettingOptions, SettingsDefinition } from './config/setting.js';
+export { distinctValues, enforceRules, withRules, type SettingsRule } from './config/settings-rule.js';
 export { LOG_LEVELS, setting, type LogLevel } from './config/setting-builders.js';
 export { HEALTH_CHECK_TIMEOUT_MS } from './health/health.constant.js';
 export { HealthRegistry, type DependencyCheck, type DependencyState } from './health/health-registry.service.js';
@@ -30,3 +31,4 @@ export { ApiError, type ApiErrorBody, type ApiErrorDetail, type ApiErrorOptions 
 export { API_ERROR_MESSAGE_MAX_LENGTH, ApiExceptionFilter, apiExceptionFilter, httpErrorCode, type ApiErrorPolicy } from './http/api-exception.filter.js';
 export { BearerTokens, type BearerTokensOptions, type RefusalFactory } from './http/bearer-tokens.js';
 export { counterMetric, gaugeMetric, histogramMetric, MetricSet, registerMetrics, type MetricSpec, type MetricsOf } from './metrics/metric-set.js';
+export { createServiceApp, serveApp, type ListenSettings, type ServiceDocs } from './boot/service-app.js';

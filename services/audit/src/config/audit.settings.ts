@@ -1,15 +1,6 @@
 import { kafkaSecuritySettings } from '@hookline/kafka';
-import { defineSettings, setting, type ConfigOf } from '@hookline/observability';
+import { defineSettings, listenSettings, roleTokenSettings, setting, type ConfigOf } from '@hookline/observability';
 import { z } from 'zod';
-import { TOKEN_MIN_LENGTH } from '../auth/auth.constant.js';
-
-// Tokens travel in an Authorization header: visible ASCII only, no commas (they separate them here).
-const TOKEN_PATTERN = new RegExp(`^[\\x21-\\x2B\\x2D-\\x7E]{${TOKEN_MIN_LENGTH},}$`);
-const tokens = z
-  .string()
-  .transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== ''))
-  .pipe(z.array(z.string().regex(TOKEN_PATTERN)).min(1));
-const tokensExpected = `a comma-separated list of tokens, each at least ${TOKEN_MIN_LENGTH} visible ASCII characters`;
 
 // Svix endpoint secrets are base64 with an optional whsec_ prefix (what the SDK's Webhook takes).
 const svixSecret = z.string().regex(/^(whsec_)?[A-Za-z0-9+/]{16,}={0,2}$/);
@@ -20,9 +11,7 @@ const wholeOrZero = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().
 
 /** Every environment variable the audit service reads; validated before Nest starts. */
 export const auditSettings = defineSettings({
-  PORT: setting.port({ description: 'HTTP port of the query API, /v1/svix/operational, /docs, /health and /metrics.', default: 8084 }),
-  HOST: setting.text({ description: 'Address the HTTP server binds to.', default: '0.0.0.0' }),
-  MANAGEMENT_PORT: setting.managementPort(),
+  ...listenSettings(8084, 'the query API, /v1/svix/operational, /docs, /health and /metrics'),
   KAFKA_BROKERS: setting.list({ description: 'Kafka bootstrap brokers, comma-separated host:port.' }),
   KAFKA_CLIENT_ID: setting.text({ description: 'Kafka client id.', default: 'hookline-audit' }),
   ...kafkaSecuritySettings,
@@ -41,14 +30,9 @@ export const auditSettings = defineSettings({
     optional: true,
   }),
   DATABASE_EMBEDDED_DIR: setting.text({ description: 'Folder of the embedded database when DATABASE_URL is unset (unset: in memory).', optional: true }),
-  ADMIN_TOKENS: setting.custom(tokens, tokensExpected, {
-    description: 'Bearer tokens of administrators, comma-separated; they may read the query API.',
-    sensitive: true,
-  }),
-  AUDITOR_TOKENS: setting.custom(tokens, tokensExpected, {
-    description: 'Bearer tokens of auditors, comma-separated; they may read the query API.',
-    sensitive: true,
-    optional: true,
+  ...roleTokenSettings({
+    admin: 'Bearer tokens of administrators, comma-separated; they may read the query API.',
+    auditor: 'Bearer tokens of auditors, comma-separated; they may read the query API.',
   }),
   SVIX_OPERATIONAL_WEBHOOK_SECRET: setting.custom(svixSecret, 'a Svix endpoint secret (whsec_ followed by base64)', {
     description: 'Secret of the Svix operational-webhook endpoint pointing at POST /v1/svix/operational. Unset: that route answers 503.',
@@ -90,6 +74,6 @@ export const auditSettings = defineSettings({
     default: 15,
   }),
   LOG_LEVEL: setting.logLevel(),
-}, { disjoint: [['ADMIN_TOKENS', 'AUDITOR_TOKENS']] });
+});
 
 export type AuditConfig = ConfigOf<typeof auditSettings>;

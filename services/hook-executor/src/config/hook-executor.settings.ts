@@ -1,5 +1,5 @@
 import { kafkaSecuritySettings } from '@hookline/kafka';
-import { ConfigError, defineSettings, loadConfig, setting, type ConfigIssue, type ConfigOf } from '@hookline/observability';
+import { ConfigError, defineSettings, listenSettings, loadConfig, setting, type ConfigIssue, type ConfigOf } from '@hookline/observability';
 import { z } from 'zod';
 import { ENV_NAME_PATTERN, HOOK_ENV_PREFIX, MAX_OUTPUT_CAP_BYTES, RESERVED_HOOK_ENV_NAMES } from './hook-executor.constant.js';
 import { gitUrlKind, gitUrlProblem } from '../runbooks/git-url.js';
@@ -13,9 +13,7 @@ const outputCap = z
 
 /** Every environment variable the hook-executor reads (besides HOOK_ENV_*); validated before Nest starts. */
 export const hookExecutorSettings = defineSettings({
-  PORT: setting.port({ description: 'HTTP port of /health and /metrics.', default: 8082 }),
-  HOST: setting.text({ description: 'Address the HTTP server binds to.', default: '0.0.0.0' }),
-  MANAGEMENT_PORT: setting.managementPort(),
+  ...listenSettings(8082, '/health and /metrics'),
   KAFKA_BROKERS: setting.list({ description: 'Kafka bootstrap brokers, comma-separated host:port.' }),
   KAFKA_CLIENT_ID: setting.text({ description: 'Kafka client id (shows in broker logs and quotas).', default: 'hookline-hook-executor' }),
   ...kafkaSecuritySettings,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { APP_CONFIG, BearerTokens, ConfigError } from '@hookline/observability';
+import { APP_CONFIG, BearerTokens, enforceRules } from '@hookline/observability';
 import type { IncomingMessage } from 'node:http';
-import type { ProducerConfig } from '../config/producer.settings.js';
+import { ingestTokensListedOnce, type ProducerConfig } from '../config/producer.settings.js';
 import { IngestRefusal } from '../http/ingest-refusal.js';
 import { AUTH_REALM } from './auth.constant.js';
 import { setIngestPrincipal, type IngestPrincipal } from './ingest-principal.js';
@@ -17,7 +17,8 @@ export class BearerTokenGuard implements CanActivate {
   private readonly tokens: BearerTokens<IngestPrincipal>;
 
   constructor(@Inject(APP_CONFIG) config: Pick<ProducerConfig, 'INGEST_TOKENS'> & Partial<Pick<ProducerConfig, 'INGEST_ORG_TOKENS'>>) {
-    checkIngestTokens(config);
+    // Built from a config (tests) that loadConfig may not have checked.
+    enforceRules(config, ingestTokensListedOnce);
     this.tokens = new BearerTokens<IngestPrincipal>(
       [
         ...config.INGEST_TOKENS.map((token) => ({ token, principal: Object.freeze({ org: undefined }) })),
@@ -41,22 +42,5 @@ export class BearerTokenGuard implements CanActivate {
   /** The principal of `token`, or undefined when no configured token equals it. */
   principalOf(token: string): IngestPrincipal | undefined {
     return this.tokens.principalOf(token);
-  }
-}
-
-/**
- * What loadConfig cannot see across two settings: a token both unbound and bound would
- * make its organisation ambiguous. Throws a ConfigError that names no token.
- */
-export function checkIngestTokens(config: Pick<ProducerConfig, 'INGEST_TOKENS'> & Partial<Pick<ProducerConfig, 'INGEST_ORG_TOKENS'>>): void {
-  const unbound = new Set(config.INGEST_TOKENS);
-  const both = (config.INGEST_ORG_TOKENS ?? []).filter(({ token }) => unbound.has(token));
-  if (both.length > 0) {
-    throw new ConfigError([
-      {
-        setting: 'INGEST_ORG_TOKENS',
-        problem: `${both.length} token(s) also listed in INGEST_TOKENS (for org ${both.map(({ org }) => JSON.stringify(org)).join(', ')}); list each token once: bound (INGEST_ORG_TOKENS) or unbound (INGEST_TOKENS)`,
-      },
-    ]);
   }
 }

@@ -1,29 +1,15 @@
 import { kafkaSecuritySettings } from '@hookline/kafka';
-import { defineSettings, parseAllowEntry, setting, type ConfigOf } from '@hookline/observability';
+import { defineSettings, listenSettings, parseAllowEntry, roleTokenSettings, setting, type ConfigOf } from '@hookline/observability';
 import { z } from 'zod';
-
-export const API_TOKEN_MIN_LENGTH = 16;
-
-// Tokens travel in an Authorization header: visible ASCII without commas (the separator).
-const TOKEN_PATTERN = new RegExp(`^[\\x21-\\x2B\\x2D-\\x7E]{${API_TOKEN_MIN_LENGTH},}$`);
-
-const tokenList = z
-  .string()
-  .transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== ''))
-  .pipe(z.array(z.string().regex(TOKEN_PATTERN)).min(1));
 
 const allowList = z
   .string()
   .transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== ''))
   .pipe(z.array(z.string().refine((entry) => parseAllowEntry(entry) !== undefined)));
 
-const tokenListExpected = `a comma-separated list of tokens, each at least ${API_TOKEN_MIN_LENGTH} visible ASCII characters`;
-
 /** Every environment variable the svix-relay reads; validated before Nest starts. */
 export const relaySettings = defineSettings({
-  PORT: setting.port({ description: 'HTTP port of the management API, /docs, /health and /metrics.', default: 8083 }),
-  HOST: setting.text({ description: 'Address the HTTP server binds to.', default: '0.0.0.0' }),
-  MANAGEMENT_PORT: setting.managementPort(),
+  ...listenSettings(8083, 'the management API, /docs, /health and /metrics'),
   KAFKA_BROKERS: setting.list({ description: 'Kafka bootstrap brokers, comma-separated host:port.' }),
   KAFKA_CLIENT_ID: setting.text({ description: 'Kafka client id.', default: 'hookline-svix-relay' }),
   ...kafkaSecuritySettings,
@@ -59,14 +45,9 @@ export const relaySettings = defineSettings({
     description: 'How long the connection of a session (learnt from its session.open) is kept for its session.close; longer than any session lasts.',
     default: 720,
   }),
-  ADMIN_TOKENS: setting.custom(tokenList, tokenListExpected, {
-    description: 'Bearer tokens that may read and change everything through the management API, comma-separated.',
-    sensitive: true,
-  }),
-  AUDITOR_TOKENS: setting.custom(tokenList, tokenListExpected, {
-    description: 'Bearer tokens that may only read through the management API, comma-separated.',
-    sensitive: true,
-    optional: true,
+  ...roleTokenSettings({
+    admin: 'Bearer tokens that may read and change everything through the management API, comma-separated.',
+    auditor: 'Bearer tokens that may only read through the management API, comma-separated.',
   }),
   ENDPOINT_URL_ALLOW: setting.custom(allowList, 'a comma-separated list of CIDR blocks, IP addresses and host names', {
     description:
@@ -74,7 +55,7 @@ export const relaySettings = defineSettings({
     optional: true,
   }),
   LOG_LEVEL: setting.logLevel(),
-}, { disjoint: [['ADMIN_TOKENS', 'AUDITOR_TOKENS']] });
+});
 
 export type RelayConfig = ConfigOf<typeof relaySettings>;
 
