@@ -1,6 +1,6 @@
 // The only door into @hookline/observability.
 export { APP_CONFIG, REDACTED, TOKEN_CHARACTERS, TOKEN_MIN_LENGTH } from './config/config.constant.js';
-export { listenSettings, roleTokenSettings } from './config/shared-settings.js';
+export { kafkaClientSettings, listenSettings, roleTokenSettings, svixApiSettings } from './config/shared-settings.js';
 export { ConfigError, type ConfigIssue } from './config/config.error.js';
 export {
   defineSettings,
@@ -31,4 +31,4 @@ export { ApiError, type ApiErrorBody, type ApiErrorDetail, type ApiErrorOptions 
 export { API_ERROR_MESSAGE_MAX_LENGTH, ApiExceptionFilter, apiExceptionFilter, httpErrorCode, type ApiErrorPolicy } from './http/api-exception.filter.js';
 export { BearerTokens, type BearerTokensOptions, type RefusalFactory } from './http/bearer-tokens.js';
 export { counterMetric, gaugeMetric, histogramMetric, MetricSet, registerMetrics, type MetricSpec, type MetricsOf } from './metrics/metric-set.js';
-export { createServiceApp, serveApp, type ListenSettings, type ServiceDocs } from './boot/service-app.js';
+export { createServiceApp, serveApp, serviceRootModule, type ListenSettings, type ServiceAppOptions, type ServiceDocs, type ServiceModuleParts } from './boot/service-app.js';

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { createKafkaClient } from '@hookline/kafka';
-import { apiExceptionFilter, APP_CONFIG, ObservabilityModule, type ObservabilityOptions } from '@hookline/observability';
+import { apiExceptionFilter, APP_CONFIG, serviceRootModule, type ServiceAppOptions } from '@hookline/observability';
 import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { KAFKA_CLIENT, SERVICE_NAME } from './audit.constant.js';
@@ -21,14 +21,12 @@ import { OperationalWebhookController } from './svix/operational-webhook.control
 import { OperationalWebhookService } from './svix/operational-webhook.service.js';
 
 /** Options for tests: where logs go and at which level. */
-export type AuditAppOptions = Pick<ObservabilityOptions, 'logDestination' | 'logLevel'>;
+export type AuditAppOptions = ServiceAppOptions;
 
 @Module({})
 export class AppModule {
   static forRoot(config: AuditConfig, options: AuditAppOptions = {}): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [ObservabilityModule.forRoot({ service: SERVICE_NAME, config, ...options })],
+    return serviceRootModule(AppModule, { service: SERVICE_NAME, config, ...options }, {
       controllers: [OperationalWebhookController, AuditQueryController],
       providers: [
         apiExceptionFilter(() => ({ service: 'audit service' })),
@@ -51,6 +49,6 @@ export class AppModule {
         MetricsRefresher,
         RetentionService,
       ],
-    };
+    });
   }
 }

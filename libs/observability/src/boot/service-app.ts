@@ -1,8 +1,30 @@
-import { Logger, type DynamicModule, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Logger, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { listenManagement, separateManagementRoutes } from '../http/management-port.js';
+import { JsonBodyInterceptor } from '../http/json-body.interceptor.js';
 import { useServiceLogger } from '../logging/use-service-logger.js';
+import { ObservabilityModule } from '../observability.module.js';
+import type { ObservabilityOptions } from '../observability-options.js';
+
+/** What tests may set of a service app: where logs go and at which level. */
+export type ServiceAppOptions = Pick<ObservabilityOptions, 'logDestination' | 'logLevel'>;
+
+export interface ServiceModuleParts extends Pick<DynamicModule, 'imports' | 'controllers' | 'providers'> {
+  /**
+   * Set: JSON bodies up to this size are read after the guards (JsonBodyInterceptor, before
+   * the service's own interceptors), so an unauthenticated caller never gets one parsed;
+   * routes marked @ReadsOwnBody read their own.
+   */
+  readonly jsonBodyLimitBytes?: number;
+}
+
+/** A service's root module: ObservabilityModule (logs, /metrics, /health, APP_CONFIG) and the service's own parts. */
+export function serviceRootModule(module: Type, observability: ObservabilityOptions, parts: ServiceModuleParts): DynamicModule {
+  const { jsonBodyLimitBytes, ...own } = parts;
+  const bodies = jsonBodyLimitBytes === undefined ? [] : [{ provide: APP_INTERCEPTOR, useFactory: () => new JsonBodyInterceptor(jsonBodyLimitBytes) }];
+  return { module, ...own, imports: [ObservabilityModule.forRoot(observability), ...(own.imports ?? [])], providers: [...bodies, ...(own.providers ?? [])] };
+}
 
 /** The settings every service has for its listeners. */
 export interface ListenSettings {

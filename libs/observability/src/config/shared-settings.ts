@@ -20,3 +20,19 @@ export function roleTokenSettings(descriptions: { readonly admin: string; readon
     AUDITOR_TOKENS: setting.tokens({ description: descriptions.auditor, sensitive: true, optional: true }),
   };
 }
+
+/** SVIX_AUTH_TOKEN (optional: unset turns the service's Svix calls off) and SVIX_SERVER_URL. */
+export function svixApiSettings(tokenDescription: string, serverUrlDescription = 'URL of a self-hosted Svix server; unset: Svix SaaS (region from the token).') {
+  return {
+    SVIX_AUTH_TOKEN: setting.text({ description: tokenDescription, sensitive: true, optional: true }),
+    SVIX_SERVER_URL: setting.url({ description: serverUrlDescription, optional: true }),
+  };
+}
+
+/** KAFKA_BROKERS and KAFKA_CLIENT_ID (spread beside libs/kafka's kafkaSecuritySettings). */
+export function kafkaClientSettings(defaultClientId: string) {
+  return {
+    KAFKA_BROKERS: setting.list({ description: 'Kafka bootstrap brokers, comma-separated host:port.' }),
+    KAFKA_CLIENT_ID: setting.text({ description: 'Kafka client id (shows in broker logs and quotas).', default: defaultClientId }),
+  };
+}

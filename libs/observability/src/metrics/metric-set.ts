@@ -1,5 +1,6 @@
+import { Inject } from '@nestjs/common';
 import type { Counter, Gauge, Histogram } from 'prom-client';
-import type { MetricsRegistry } from './metrics-registry.service.js';
+import { MetricsRegistry } from './metrics-registry.service.js';
 
 /** One metric of a set: its kind, name, help and (bounded) label names; histograms may name buckets. */
 export interface MetricSpec<K extends 'counter' | 'gauge' | 'histogram', L extends string> {
@@ -49,12 +50,15 @@ export function registerMetrics<S extends Record<string, AnySpec>>(registry: Met
 
 /**
  * A base class whose instances carry the metrics of `specs` as fields, for a service's
- * injectable metrics class: `class HooksMetrics extends MetricSet(HOOK_METRIC_SPECS)`.
+ * injectable metrics class: `@Injectable() class HooksMetrics extends MetricSet({ ... }) {}`.
+ * Nest injects the MetricsRegistry (declared here, so the subclass needs no constructor).
  */
 export function MetricSet<S extends Record<string, AnySpec>>(specs: S): new (registry: MetricsRegistry) => MetricsOf<S> {
-  return class {
+  class Metrics {
     constructor(registry: MetricsRegistry) {
       Object.assign(this, registerMetrics(registry, specs));
     }
-  } as unknown as new (registry: MetricsRegistry) => MetricsOf<S>;
+  }
+  Inject(MetricsRegistry)(Metrics, undefined, 0);
+  return Metrics as unknown as new (registry: MetricsRegistry) => MetricsOf<S>;
 }

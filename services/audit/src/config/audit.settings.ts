@@ -1,5 +1,5 @@
 import { kafkaSecuritySettings } from '@hookline/kafka';
-import { defineSettings, listenSettings, roleTokenSettings, setting, type ConfigOf } from '@hookline/observability';
+import { defineSettings, kafkaClientSettings, listenSettings, roleTokenSettings, setting, svixApiSettings, type ConfigOf } from '@hookline/observability';
 import { z } from 'zod';
 
 // Svix endpoint secrets are base64 with an optional whsec_ prefix (what the SDK's Webhook takes).
@@ -12,8 +12,7 @@ const wholeOrZero = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().
 /** Every environment variable the audit service reads; validated before Nest starts. */
 export const auditSettings = defineSettings({
   ...listenSettings(8084, 'the query API, /v1/svix/operational, /docs, /health and /metrics'),
-  KAFKA_BROKERS: setting.list({ description: 'Kafka bootstrap brokers, comma-separated host:port.' }),
-  KAFKA_CLIENT_ID: setting.text({ description: 'Kafka client id.', default: 'hookline-audit' }),
+  ...kafkaClientSettings('hookline-audit'),
   ...kafkaSecuritySettings,
   KAFKA_GROUP_ID: setting.text({ description: 'Consumer group of the audit service.', default: 'hookline-audit' }),
   KAFKA_TOPIC_PARTITIONS: setting.positiveInt({
@@ -40,12 +39,7 @@ export const auditSettings = defineSettings({
     optional: true,
   }),
   OPERATIONAL_WEBHOOK_MAX_BYTES: setting.positiveInt({ description: 'Largest operational-webhook body accepted (more: 413).', default: 256 * 1024 }),
-  SVIX_AUTH_TOKEN: setting.text({
-    description: 'Svix API token used to read delivery attempts. Unset: attempts are not read (operational webhooks still are).',
-    sensitive: true,
-    optional: true,
-  }),
-  SVIX_SERVER_URL: setting.url({ description: 'URL of a self-hosted Svix server (unset: Svix SaaS, chosen by the token).', optional: true }),
+  ...svixApiSettings('Svix API token used to read delivery attempts. Unset: attempts are not read (operational webhooks still are).'),
   SVIX_ATTEMPT_POLL_SECONDS: setting.seconds({ description: 'Pause between two rounds of reading new delivery attempts from Svix.', default: 30 }),
   SVIX_REQUESTS_PER_SECOND: setting.positiveInt({ description: 'Most requests per second the attempt reader sends to Svix, so it never floods it.', default: 5 }),
   SVIX_ATTEMPT_PAGE_SIZE: setting.custom(

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { counterMetric, gaugeMetric, histogramMetric, LONG_DURATION_BUCKETS_SECONDS, MetricSet, MetricsRegistry } from '@hookline/observability';
+import { counterMetric, gaugeMetric, histogramMetric, LONG_DURATION_BUCKETS_SECONDS, MetricSet } from '@hookline/observability';
 import { AUDIT_METRICS, DELIVERY_LATENCY_BUCKETS_SECONDS } from '../audit.constant.js';
 
-const AUDIT_METRIC_SPECS = {
+/** Every metric the audit service exports. Labels are bounded: types, statuses, outcomes, endpoint ids, topics, groups. */
+@Injectable()
+export class AuditMetrics extends MetricSet({
   deliveryAttempts: counterMetric(AUDIT_METRICS.deliveryAttempts, 'Svix delivery attempts recorded (each once), by event type, status (success, pending, fail, sending, canceled) and response status class.', ['event_type', 'status', 'status_class']),
   deliveryLatency: histogramMetric(AUDIT_METRICS.deliveryLatency, 'Time from the gateway event to its successful delivery attempt.', [], DELIVERY_LATENCY_BUCKETS_SECONDS),
   deliveryExhausted: counterMetric(AUDIT_METRICS.deliveryExhausted, 'Messages whose every delivery attempt failed (Svix message.attempt.exhausted), by endpoint.', ['endpoint']),
@@ -21,12 +23,4 @@ const AUDIT_METRIC_SPECS = {
   operationalWebhooks: counterMetric(AUDIT_METRICS.operationalWebhooks, 'Svix operational webhooks received, by type and outcome (stored, duplicate, bad_signature, malformed, too_large, not_configured).', ['type', 'outcome']),
   attemptReads: counterMetric(AUDIT_METRICS.attemptReads, 'Rounds of reading delivery attempts from Svix, by result (ok, error).', ['result']),
   retentionDeleted: counterMetric(AUDIT_METRICS.retentionDeleted, 'Rows deleted by retention (older than AUDIT_RETENTION_DAYS), by table.', ['table']),
-};
-
-/** Every metric the audit service exports. Labels are bounded: types, statuses, outcomes, endpoint ids, topics, groups. */
-@Injectable()
-export class AuditMetrics extends MetricSet(AUDIT_METRIC_SPECS) {
-  constructor(registry: MetricsRegistry) {
-    super(registry);
-  }
-}
+}) {}

@@ -1,5 +1,5 @@
 import { kafkaSecuritySettings } from '@hookline/kafka';
-import { ConfigError, defineSettings, listenSettings, loadConfig, setting, type ConfigIssue, type ConfigOf } from '@hookline/observability';
+import { ConfigError, defineSettings, kafkaClientSettings, listenSettings, loadConfig, setting, type ConfigIssue, type ConfigOf } from '@hookline/observability';
 import { z } from 'zod';
 import { ENV_NAME_PATTERN, HOOK_ENV_PREFIX, MAX_OUTPUT_CAP_BYTES, RESERVED_HOOK_ENV_NAMES } from './hook-executor.constant.js';
 import { gitUrlKind, gitUrlProblem } from '../runbooks/git-url.js';
@@ -14,8 +14,7 @@ const outputCap = z
 /** Every environment variable the hook-executor reads (besides HOOK_ENV_*); validated before Nest starts. */
 export const hookExecutorSettings = defineSettings({
   ...listenSettings(8082, '/health and /metrics'),
-  KAFKA_BROKERS: setting.list({ description: 'Kafka bootstrap brokers, comma-separated host:port.' }),
-  KAFKA_CLIENT_ID: setting.text({ description: 'Kafka client id (shows in broker logs and quotas).', default: 'hookline-hook-executor' }),
+  ...kafkaClientSettings('hookline-hook-executor'),
   ...kafkaSecuritySettings,
   KAFKA_GROUP_ID: setting.text({ description: 'Consumer group on gateway.sessions.v1; its own, so every event reaches the hooks.', default: 'hookline-hook-executor' }),
   KAFKA_SESSION_TIMEOUT_MS: setting.positiveInt({

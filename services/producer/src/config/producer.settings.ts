@@ -1,5 +1,5 @@
 import { kafkaSecuritySettings } from '@hookline/kafka';
-import { defineSettings, listenSettings, setting, TOKEN_CHARACTERS, TOKEN_MIN_LENGTH, withRules, type ConfigIssue, type ConfigOf } from '@hookline/observability';
+import { defineSettings, kafkaClientSettings, listenSettings, setting, svixApiSettings, TOKEN_CHARACTERS, TOKEN_MIN_LENGTH, withRules, type ConfigIssue, type ConfigOf } from '@hookline/observability';
 import { LIMITS } from '@hookline/contracts';
 import { z } from 'zod';
 
@@ -23,8 +23,7 @@ const ingestOrgTokens = z
 /** Every environment variable the producer reads; validated before Nest starts. */
 export const producerSettings = defineSettings({
   ...listenSettings(8081, 'the ingest API, /health and /metrics'),
-  KAFKA_BROKERS: setting.list({ description: 'Kafka bootstrap brokers, comma-separated host:port.' }),
-  KAFKA_CLIENT_ID: setting.text({ description: 'Kafka client id (shows in broker logs and quotas).', default: 'hookline-producer' }),
+  ...kafkaClientSettings('hookline-producer'),
   ...kafkaSecuritySettings,
   INGEST_TOKENS: setting.tokens({
     description: 'Bearer tokens accepted on POST /v1/events, comma-separated (rotate by listing old and new). Not bound to an organisation.',
@@ -56,13 +55,10 @@ export const producerSettings = defineSettings({
     description: 'Partitions of gateway.sessions.v1 and gateway.dbroles.v1 (and their .dlq), ensured at start.',
     default: 6,
   }),
-  SVIX_AUTH_TOKEN: setting.text({
-    description:
-      'Svix API token of the Svix the svix-relay publishes to (set it to the relay\'s). The Svix door (/api/v1, for hoop\'s WEBHOOK_APPURL) forwards management calls there and lists its applications; unset: those calls answer 503 and only the organisations the door has seen are listed.',
-    sensitive: true,
-    optional: true,
-  }),
-  SVIX_SERVER_URL: setting.url({ description: 'URL of that self-hosted Svix server (the relay\'s SVIX_SERVER_URL); unset: Svix SaaS (region from the token).', optional: true }),
+  ...svixApiSettings(
+    'Svix API token of the Svix the svix-relay publishes to (set it to the relay\'s). The Svix door (/api/v1, for hoop\'s WEBHOOK_APPURL) forwards management calls there and lists its applications; unset: those calls answer 503 and only the organisations the door has seen are listed.',
+    'URL of that self-hosted Svix server (the relay\'s SVIX_SERVER_URL); unset: Svix SaaS (region from the token).',
+  ),
   SVIX_REQUEST_TIMEOUT_MS: setting.positiveInt({ description: 'Longest a management call forwarded to Svix may wait for its answer before the door answers 502.', default: 10_000 }),
   SVIX_DOOR_MANAGEMENT: setting.oneOf(['read', 'write', 'off'] as const, {
     description:

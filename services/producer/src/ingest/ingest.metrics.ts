@@ -1,24 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { isEventType } from '@hookline/contracts';
-import { counterMetric, histogramMetric, MetricSet, MetricsRegistry } from '@hookline/observability';
+import { counterMetric, histogramMetric, MetricSet } from '@hookline/observability';
 import type { RejectReason } from '../http/ingest-refusal.js';
 import { INGEST_METRICS, UNKNOWN_EVENT_TYPE_LABEL } from './ingest.constant.js';
 
 type Outcome = 'accepted' | 'rejected';
 
-const INGEST_METRIC_SPECS = {
+/** The ingest API's counters and request-duration histogram. */
+@Injectable()
+export class IngestMetrics extends MetricSet({
   events: counterMetric(INGEST_METRICS.events, 'Events received on POST /v1/events and POST /v1/hoop/runbook-hook, by event type and whether they were accepted.', ['event_type', 'outcome']),
   rejections: counterMetric(INGEST_METRICS.rejected, 'POST /v1/events and POST /v1/hoop/runbook-hook requests refused, by reason.', ['reason']),
   requestDuration: histogramMetric(INGEST_METRICS.requestDuration, 'Time to answer POST /v1/events, by status class (2xx, 4xx, 5xx).', ['status_class']),
-};
-
-/** The ingest API's counters and request-duration histogram. */
-@Injectable()
-export class IngestMetrics extends MetricSet(INGEST_METRIC_SPECS) {
-  constructor(registry: MetricsRegistry) {
-    super(registry);
-  }
-
+}) {
   accepted(eventTypes: readonly unknown[]): void {
     this.countEvents(eventTypes, 'accepted');
   }

@@ -1,5 +1,5 @@
 import { kafkaSecuritySettings } from '@hookline/kafka';
-import { defineSettings, listenSettings, parseAllowEntry, roleTokenSettings, setting, type ConfigOf } from '@hookline/observability';
+import { defineSettings, kafkaClientSettings, listenSettings, parseAllowEntry, roleTokenSettings, setting, svixApiSettings, type ConfigOf } from '@hookline/observability';
 import { z } from 'zod';
 
 const allowList = z
@@ -10,8 +10,7 @@ const allowList = z
 /** Every environment variable the svix-relay reads; validated before Nest starts. */
 export const relaySettings = defineSettings({
   ...listenSettings(8083, 'the management API, /docs, /health and /metrics'),
-  KAFKA_BROKERS: setting.list({ description: 'Kafka bootstrap brokers, comma-separated host:port.' }),
-  KAFKA_CLIENT_ID: setting.text({ description: 'Kafka client id.', default: 'hookline-svix-relay' }),
+  ...kafkaClientSettings('hookline-svix-relay'),
   ...kafkaSecuritySettings,
   KAFKA_GROUP_ID: setting.text({ description: 'Consumer group of the relay on gateway.sessions.v1 and gateway.dbroles.v1.', default: 'hookline-svix-relay' }),
   KAFKA_TOPIC_PARTITIONS: setting.positiveInt({ description: 'Partitions of the topics ensured at start (when they do not exist yet).', default: 6 }),
@@ -21,12 +20,7 @@ export const relaySettings = defineSettings({
     default: 256,
   }),
   SVIX_CONCURRENCY: setting.positiveInt({ description: 'Svix API calls made at once while publishing (the load the relay puts on Svix).', default: 16 }),
-  SVIX_AUTH_TOKEN: setting.text({
-    description: 'Svix API token. Unset: publishing is off and the relay consumes nothing (events wait in Kafka).',
-    sensitive: true,
-    optional: true,
-  }),
-  SVIX_SERVER_URL: setting.url({ description: 'URL of a self-hosted Svix server; unset: Svix SaaS (region from the token).', optional: true }),
+  ...svixApiSettings('Svix API token. Unset: publishing is off and the relay consumes nothing (events wait in Kafka).'),
   SVIX_REQUEST_TIMEOUT_MS: setting.positiveInt({ description: 'Longest a Svix API call may wait to connect, for the answer, or for the rest of its body, before it counts as a failure and is retried.', default: 10_000 }),
   SVIX_RETRY_INITIAL_MS: setting.positiveInt({ description: 'First backoff after Svix failed (unreachable, timeout, 429, 5xx); doubles each retry, with jitter.', default: 500 }),
   SVIX_RETRY_MAX_MS: setting.positiveInt({ description: 'Longest backoff between retries of one event.', default: 30_000 }),
