@@ -58,7 +58,9 @@ export {
 } from './result-record.codec.js';
 export {
   HOOK_NAMES,
+  HOOK_EVENT_TYPES,
   HOOK_OUTCOMES,
+  capturedOutputSchema,
   hookExecutionRecordSchema,
   hookExecutionRecordCodec,
   type HookName,
@@ -70,3 +72,32 @@ export {
   svixPublicationRecordCodec,
   type SvixPublicationRecord,
 } from './svix-publication.record.js';
+export { openApiSchema } from './openapi.schema.js';
+export {
+  ATTEMPT_STATUSES,
+  ATTEMPT_TRIGGERS,
+  TIMELINE_KINDS,
+  attemptViewSchema,
+  attemptPageSchema,
+  hookExecutionViewSchema,
+  hookExecutionSummarySchema,
+  hookExecutionPageSchema,
+  publicationViewSchema,
+  timelineEntrySchema,
+  timelineSchema,
+  endpointSummarySchema,
+  endpointsSummarySchema,
+  operationalReceiptSchema,
+  type AttemptStatus,
+  type AttemptView,
+  type HookExecutionView,
+  type HookExecutionSummary,
+  type HookExecutionPage,
+  type PublicationView,
+  type TimelineKind,
+  type TimelineEntry,
+  type Timeline,
+  type EndpointSummary,
+  type EndpointsSummary,
+  type OperationalReceipt,
+} from './audit-api.schema.js';

@@ -1,3 +1,4 @@
+import type { HookExecutionPage, HookExecutionView, Timeline } from '@hookline/contracts';
 import { Command } from 'commander';
 import { CLI_EXIT, WEBHOOKS_PLUGIN } from '../cli.constant.js';
 import type { CliIo } from '../cli-io.js';
@@ -15,11 +16,8 @@ import {
   type AttemptRow,
   type EndpointRow,
   type EventTypeRow,
-  type HookRunDetail,
-  type HookRunRow,
   type MessageRow,
   type PluginConnectionRow,
-  type TimelineEntryRow,
 } from './resource-columns.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -94,7 +92,7 @@ export function adminGetCommand(io: CliIo): Command {
     .argument('<sid>', 'session id')
     .action(async (sid: string, _opts: unknown, command: Command) => {
       const ctx = await CommandContext.of(command, io);
-      const timeline = await ctx.audit().request<{ sid: string; entries: TimelineEntryRow[]; truncated: boolean }>({ path: `/v1/sessions/${encodeURIComponent(sid)}/timeline` });
+      const timeline = await ctx.audit().request<Timeline>({ path: `/v1/sessions/${encodeURIComponent(sid)}/timeline` });
       ctx.print(timeline.entries, timelineColumns);
       if (timeline.truncated) ctx.info(`(more entries than one answer holds: use -o json and the audit API for the rest)`);
     });
@@ -106,7 +104,7 @@ export function adminGetCommand(io: CliIo): Command {
     .action(async (opts: { query: string[] }, command: Command) => {
       const ctx = await CommandContext.of(command, io);
       const query = parseQueryPairs(opts.query, HOOK_RUN_FILTERS);
-      const page = await ctx.audit().request<{ data: HookRunRow[]; next_cursor: string | null }>({ path: '/v1/hook-executions', query });
+      const page = await ctx.audit().request<HookExecutionPage>({ path: '/v1/hook-executions', query });
       ctx.print(page.data, hookRunColumns(ctx.now));
       if (page.next_cursor !== null && page.next_cursor !== undefined) ctx.info(`more: -q cursor=${page.next_cursor}`);
     });
@@ -118,7 +116,7 @@ export function adminGetCommand(io: CliIo): Command {
     .action(async (id: string, _opts: unknown, command: Command) => {
       const ctx = await CommandContext.of(command, io);
       if (!/^\d{1,18}$/.test(id)) throw new CliError(`hookrun ${JSON.stringify(escapeControl(id))}: expected a run id (digits) from \`get hookruns\``, CLI_EXIT.usage);
-      const run = await ctx.audit().request<HookRunDetail>({ path: `/v1/hook-executions/${id}` });
+      const run = await ctx.audit().request<HookExecutionView>({ path: `/v1/hook-executions/${id}` });
       ctx.print(run, hookRunColumns(ctx.now));
       if (ctx.format !== 'table') return;
       // The hook's output, with line breaks kept and every control character shown escaped.

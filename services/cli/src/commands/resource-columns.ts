@@ -1,7 +1,9 @@
+import type { HookExecutionSummary, TimelineEntry } from '@hookline/contracts';
 import type { Column } from '../output/render-output.js';
 import { formatAge } from '../output/format-age.js';
 
-// The API's answers as the CLI reads them (svix-relay and audit speak snake_case JSON).
+// The svix-relay's answers as the CLI reads them (snake_case JSON); the audit's answers are
+// typed by their schemas in @hookline/contracts.
 export interface EndpointRow {
   id: string;
   url: string;
@@ -42,33 +44,6 @@ export interface PluginConnectionRow {
   enabled_at?: string;
   enabled?: boolean;
 }
-export interface TimelineEntryRow {
-  time: string;
-  kind: string;
-  event_id: string | null;
-  event_type: string | null;
-  detail: Record<string, unknown>;
-}
-/** One run as GET /v1/hook-executions/{id} answers it: the list's fields and both streams' text. */
-export interface HookRunDetail extends HookRunRow {
-  stdout: { text: string; truncated: boolean; bytes: number };
-  stderr: { text: string; truncated: boolean; bytes: number };
-}
-
-/** A run in lists: its output's sizes and truncation flags only (the text is on the run's own route). */
-export interface HookRunRow {
-  id: string;
-  event_id: string;
-  sid: string;
-  hook: string;
-  outcome: string;
-  exit_code: number | null;
-  signal: string | null;
-  duration_ms: number;
-  git_commit: string | null;
-  started_at: string;
-}
-
 export function endpointColumns(now: Date): Column<EndpointRow>[] {
   return [
     { header: 'ID', cell: (r) => r.id },
@@ -126,7 +101,7 @@ export function pluginColumns(now: Date): Column<PluginConnectionRow>[] {
 }
 
 /** One line per timeline entry: what it was and how it went. */
-function timelineSummary(entry: TimelineEntryRow): string {
+function timelineSummary(entry: TimelineEntry): string {
   const d = entry.detail;
   const text = (key: string): string => {
     const value = d[key];
@@ -139,12 +114,14 @@ function timelineSummary(entry: TimelineEntryRow): string {
       return `svix message ${text('svix_message_id')}`;
     case 'attempt':
       return `${text('status')} ${text('response_status_code')} endpoint=${text('endpoint_id')}`;
+    // An event, or a kind a newer audit service answers.
+    case 'event':
     default:
       return text('connection_name') === '-' ? '' : `connection=${text('connection_name')}`;
   }
 }
 
-export const timelineColumns: Column<TimelineEntryRow>[] = [
+export const timelineColumns: Column<TimelineEntry>[] = [
   { header: 'TIME', cell: (r) => r.time },
   { header: 'KIND', cell: (r) => r.kind },
   { header: 'EVENTTYPE', cell: (r) => r.event_type },
@@ -152,7 +129,7 @@ export const timelineColumns: Column<TimelineEntryRow>[] = [
   { header: 'DETAIL', cell: timelineSummary },
 ];
 
-export function hookRunColumns(now: Date): Column<HookRunRow>[] {
+export function hookRunColumns(now: Date): Column<HookExecutionSummary>[] {
   return [
     { header: 'ID', cell: (r) => r.id },
     { header: 'SID', cell: (r) => r.sid },

@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { openApiSchema } from '@hookline/contracts';
 import { ApiTokenGuard } from '../auth/api-token.guard.js';
 import { parseInput } from '../http/parse-input.js';
 import { API_PREFIX } from '../relay.constant.js';
-import { endpointWriteSchema, openApiSchema, svixName } from './dto/admin.schemas.js';
+import { endpointWriteSchema, svixName } from './dto/admin.schemas.js';
 import { SvixAdmin } from './svix-admin.service.js';
 
 /** An organisation's Svix endpoints (its application's, uid = org id). */
@@ -22,7 +23,7 @@ export class EndpointsController {
 
   @Post()
   @ApiOperation({ summary: 'Create an endpoint (url, description, event-type filters)' })
-  @ApiBody({ schema: openApiSchema(endpointWriteSchema) })
+  @ApiBody({ schema: openApiSchema(endpointWriteSchema, 'input') })
   create(@Param('org_id') orgId: string, @Body() body: unknown): Promise<Record<string, unknown>> {
     return this.admin.createEndpoint(org(orgId), parseInput(endpointWriteSchema, body, 'body'));
   }
@@ -35,7 +36,7 @@ export class EndpointsController {
 
   @Put(':id')
   @ApiOperation({ summary: 'Overwrite an endpoint by id' })
-  @ApiBody({ schema: openApiSchema(endpointWriteSchema) })
+  @ApiBody({ schema: openApiSchema(endpointWriteSchema, 'input') })
   overwrite(@Param('org_id') orgId: string, @Param('id') id: string, @Body() body: unknown): Promise<Record<string, unknown>> {
     return this.admin.overwriteEndpoint(org(orgId), endpoint(id), parseInput(endpointWriteSchema, body, 'body'));
   }

@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { openApiSchema } from '@hookline/contracts';
 import { ApiTokenGuard } from '../auth/api-token.guard.js';
 import { parseInput } from '../http/parse-input.js';
 import { API_PREFIX } from '../relay.constant.js';
-import { eventTypeCreateSchema, eventTypeUpdateSchema, openApiSchema, svixName } from './dto/admin.schemas.js';
+import { eventTypeCreateSchema, eventTypeUpdateSchema, svixName } from './dto/admin.schemas.js';
 import { SvixAdmin } from './svix-admin.service.js';
 
 @ApiTags('event types')
@@ -27,14 +28,14 @@ export class EventTypesController {
 
   @Post()
   @ApiOperation({ summary: 'Create an event type (name, description, JSON Schema)' })
-  @ApiBody({ schema: openApiSchema(eventTypeCreateSchema) })
+  @ApiBody({ schema: openApiSchema(eventTypeCreateSchema, 'input') })
   create(@Body() body: unknown): Promise<Record<string, unknown>> {
     return this.admin.createEventType(parseInput(eventTypeCreateSchema, body, 'body'));
   }
 
   @Put(':name')
   @ApiOperation({ summary: 'Create or overwrite an event type' })
-  @ApiBody({ schema: openApiSchema(eventTypeUpdateSchema) })
+  @ApiBody({ schema: openApiSchema(eventTypeUpdateSchema, 'input') })
   overwrite(@Param('name') name: string, @Body() body: unknown): Promise<Record<string, unknown>> {
     return this.admin.overwriteEventType(parseInput(svixName, name, 'query'), parseInput(eventTypeUpdateSchema, body, 'body'));
   }

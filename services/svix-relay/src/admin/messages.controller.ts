@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { openApiSchema } from '@hookline/contracts';
 import { ApiTokenGuard } from '../auth/api-token.guard.js';
 import { parseInput } from '../http/parse-input.js';
 import { API_PREFIX, DEFAULT_ATTEMPTS_LIMIT } from '../relay.constant.js';
-import { attemptsQuerySchema, openApiSchema, svixName, testMessageSchema } from './dto/admin.schemas.js';
+import { attemptsQuerySchema, svixName, testMessageSchema } from './dto/admin.schemas.js';
 import { SvixAdmin } from './svix-admin.service.js';
 
 @ApiTags('messages')
@@ -15,7 +16,7 @@ export class MessagesController {
 
   @Post('messages')
   @ApiOperation({ summary: 'Send a test message of an event type (its example payload)' })
-  @ApiBody({ schema: openApiSchema(testMessageSchema) })
+  @ApiBody({ schema: openApiSchema(testMessageSchema, 'input') })
   createTest(@Param('org_id') orgId: string, @Body() body: unknown): Promise<Record<string, unknown>> {
     const input = parseInput(testMessageSchema, body, 'body');
     return this.admin.createTestMessage(parseInput(svixName, orgId, 'query'), input.event_type);
