@@ -101,3 +101,23 @@ export {
   type EndpointsSummary,
   type OperationalReceipt,
 } from './audit-api.schema.js';
+export {
+  eventTypeViewSchema,
+  eventTypeListSchema,
+  endpointStatsSchema,
+  endpointViewSchema,
+  endpointListSchema,
+  messageViewSchema,
+  messageAttemptViewSchema,
+  messageAttemptPageSchema,
+  pluginConnectionSchema,
+  pluginConnectionListSchema,
+  pluginChangeSchema,
+  type EventTypeView,
+  type EndpointView,
+  type MessageView,
+  type MessageAttemptView,
+  type MessageAttemptPage,
+  type PluginConnectionView,
+  type PluginChange,
+} from './relay-api.schema.js';

@@ -1,4 +1,4 @@
-import type { HookExecutionPage, HookExecutionView, Timeline } from '@hookline/contracts';
+import type { EndpointView, EventTypeView, HookExecutionPage, HookExecutionView, MessageAttemptPage, MessageView, Timeline } from '@hookline/contracts';
 import { Command } from 'commander';
 import { CLI_EXIT, WEBHOOKS_PLUGIN } from '../cli.constant.js';
 import type { CliIo } from '../cli-io.js';
@@ -13,10 +13,6 @@ import {
   messageColumns,
   pluginColumns,
   timelineColumns,
-  type AttemptRow,
-  type EndpointRow,
-  type EventTypeRow,
-  type MessageRow,
   type PluginConnectionRow,
 } from './resource-columns.js';
 
@@ -46,10 +42,10 @@ export function adminGetCommand(io: CliIo): Command {
     .action(async (name: string | undefined, _opts: unknown, command: Command) => {
       const ctx = await CommandContext.of(command, io);
       if (name !== undefined) {
-        ctx.print(await ctx.relay().request<EventTypeRow>({ path: `/v1/event-types/${encodeURIComponent(name)}` }), eventTypeColumns(ctx.now));
+        ctx.print(await ctx.relay().request<EventTypeView>({ path: `/v1/event-types/${encodeURIComponent(name)}` }), eventTypeColumns(ctx.now));
         return;
       }
-      const page = await ctx.relay().request<{ data: EventTypeRow[] }>({ path: '/v1/event-types' });
+      const page = await ctx.relay().request<{ data: EventTypeView[] }>({ path: '/v1/event-types' });
       ctx.print(page.data, eventTypeColumns(ctx.now));
     });
 
@@ -61,10 +57,10 @@ export function adminGetCommand(io: CliIo): Command {
       const ctx = await CommandContext.of(command, io);
       const org = ctx.org();
       if (id !== undefined) {
-        ctx.print(await ctx.relay().request<EndpointRow>({ path: `/v1/orgs/${org}/endpoints/${encodeURIComponent(id)}` }), endpointColumns(ctx.now));
+        ctx.print(await ctx.relay().request<EndpointView>({ path: `/v1/orgs/${org}/endpoints/${encodeURIComponent(id)}` }), endpointColumns(ctx.now));
         return;
       }
-      const page = await ctx.relay().request<{ data: EndpointRow[] }>({ path: `/v1/orgs/${org}/endpoints` });
+      const page = await ctx.relay().request<{ data: EndpointView[] }>({ path: `/v1/orgs/${org}/endpoints` });
       ctx.print(page.data, endpointColumns(ctx.now));
     });
 
@@ -78,11 +74,11 @@ export function adminGetCommand(io: CliIo): Command {
       const org = ctx.org();
       if (id !== undefined) {
         if (opts.query.length > 0) throw new CliError('-q filters the attempt list; leave it out when naming a message', CLI_EXIT.usage);
-        ctx.print(await ctx.relay().request<MessageRow>({ path: `/v1/orgs/${org}/messages/${encodeURIComponent(id)}` }), messageColumns(ctx.now));
+        ctx.print(await ctx.relay().request<MessageView>({ path: `/v1/orgs/${org}/messages/${encodeURIComponent(id)}` }), messageColumns(ctx.now));
         return;
       }
       const query = parseQueryPairs(opts.query, ATTEMPT_FILTERS);
-      const page = await ctx.relay().request<{ data: AttemptRow[]; endpoint_id?: string }>({ path: `/v1/orgs/${org}/attempts`, query });
+      const page = await ctx.relay().request<MessageAttemptPage>({ path: `/v1/orgs/${org}/attempts`, query });
       ctx.print(page.data, attemptColumns(ctx.now));
     });
 

@@ -1,55 +1,26 @@
-import type { HookExecutionSummary, TimelineEntry } from '@hookline/contracts';
+import type {
+  EndpointView,
+  EventTypeView,
+  HookExecutionSummary,
+  MessageAttemptView,
+  MessageView,
+  PluginChange,
+  PluginConnectionView,
+  TimelineEntry,
+} from '@hookline/contracts';
 import type { Column } from '../output/render-output.js';
 import { formatAge } from '../output/format-age.js';
 
-// The svix-relay's answers as the CLI reads them (snake_case JSON); the audit's answers are
-// typed by their schemas in @hookline/contracts.
-export interface EndpointRow {
-  id: string;
-  url: string;
-  description?: string | null;
-  disabled?: boolean;
-  version?: number | null;
-  event_types?: string[] | null;
-  created_at?: string;
-  stats?: { fail: number; pending: number; sending: number; success: number };
-}
-export interface AttemptRow {
-  id: string;
-  msg_id: string;
-  endpoint_id: string;
-  status: string;
-  response_status_code: number;
-  trigger_type: string;
-  timestamp: string;
-}
-export interface MessageRow {
-  id: string;
-  event_id: string | null;
-  event_type: string;
-  payload_size: number;
-  timestamp: string;
-}
-export interface EventTypeRow {
-  name: string;
-  description: string;
-  schema: unknown;
-  archived?: boolean;
-  deprecated?: boolean;
-  created_at?: string;
-}
-export interface PluginConnectionRow {
-  org_id: string;
-  connection_name: string;
-  enabled_at?: string;
-  enabled?: boolean;
-}
-export function endpointColumns(now: Date): Column<EndpointRow>[] {
+/** A row of `get plugin` (the list) or of `create plugin` (what each change did). */
+export type PluginConnectionRow = PluginConnectionView | PluginChange;
+
+export function endpointColumns(now: Date): Column<EndpointView>[] {
   return [
     { header: 'ID', cell: (r) => r.id },
     { header: 'DESCRIPTION', cell: (r) => r.description },
     { header: 'DISABLED', cell: (r) => r.disabled ?? false },
-    { header: 'VERSION', cell: (r) => r.version },
+    // The relay answers no version (Svix retired it); the column stays where scripts read it.
+    { header: 'VERSION', cell: () => null },
     { header: 'FAIL', cell: (r) => r.stats?.fail },
     { header: 'PENDING', cell: (r) => r.stats?.pending },
     { header: 'SENDING', cell: (r) => r.stats?.sending },
@@ -59,7 +30,7 @@ export function endpointColumns(now: Date): Column<EndpointRow>[] {
   ];
 }
 
-export function attemptColumns(now: Date): Column<AttemptRow>[] {
+export function attemptColumns(now: Date): Column<MessageAttemptView>[] {
   return [
     { header: 'ID', cell: (r) => r.msg_id },
     { header: 'ATTEMPTID', cell: (r) => r.id },
@@ -70,7 +41,7 @@ export function attemptColumns(now: Date): Column<AttemptRow>[] {
   ];
 }
 
-export function messageColumns(now: Date): Column<MessageRow>[] {
+export function messageColumns(now: Date): Column<MessageView>[] {
   return [
     { header: 'ID', cell: (r) => r.id },
     { header: 'EVENTID', cell: (r) => r.event_id },
@@ -80,7 +51,7 @@ export function messageColumns(now: Date): Column<MessageRow>[] {
   ];
 }
 
-export function eventTypeColumns(now: Date): Column<EventTypeRow>[] {
+export function eventTypeColumns(now: Date): Column<EventTypeView>[] {
   return [
     { header: 'NAME', cell: (r) => r.name },
     { header: 'DESCRIPTION', cell: (r) => r.description },
@@ -95,8 +66,8 @@ export function pluginColumns(now: Date): Column<PluginConnectionRow>[] {
     { header: 'PLUGIN', cell: () => 'webhooks' },
     { header: 'ORG', cell: (r) => r.org_id },
     { header: 'CONNECTION', cell: (r) => r.connection_name },
-    { header: 'ENABLED', cell: (r) => r.enabled ?? true },
-    { header: 'AGE', cell: (r) => formatAge(r.enabled_at, now) },
+    { header: 'ENABLED', cell: (r) => ('enabled' in r ? r.enabled : true) },
+    { header: 'AGE', cell: (r) => formatAge('enabled_at' in r ? r.enabled_at : undefined, now) },
   ];
 }
 
