@@ -3,7 +3,8 @@
 // refused when the service starts instead of losing a field.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hookExecutionRecordSchema, hookExecutionSummarySchema, hookExecutionViewSchema, publicationViewSchema, svixPublicationRecordSchema, type HookExecutionRecord, type SvixPublicationRecord } from '@hookline/contracts';
+import { hookExecutionRecordSchema, hookExecutionSummarySchema, hookExecutionViewSchema, publicationViewSchema, svixPublicationRecordSchema } from '@hookline/contracts';
+import { exampleHookExecution, examplePublication } from '@hookline/contracts/testing';
 import { PgDialect, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { hookExecutions, svixPublications } from '../database/audit.schema.js';
@@ -11,41 +12,8 @@ import { hookExecutionRow, publicationRow } from './record-rows.js';
 import { recordToRow, rowView } from './record-table.js';
 import { bulkInsert } from './unnest-insert.js';
 
-const run: HookExecutionRecord = {
-  event_id: 'evt-1',
-  event_type: 'session.close',
-  event_time: '2026-11-23T10:00:00.000Z',
-  sid: 'sid-1',
-  org_id: 'org-1',
-  hook: 'session-close',
-  hook_path: 'hoop-hooks/session-close.runbook.py',
-  git_commit: 'a'.repeat(40),
-  outcome: 'failure',
-  started_at: '2026-11-23T10:00:01.250Z',
-  duration_ms: 12.5,
-  exit_code: 1,
-  signal: null,
-  timed_out: false,
-  skipped_reason: null,
-  error: null,
-  stdout: { text: 'hi\n', truncated: false, bytes: 3 },
-  stderr: { text: 'oops', truncated: true, bytes: 9_000 },
-  payload_truncated: true,
-};
-
-const publication: SvixPublicationRecord = {
-  event_id: 'evt-2',
-  event_type: 'session.open',
-  event_time: '2026-11-23T10:00:00.000Z',
-  key: 'sid-2',
-  sid: 'sid-2',
-  org_id: 'org-1',
-  connection_name: 'pg-prod',
-  svix_app_id: 'app_1',
-  svix_message_id: 'msg_1',
-  already_published: true,
-  published_at: '2026-11-23T10:00:02.000Z',
-};
+const run = exampleHookExecution({ started_at: '2026-11-23T10:00:01.250Z', stderr: { text: 'oops', truncated: true, bytes: 9_000 }, payload_truncated: true });
+const publication = examplePublication({ event_type: 'session.open', key: 'sid-2', sid: 'sid-2', connection_name: 'pg-prod', already_published: true });
 
 /** A row as PostgreSQL gives it back: the identity and stored_at filled in. */
 function stored<R extends object>(row: R, id?: number): Record<string, unknown> {
