@@ -38,13 +38,6 @@ export const AUDIT_METRICS = {
   retentionDeleted: 'hookline_audit_retention_deleted_total',
 } as const;
 
-/** Svix MessageStatus numbers and the words the API and metrics use for them. */
-export const ATTEMPT_STATUSES = ['success', 'pending', 'fail', 'sending', 'canceled'] as const;
-export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
-
-/** Svix MessageAttemptTriggerType numbers. */
-export const ATTEMPT_TRIGGERS = ['scheduled', 'manual'] as const;
-
 /** Readiness probes answer before the health registry's own 2 s limit. */
 export const DEPENDENCY_CHECK_TIMEOUT_MS = 1_500;
 /** How often topic setup is retried when Kafka was unreachable at start. */

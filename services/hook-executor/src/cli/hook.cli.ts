@@ -104,14 +104,19 @@ async function readEvent(file: string, hook: HookArg) {
 function print(result: HookRunResult, hookPath: string, commit: string): void {
   const out = process.stdout;
   out.write(`hook      ${hookPath} @ ${commit.slice(0, 12)}\n`);
-  out.write(`outcome   ${result.outcome}${result.skippedReason ? ` (${result.skippedReason})` : ''}${result.error ? ` (${result.error})` : ''}\n`);
-  out.write(`exit code ${result.exitCode ?? '-'}${result.signal ? ` (signal ${result.signal})` : ''}${result.timedOut ? ' (timed out)' : ''}\n`);
-  out.write(`duration  ${result.durationMs.toFixed(1)} ms\n`);
-  if (result.payloadTruncated) out.write('payload   input/output cut in HOOP_RUNBOOK_HOOK_PAYLOAD; the payload file had all of it\n');
+  out.write(`outcome   ${result.outcome}${result.skipped_reason ? ` (${result.skipped_reason})` : ''}${result.error ? ` (${result.error})` : ''}\n`);
+  out.write(`exit code ${result.exit_code ?? '-'}${result.signal ? ` (signal ${result.signal})` : ''}${result.timed_out ? ' (timed out)' : ''}\n`);
+  out.write(`duration  ${result.duration_ms.toFixed(1)} ms\n`);
+  if (result.payload_truncated) out.write('payload   input/output cut in HOOP_RUNBOOK_HOOK_PAYLOAD; the payload file had all of it\n');
   for (const [name, stream] of [['stdout', result.stdout], ['stderr', result.stderr]] as const) {
     out.write(`--- ${name} (${stream.bytes} bytes${stream.truncated ? ', truncated' : ''}) ---\n`);
     if (stream.text !== '') out.write(stream.text.endsWith('\n') ? stream.text : `${stream.text}\n`);
   }
+}
+
+/** `--json` has printed the run's own fields in camelCase since it was added; scripts read them so. */
+function camelKeys(result: HookRunResult): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(result).map(([key, value]) => [key.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase()), value]));
 }
 
 async function testHook(hook: HookArg, options: TestOptions): Promise<number> {
@@ -149,10 +154,10 @@ async function testHook(hook: HookArg, options: TestOptions): Promise<number> {
         maxOutputBytes: options.maxOutputBytes,
         hookEnv,
       });
-      if (options.json === true) process.stdout.write(`${JSON.stringify({ commit: lease.snapshot.commit, hook_path: HOOK_FILES[hook], ...result })}\n`);
+      if (options.json === true) process.stdout.write(`${JSON.stringify({ commit: lease.snapshot.commit, hook_path: HOOK_FILES[hook], ...camelKeys(result) })}\n`);
       else print(result, HOOK_FILES[hook], lease.snapshot.commit);
       if (result.outcome === 'success') return 0;
-      return result.exitCode ?? 1;
+      return result.exit_code ?? 1;
     } finally {
       runner.close();
       lease.release();
@@ -189,3 +194,4 @@ try {
   process.stderr.write(`hook: ${message}\n`);
   process.exitCode = 2;
 }
+
