@@ -21,7 +21,7 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Libraries are entered through their index only (novu's rule).
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@hookline/*/*'], message: 'Import a hookline lib through its index: @hookline/<name>.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@hookline/*/*', '!@hookline/*/testing', '!@hookline/tools/*', '!@hookline/*/constants', '!@hookline/hook-executor/git-url'], message: 'Import a hookline package through its index (@hookline/<name>) or a declared subpath export (/testing, /constants, @hookline/tools/<tool>).' }] }],
     },
   },
   {
