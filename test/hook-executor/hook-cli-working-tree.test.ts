@@ -4,11 +4,10 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { startSiemReceiver, type SiemReceiver } from '@hookline/tools/siem-receiver';
 import { RunbooksFixture } from './runbooks-fixture.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -28,37 +27,27 @@ const printing = (text: string): string => `print(${JSON.stringify(text)})\n`;
 void describe('hook test CLI on a working tree', () => {
   let fixture: RunbooksFixture;
   let clone: string;
-  let receiver: Server;
-  let siemUrl: string;
-  let received = 0;
+  let receiver: SiemReceiver;
 
   before(async () => {
     fixture = RunbooksFixture.create();
     fixture.commit({ 'hoop-hooks/session-close.runbook.py': printing('committed hook') });
     clone = join(fixture.root, 'clone');
     execFileSync('git', ['clone', '--quiet', fixture.bare, clone], { stdio: 'ignore' });
-    receiver = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        received += 1;
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    siemUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/collector`;
+    receiver = await startSiemReceiver({ port: 0, token: 'siem-token-for-the-readme', print: () => undefined });
   });
 
   after(async () => {
-    await new Promise<void>((resolve) => receiver?.close(() => resolve()));
+    await receiver?.close();
     fixture?.remove();
   });
 
-  void it("the README's command runs examples/runbooks, which is not a git repository of its own", async () => {
-    const result = await hook(['--repo', 'examples/runbooks', '--env', `SIEM_URL=${siemUrl}`]);
+  void it("the README's command runs examples/runbooks (not a git repository of its own) against npm start's SIEM receiver", async () => {
+    const result = await hook(['--repo', 'examples/runbooks', '--env', `SIEM_URL=${receiver.collectorUrl}`, '--env', 'SIEM_TOKEN=siem-token-for-the-readme']);
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /^hook +hoop-hooks\/session-close\.runbook\.py @ working tree .*examples\/runbooks$/m);
     assert.match(result.stdout, /^outcome +success$/m);
-    assert.equal(received, 1, 'the example hook forwarded the event');
+    assert.deepEqual(receiver.counts, { hooks: 1, svix: 0, refused: 0 }, 'the example hook forwarded the event with the token');
   });
 
   void it("a clone's uncommitted edit runs; --branch runs the committed hook", async () => {
