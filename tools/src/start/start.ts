@@ -50,6 +50,11 @@ function port(name: string, fallback: number): number {
   return value;
 }
 
+/** The user's value of a service's setting, read by its name in that service's definition (checked at compile time). */
+function userSetting<D>(name: keyof D & string): string | undefined {
+  return process.env[name]?.trim() || undefined;
+}
+
 const tokenList = (text: string | undefined): string[] => (text ?? '').split(',').map((item) => item.trim()).filter(Boolean);
 
 let options: StartOptions;
@@ -64,10 +69,10 @@ try {
 const ingestTokensName: keyof typeof producerSettings = 'INGEST_TOKENS';
 const adminTokensName: keyof typeof relaySettings = 'ADMIN_TOKENS';
 const svixTokenName: keyof typeof relaySettings = 'SVIX_AUTH_TOKEN';
-if (tokenList(process.env[ingestTokensName]).some((item) => tokenList(process.env[adminTokensName]).includes(item))) {
+if (tokenList(userSetting<typeof producerSettings>(ingestTokensName)).some((item) => tokenList(userSetting<typeof relaySettings>(adminTokensName)).includes(item))) {
   fail(`${ingestTokensName} and ${adminTokensName} share a token (not shown): give the admins their own`);
 }
-if (options.svixStandIn && process.env[svixTokenName]) fail(`--svix-stand-in and ${svixTokenName} both given: choose the stand-in or your Svix`);
+if (options.svixStandIn && userSetting<typeof relaySettings>(svixTokenName) !== undefined) fail(`--svix-stand-in and ${svixTokenName} both given: choose the stand-in or your Svix`);
 
 const urls = {
   producer: `http://127.0.0.1:${port(START_ENV.producerPort, PRODUCER_PORT)}`,
@@ -159,7 +164,7 @@ async function waitReady(name: string, url: string): Promise<void> {
  * they inherit), else an embedded database each in this run's state directory.
  */
 function databaseEnv(state: StartStatePaths): { relay: ServiceEnv<typeof relaySettings>; audit: ServiceEnv<typeof auditSettings> } {
-  if (process.env['DATABASE_URL']) return { relay: {}, audit: {} };
+  if (userSetting<typeof relaySettings>('DATABASE_URL') !== undefined) return { relay: {}, audit: {} };
   return { relay: { DATABASE_EMBEDDED_DIR: state.relayDatabase }, audit: { DATABASE_EMBEDDED_DIR: join(state.auditDatabase, 'pglite') } };
 }
 
@@ -176,9 +181,9 @@ async function chooseSvix(): Promise<SvixChoice | undefined> {
     closers.push(() => standIn.close());
     return { env: { SVIX_AUTH_TOKEN: standIn.token, SVIX_SERVER_URL: standIn.url }, what: `stand-in at ${standIn.url}` };
   }
-  const token = process.env[svixTokenName];
-  if (!token) return undefined;
-  const serverUrl = process.env['SVIX_SERVER_URL'];
+  const token = userSetting<typeof relaySettings>(svixTokenName);
+  if (token === undefined) return undefined;
+  const serverUrl = userSetting<typeof relaySettings>('SVIX_SERVER_URL');
   return { env: { SVIX_AUTH_TOKEN: token, ...(serverUrl ? { SVIX_SERVER_URL: serverUrl } : {}) }, what: serverUrl ?? 'Svix (SaaS)' };
 }
 
@@ -253,11 +258,11 @@ async function printSummary(receiver: SiemReceiver): Promise<void> {
 
 try {
   process.stderr.write('starting Kafka…\n');
-  broker = await provideKafkaBroker({ preferredPort: DEFAULT_LOCAL_PORT, dataDir: process.env['KAFKA_BROKERS'] ? undefined : paths.kafkaData });
+  broker = await provideKafkaBroker({ preferredPort: DEFAULT_LOCAL_PORT, dataDir: userSetting<typeof producerSettings>('KAFKA_BROKERS') !== undefined ? undefined : paths.kafkaData });
   const brokers = broker.brokers.join(',');
-  const token = tokenList(process.env[ingestTokensName])[0] ?? `local-${randomBytes(18).toString('base64url')}`;
+  const token = tokenList(userSetting<typeof producerSettings>(ingestTokensName))[0] ?? `local-${randomBytes(18).toString('base64url')}`;
   // A token of its own: whoever holds the gateway's ingest token must not manage endpoints.
-  const adminToken = tokenList(process.env[adminTokensName])[0] ?? `admin-${randomBytes(18).toString('base64url')}`;
+  const adminToken = tokenList(userSetting<typeof relaySettings>(adminTokensName))[0] ?? `admin-${randomBytes(18).toString('base64url')}`;
 
   // The SIEM stand-in: hooks forward to /collector with a bearer token, Svix delivers to /svix/<org>.
   const siemToken = `siem-${randomBytes(12).toString('base64url')}`;
@@ -268,21 +273,21 @@ try {
 
   process.stderr.write('starting the producer, hook-executor, svix-relay and audit…\n');
   startService<typeof producerSettings>('producer', 'services/producer/dist/main.js', {
-    HOST: '127.0.0.1', KAFKA_BROKERS: brokers, PORT: new URL(urls.producer).port, INGEST_TOKENS: process.env[ingestTokensName] ?? token,
+    HOST: '127.0.0.1', KAFKA_BROKERS: brokers, PORT: new URL(urls.producer).port, INGEST_TOKENS: userSetting<typeof producerSettings>(ingestTokensName) ?? token,
   });
   startService<typeof hookExecutorSettings>('hook-executor', 'services/hook-executor/dist/main.js', {
     HOST: '127.0.0.1', KAFKA_BROKERS: brokers, PORT: new URL(urls.hookExecutor).port,
-    RUNBOOKS_GIT_URL: runbooks.url, GIT_HOOK_CONFIG_TTL: process.env['GIT_HOOK_CONFIG_TTL'] ?? String(START_DEFAULTS.runbooksTtlSeconds),
+    RUNBOOKS_GIT_URL: runbooks.url, GIT_HOOK_CONFIG_TTL: userSetting<typeof hookExecutorSettings>('GIT_HOOK_CONFIG_TTL') ?? String(START_DEFAULTS.runbooksTtlSeconds),
     RUNBOOKS_DIR: paths.runbooksDir,
   }, { [`${HOOK_ENV_PREFIX}SIEM_URL`]: receiver.collectorUrl, [`${HOOK_ENV_PREFIX}SIEM_TOKEN`]: siemToken });
   startService<typeof relaySettings>('svix-relay', 'services/svix-relay/dist/main.js', {
     HOST: '127.0.0.1', KAFKA_BROKERS: brokers, ...svix?.env, ...databases.relay, PORT: new URL(urls.relay).port, ADMIN_TOKENS: adminToken,
     // The local receiver is on loopback: allowed explicitly, and nothing else private is.
-    ENDPOINT_URL_ALLOW: process.env['ENDPOINT_URL_ALLOW'] ?? new URL(receiver.url).hostname,
+    ENDPOINT_URL_ALLOW: userSetting<typeof relaySettings>('ENDPOINT_URL_ALLOW') ?? new URL(receiver.url).hostname,
   });
   startService<typeof auditSettings>('audit', 'services/audit/dist/main.js', {
     HOST: '127.0.0.1', KAFKA_BROKERS: brokers, ...svix?.env, ...databases.audit, PORT: new URL(urls.audit).port, ADMIN_TOKENS: adminToken,
-    ...(svix === undefined ? {} : { SVIX_ATTEMPT_POLL_SECONDS: process.env['SVIX_ATTEMPT_POLL_SECONDS'] ?? String(START_DEFAULTS.attemptPollSeconds) }),
+    ...(svix === undefined ? {} : { SVIX_ATTEMPT_POLL_SECONDS: userSetting<typeof auditSettings>('SVIX_ATTEMPT_POLL_SECONDS') ?? String(START_DEFAULTS.attemptPollSeconds) }),
   });
   await Promise.all([
     waitReady('producer', `${urls.producer}/health/ready`),
