@@ -113,18 +113,9 @@ const brokers = process.env.KAFKA_BROKERS?.trim();
 describe('npm start --quiet', { skip: brokers === undefined ? 'KAFKA_BROKERS is not set' : false }, () => {
   it('prints no event lines; its summary line also has consumer lag and failing endpoints; the banner has organisations and every token', async () => {
     const dir = stateDir();
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      KAFKA_BROKERS: brokers,
-      HOOKLINE_START_DIR: dir,
-      PRODUCER_PORT: String(await freePort()),
-      HOOK_EXECUTOR_PORT: String(await freePort()),
-      RELAY_PORT: String(await freePort()),
-      AUDIT_PORT: String(await freePort()),
-      SIEM_RECEIVER_PORT: '0',
-    };
-    delete env.SVIX_AUTH_TOKEN;
-    delete env.DATABASE_URL;
+    const { SVIX_AUTH_TOKEN: _svix, DATABASE_URL: _database, ...inherited } = process.env;
+    const env: NodeJS.ProcessEnv = { ...inherited, KAFKA_BROKERS: brokers, HOOKLINE_START_DIR: dir, SIEM_RECEIVER_PORT: '0' };
+    for (const name of ['PRODUCER_PORT', 'HOOK_EXECUTOR_PORT', 'RELAY_PORT', 'AUDIT_PORT']) env[name] = String(await freePort());
     const child = spawn(process.execPath, [START, '--quiet', '--rate', '10', '--duration', '20', '--svix-stand-in', '--runbooks', 'examples/runbooks'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
