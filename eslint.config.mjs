@@ -20,8 +20,8 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      // Libraries are entered through their index only (novu's rule), test helpers through their /testing export.
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@hookline/*/*', '!@hookline/*/testing'], message: 'Import a hookline lib through its index: @hookline/<name> (or @hookline/<name>/testing in tests).' }] }],
+      // Libraries are entered through their index only (novu's rule), test helpers through /testing, tools through their subpaths.
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@hookline/*/*', '!@hookline/*/testing', '!@hookline/tools/*', '!@hookline/*/constants', '!@hookline/hook-executor/git-url'], message: 'Import a hookline package through its index (@hookline/<name>) or a declared subpath export (/testing, /constants, @hookline/tools/<tool>).' }] }],
     },
   },
   {
