@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { EVENT_TYPES, TOPICS, svixPublicationRecordCodec, svixPublicationRecordSchema, type SvixPublicationRecord } from '@hookline/contracts';
-import { LOCAL_TEST_DATABASE_URL, createTestDatabase } from '@hookline/database';
+import { LOCAL_TEST_DATABASE_URL, createTestDatabase } from '@hookline/database/testing';
 import { provideKafkaBroker } from '@hookline/kafka-broker';
 import { loadConfig } from '@hookline/observability';
 import { auditSettings, createAuditApp } from '@hookline/audit';

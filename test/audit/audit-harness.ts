@@ -16,7 +16,7 @@ import {
   type SvixPublicationRecord,
 } from '@hookline/contracts';
 import { exampleHookExecution } from '@hookline/contracts/testing';
-import { LOCAL_TEST_DATABASE_URL, createTestDatabase, type TestDatabase } from '@hookline/database';
+import { LOCAL_TEST_DATABASE_URL, createTestDatabase, type TestDatabase } from '@hookline/database/testing';
 import { createKafkaClient, EventProducer, silentKafkaLogger, type ProduceRecord } from '@hookline/kafka';
 import { loadConfig } from '@hookline/observability';
 import { auditSettings, createAuditApp, type AuditConfig } from '@hookline/audit';

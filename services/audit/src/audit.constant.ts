@@ -2,6 +2,9 @@ import { TOPICS } from '@hookline/contracts';
 
 export const SERVICE_NAME = 'audit';
 
+/** Where audit listens unless PORT says otherwise. */
+export const DEFAULT_PORT = 8084;
+
 /** Topics the audit service reads. Gateway topics tell each event's time, type, sid and connection. */
 export const GATEWAY_INPUT_TOPICS = [TOPICS.gatewaySessions, TOPICS.gatewayDbroles] as const;
 export const RESULT_INPUT_TOPICS = [TOPICS.hookExecutions, TOPICS.svixPublications] as const;

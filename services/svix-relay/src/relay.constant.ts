@@ -6,6 +6,9 @@ export const SERVICE_NAME = 'svix-relay';
 /** Realm named in the management API's WWW-Authenticate challenges. */
 export const AUTH_REALM = 'hookline-relay';
 
+/** Where the relay listens unless PORT says otherwise. */
+export const DEFAULT_PORT = 8083;
+
 /** The topics the relay consumes (its own consumer group). */
 export const CONSUMED_TOPICS = GATEWAY_TOPICS;
 /** Where each publication is recorded. */

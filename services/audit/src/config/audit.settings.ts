@@ -1,6 +1,7 @@
 import { kafkaSecuritySettings } from '@hookline/kafka';
 import { defineSettings, kafkaClientSettings, listenSettings, roleTokenSettings, setting, svixApiSettings, type ConfigOf } from '@hookline/observability';
 import { z } from 'zod';
+import { DEFAULT_PORT } from '../audit.constant.js';
 
 // Svix endpoint secrets are base64 with an optional whsec_ prefix (what the SDK's Webhook takes).
 const svixSecret = z.string().regex(/^(whsec_)?[A-Za-z0-9+/]{16,}={0,2}$/);
@@ -11,7 +12,7 @@ const wholeOrZero = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().
 
 /** Every environment variable the audit service reads; validated before Nest starts. */
 export const auditSettings = defineSettings({
-  ...listenSettings(8084, 'the query API, /v1/svix/operational, /docs, /health and /metrics'),
+  ...listenSettings(DEFAULT_PORT, 'the query API, /v1/svix/operational, /docs, /health and /metrics'),
   ...kafkaClientSettings('hookline-audit'),
   ...kafkaSecuritySettings,
   KAFKA_GROUP_ID: setting.text({ description: 'Consumer group of the audit service.', default: 'hookline-audit' }),

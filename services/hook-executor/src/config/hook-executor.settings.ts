@@ -1,7 +1,7 @@
 import { kafkaSecuritySettings } from '@hookline/kafka';
 import { ConfigError, defineSettings, kafkaClientSettings, listenSettings, loadConfig, setting, withRules, type ConfigIssue, type ConfigOf } from '@hookline/observability';
 import { z } from 'zod';
-import { ENV_NAME_PATTERN, HOOK_ENV_PREFIX, MAX_OUTPUT_CAP_BYTES, RESERVED_HOOK_ENV_NAMES } from './hook-executor.constant.js';
+import { DEFAULT_PORT, ENV_NAME_PATTERN, HOOK_ENV_PREFIX, MAX_OUTPUT_CAP_BYTES, RESERVED_HOOK_ENV_NAMES } from './hook-executor.constant.js';
 import { gitUrlKind, gitUrlProblem } from '../runbooks/git-url.js';
 import { defaultRunbooksDir } from '../runbooks/runbooks-dir.js';
 
@@ -13,7 +13,7 @@ const outputCap = z
 
 /** Every environment variable the hook-executor reads (besides HOOK_ENV_*); validated before Nest starts. */
 export const hookExecutorSettings = defineSettings({
-  ...listenSettings(8082, '/health and /metrics'),
+  ...listenSettings(DEFAULT_PORT, '/health and /metrics'),
   ...kafkaClientSettings('hookline-hook-executor'),
   ...kafkaSecuritySettings,
   KAFKA_GROUP_ID: setting.text({ description: 'Consumer group on gateway.sessions.v1; its own, so every event reaches the hooks.', default: 'hookline-hook-executor' }),

@@ -2,6 +2,7 @@ import { kafkaSecuritySettings } from '@hookline/kafka';
 import { defineSettings, kafkaClientSettings, listenSettings, setting, svixApiSettings, TOKEN_CHARACTERS, TOKEN_MIN_LENGTH, withRules, type ConfigIssue, type ConfigOf } from '@hookline/observability';
 import { LIMITS } from '@hookline/contracts';
 import { z } from 'zod';
+import { DEFAULT_PORT } from './producer.constant.js';
 
 // <org_id>=<token>, split at the first "=": an org id is an identifier without "=" or ",".
 const ORG_TOKEN_ENTRY = new RegExp(`^([\\x21-\\x2B\\x2D-\\x3C\\x3E-\\x7E]{1,${LIMITS.idLength}})=([${TOKEN_CHARACTERS}]{${TOKEN_MIN_LENGTH},})$`);
@@ -22,7 +23,7 @@ const ingestOrgTokens = z
 
 /** Every environment variable the producer reads; validated before Nest starts. */
 export const producerSettings = defineSettings({
-  ...listenSettings(8081, 'the ingest API, /health and /metrics'),
+  ...listenSettings(DEFAULT_PORT, 'the ingest API, /health and /metrics'),
   ...kafkaClientSettings('hookline-producer'),
   ...kafkaSecuritySettings,
   INGEST_TOKENS: setting.tokens({

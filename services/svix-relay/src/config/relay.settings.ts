@@ -1,6 +1,7 @@
 import { kafkaSecuritySettings } from '@hookline/kafka';
 import { defineSettings, kafkaClientSettings, listenSettings, parseAllowEntry, roleTokenSettings, setting, svixApiSettings, type ConfigOf } from '@hookline/observability';
 import { z } from 'zod';
+import { DEFAULT_PORT } from '../relay.constant.js';
 
 const allowList = z
   .string()
@@ -9,7 +10,7 @@ const allowList = z
 
 /** Every environment variable the svix-relay reads; validated before Nest starts. */
 export const relaySettings = defineSettings({
-  ...listenSettings(8083, 'the management API, /docs, /health and /metrics'),
+  ...listenSettings(DEFAULT_PORT, 'the management API, /docs, /health and /metrics'),
   ...kafkaClientSettings('hookline-svix-relay'),
   ...kafkaSecuritySettings,
   KAFKA_GROUP_ID: setting.text({ description: 'Consumer group of the relay on gateway.sessions.v1 and gateway.dbroles.v1.', default: 'hookline-svix-relay' }),
