@@ -178,23 +178,5 @@ export async function getJson(url: string, token: string | null = ADMIN_TOKEN): 
   return { status: response.status, body };
 }
 
-/** The value of one series on /metrics (undefined when absent). Labels are matched as given. */
-export async function metricValue(url: string, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const labelText = line.includes('{') ? line.slice(line.indexOf('{') + 1, line.lastIndexOf('}')) : '';
-    if (Object.entries(labels).every(([key, value]) => labelText.includes(`${key}="${value}"`))) return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return undefined;
-}
-
-/** The sum of every series of a metric on /metrics (0 when absent). */
-export async function metricSum(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return sum;
-}
+// metricValue: the first matching series (undefined when absent); metricSum: every series summed.
+export { firstMetricValue as metricValue, metricTotal as metricSum } from '../support/metrics.js';

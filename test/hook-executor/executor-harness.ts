@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { buildEvent, encodeEvent, getEventContract, hookExecutionRecordCodec, TOPICS, type HookExecutionRecord, type IngestEventInput } from '@hookline/contracts';
 import { createKafkaClient, ensureTopics, silentKafkaLogger } from '@hookline/kafka';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import { firstMetricValue } from '../support/metrics.js';
 import { pollUntil } from '../support/poll-until.js';
 
 export const NO_BROKER_SKIP = 'KAFKA_BROKERS is not set: the hook-executor integration tests need a real Kafka broker';
@@ -236,13 +237,7 @@ export class ResultReader {
 
 /** The value of one series on /metrics (0 when absent). */
 export async function metricValue(url: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const labelText = line.includes('{') ? line.slice(line.indexOf('{') + 1, line.lastIndexOf('}')) : '';
-    if (Object.entries(labels).every(([key, value]) => labelText.includes(`${key}="${value}"`))) return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return 0;
+  return (await firstMetricValue(url, name, labels)) ?? 0;
 }
 
 /** Live (not zombie) processes of this machine whose command line contains `marker`. */

@@ -7,6 +7,7 @@ import { createKafkaClient, silentKafkaLogger } from '@hookline/kafka';
 import { loadConfig } from '@hookline/observability';
 import { createProducerApp, producerSettings, type ProducerAppOptions, type ProducerConfig } from '@hookline/producer';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
+import { firstMetricValue } from '../support/metrics.js';
 import { pollUntil } from '../support/poll-until.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
@@ -168,11 +169,5 @@ export async function readRecordsById(client: Kafka, topic: string, from: Readon
 
 /** The value of one series on /metrics (0 when absent). Labels are matched as given, in any order. */
 export async function metricValue(url: string, name: string, labels: Record<string, string>): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue;
-    const labelText = line.slice(name.length + 1, line.lastIndexOf('}'));
-    if (Object.entries(labels).every(([key, value]) => labelText.includes(`${key}="${value}"`))) return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return 0;
+  return (await firstMetricValue(url, name, labels)) ?? 0;
 }
