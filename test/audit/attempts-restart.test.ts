@@ -7,6 +7,7 @@ import { MessageStatus, Svix } from 'svix';
 import { SvixStandIn, WebhookReceiver } from '../fixtures/svix-stand-in/index.js';
 import { pollUntil } from '../support/poll-until.js';
 import { NO_BROKER_SKIP, brokersFromEnv, startAudit, testDatabase, uniqueId, type RunningAudit } from './audit-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 const REQUESTS_PER_SECOND = 20;
 
@@ -74,13 +75,7 @@ void describe('audit: delivery attempts from the Svix attempt API', { skip: brok
     svix = new Svix(standIn.token, { serverUrl: standIn.url, retryScheduleInMs: [] });
   });
 
-  after(async () => {
-    await audit?.close();
-    await standIn?.close();
-    await healthy?.close();
-    await broken?.close();
-    await db?.drop();
-  });
+  after(() => closeAll(audit, standIn, healthy, broken, db));
 
   void it('stores every attempt once, none missed across a restart, paced', async () => {
     await svix.eventType.upsert('session.close', { description: 'session closed' });

@@ -13,6 +13,7 @@ import { postEvents, startProducer, type RunningProducer } from '../producer/pro
 import { api, ensureGatewayTopics, makeEvent, relayEnv, startGroupAtEnd, startRelay, type RunningRelay } from '../svix-relay/relay-harness.js';
 import { pollUntil } from '../support/poll-until.js';
 import { NO_BROKER_SKIP, brokersFromEnv, getJson, startAudit, testDatabase, testKafka, uniqueId, type RunningAudit } from './audit-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 const skip = brokersFromEnv === undefined ? NO_BROKER_SKIP : spawnSync('python3', ['--version']).status !== 0 ? 'python3 is not installed' : false;
 
@@ -70,17 +71,7 @@ void describe('pipeline end to end: the audit record of a session', { skip }, ()
     producer = await startProducer();
   });
 
-  after(async () => {
-    await producer?.close();
-    await audit?.close();
-    await relay?.close();
-    await executor?.stop();
-    await admin?.disconnect();
-    await relayDb?.drop();
-    await auditDb?.drop();
-    await receiver?.close();
-    await standIn?.close();
-  });
+  after(() => closeAll(producer, audit, relay, executor, admin, relayDb, auditDb, receiver, standIn));
 
   void it('holds the events, the real hook runs, publications and attempts of a session, in order', async () => {
     const orgId = uniqueId('org');

@@ -23,6 +23,7 @@ import {
   uniqueId,
   type RunningAudit,
 } from './audit-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 interface Entry {
   time: string;
@@ -54,13 +55,7 @@ void describe('audit: session timeline and queries', { skip: brokersFromEnv === 
     });
   });
 
-  after(async () => {
-    await audit?.close();
-    await writer?.disconnect();
-    await standIn?.close();
-    await receiver?.close();
-    await db?.drop();
-  });
+  after(() => closeAll(audit, writer, standIn, receiver, db));
 
   void it('answers the whole story of a session in time order', async () => {
     const sid = uniqueId('sid');

@@ -13,6 +13,7 @@ import {
 } from './executor-harness.js';
 import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
 import { RunbooksFixture } from './runbooks-fixture.js';
+import { closeAll } from '../support/close-all.js';
 
 const HOOK_V1 = 'print("hook v1")\n';
 const HOOK_V2 = 'print("hook v2")\n';
@@ -49,11 +50,7 @@ void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BRO
     for (const step of cleanup.splice(0).reverse()) await step();
   });
 
-  after(async () => {
-    await reader?.close();
-    await sender?.close();
-    await admin?.disconnect();
-  });
+  after(() => closeAll(reader, sender, admin));
 
   async function executorFor(env: Record<string, string>, options: { noWait?: boolean } = {}): Promise<RunningExecutor> {
     const groupId = uniqueId('git-sources');

@@ -11,6 +11,7 @@ import { pollUntil } from '../support/poll-until.js';
 import { NO_BROKER_SKIP, brokersFromEnv, ensureTestTopics, positionGroupAtEnd, startExecutor, testKafka, uniqueId, type RunningExecutor } from './executor-harness.js';
 import { startGitHttpServer } from './git-http-server.js';
 import { RunbooksFixture } from './runbooks-fixture.js';
+import { closeAll } from '../support/close-all.js';
 
 const TOKEN = 'glpat-Hardening-T0ken-4711';
 const NOBODY = 65534;
@@ -31,9 +32,7 @@ void describe('git URL and RUNBOOKS_DIR hardening', { skip: brokersFromEnv === u
     for (const step of cleanup.splice(0).reverse()) await step();
   });
 
-  after(async () => {
-    await admin?.disconnect();
-  });
+  after(() => closeAll(admin));
 
   async function executorFor(env: Record<string, string>, options: { noWait?: boolean } = {}): Promise<RunningExecutor> {
     const groupId = uniqueId('git-hardening');

@@ -15,6 +15,7 @@ import {
 } from './executor-harness.js';
 import { RunbooksFixture } from './runbooks-fixture.js';
 import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
+import { closeAll } from '../support/close-all.js';
 
 const SECRET_PASSWORD = 'pw-Secret-4711-never-in-hooks';
 const SECRET_HOOK_TOKEN = 'siem-token-0042';
@@ -64,14 +65,7 @@ void describe('hook runs', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP
     });
   });
 
-  after(async () => {
-    await executor?.stop();
-    await reader?.close();
-    await sender?.close();
-    await admin?.disconnect();
-    await server?.close();
-    fixture?.remove();
-  });
+  after(() => closeAll(executor, reader, sender, admin, server, fixture));
 
   async function runOpen(mode: string, fields: Record<string, unknown> = {}): Promise<HookExecutionRecord> {
     const [id] = await sender.send([sessionOpen(uniqueId('sid'), { connection_name: mode, ...fields })]);

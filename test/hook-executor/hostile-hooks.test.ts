@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import type { HookExecutionRecord } from '@hookline/contracts';
 import type { Admin, Kafka } from 'kafkajs';
 import { pollUntil } from '../support/poll-until.js';
+import { closeAll } from '../support/close-all.js';
 import {
   EventSender, NO_BROKER_SKIP, ResultReader, brokersFromEnv, ensureTestTopics, hostProcessesWith, isReady, metricValue, positionGroupAtEnd, sessionClose, sessionOpen, startExecutor, testKafka, uniqueId,
   type RunningExecutor,
@@ -473,13 +474,7 @@ void describe('a slot reused by the next run keeps nothing of the last', { skip:
     executor = await startExecutor({ groupId, env: { RUNBOOKS_GIT_URL: fixture.fileUrl, GIT_HOOK_CONFIG_TTL: '300', HOOK_CONCURRENCY: '1', HOOK_TIMEOUT_SECONDS: '20' } });
   });
 
-  after(async () => {
-    await executor?.stop();
-    await reader?.close();
-    await sender?.close();
-    await admin?.disconnect();
-    fixture?.remove();
-  });
+  after(() => closeAll(executor, reader, sender, admin, fixture));
 
   void it('files in /tmp and /dev/shm, /tmp xattrs and mode, System V IPC, POSIX queues, keys, daemons, output in pid 1 memory', async () => {
     const [leave] = await sender.send([sessionOpen(uniqueId('sid'), { connection_name: 'leave', input: '{}', input_size: 2 })]).then((ids) => reader.waitFor(ids, 60_000));

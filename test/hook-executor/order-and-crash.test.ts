@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Admin, Kafka } from 'kafkajs';
 import { pollUntil } from '../support/poll-until.js';
+import { closeAll } from '../support/close-all.js';
 import {
   EventSender, NO_BROKER_SKIP, ResultReader, brokersFromEnv, ensureTestTopics, positionGroupAtEnd, sessionClose, sessionOpen, startExecutor, testKafka, uniqueId,
   type RunningExecutor,
@@ -88,13 +89,7 @@ void describe('order and crashes', { skip: brokersFromEnv === undefined ? NO_BRO
     for (const executor of executors.splice(0)) await executor.stop();
   });
 
-  after(async () => {
-    await reader?.close();
-    await sender?.close();
-    await admin?.disconnect();
-    fixture?.remove();
-    await receiver?.close();
-  });
+  after(() => closeAll(reader, sender, admin, fixture, receiver));
 
   function env(runLog: string, concurrency: number): Record<string, string> {
     return { RUNBOOKS_GIT_URL: fixture.fileUrl, GIT_HOOK_CONFIG_TTL: '300', HOOK_CONCURRENCY: String(concurrency), HOOK_ENV_RUN_LOG: `${receiver.url}${runLog}`, KAFKA_SESSION_TIMEOUT_MS: '6000' };

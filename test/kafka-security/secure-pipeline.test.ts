@@ -21,6 +21,7 @@ import { postEvents, startProducer, type RunningProducer } from '../producer/pro
 import { api, makeEvent, relayEnv, startRelay, type RunningRelay } from '../svix-relay/relay-harness.js';
 import { pollUntil } from '../support/poll-until.js';
 import { applyKafkaRecipe, readKafkaRecipe } from './kafka-recipe.js';
+import { closeAll } from '../support/close-all.js';
 
 const hasTool = (tool: string, flag: string): boolean => spawnSync(tool, [flag]).status === 0;
 const skip = !hasTool('java', '-version') ? 'java is not installed (the local broker needs it)'
@@ -121,19 +122,7 @@ void describe('Kafka over SASL_SSL with ACLs: each service its own principal', {
     audit = await startAudit({ ...kafkaEnv(USERS.audit, 'scram-sha-512'), DATABASE_URL: auditDb.url, KAFKA_GROUP_ID: 'hookline-audit' });
   });
 
-  after(async () => {
-    await producer?.close();
-    await audit?.close();
-    await relay?.close();
-    await executor?.stop();
-    await admin?.disconnect();
-    await relayDb?.drop();
-    await auditDb?.drop();
-    await receiver?.close();
-    await standIn?.close();
-    runbooks?.remove();
-    await broker.stop();
-  });
+  after(() => closeAll(producer, audit, relay, executor, admin, relayDb, auditDb, receiver, standIn, runbooks, broker));
 
   void it('carries an event from the producer through the hooks and the relay into the audit timeline', async () => {
     for (const [name, url] of [['producer', producer.url], ['hook-executor', executor.url], ['svix-relay', relay.url], ['audit', audit.url]] as const) {

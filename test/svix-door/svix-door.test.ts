@@ -29,6 +29,7 @@ import {
   uniqueId,
   type RunningProducer,
 } from '../producer/producer-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 const skip = brokersFromEnv === undefined ? NO_BROKER_SKIP : false;
 const EVENTS = 'hookline_svix_door_events_total';
@@ -87,11 +88,7 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
     await pollUntil(() => endOffsets(admin), { timeoutMs: 60_000, what: 'the gateway topics to have leaders' });
   });
 
-  after(async () => {
-    await admin?.disconnect();
-    await producer?.close();
-    await standIn?.close();
-  });
+  after(() => closeAll(admin, producer, standIn));
 
   void it('maps every hoop event type into its contract on Kafka, acknowledged with a MessageOut', async () => {
     const orgId = crypto.randomUUID();
@@ -377,12 +374,7 @@ void describe('the Svix door lends an ingest token no admin power by default, an
     await pollUntil(() => endOffsets(admin), { timeoutMs: 60_000, what: 'the gateway topics to have leaders' });
   });
 
-  after(async () => {
-    await admin?.disconnect();
-    await readOnly?.close();
-    await closed?.close();
-    await standIn?.close();
-  });
+  after(() => closeAll(admin, readOnly, closed, standIn));
 
   void it('default read: hoop admin get … is forwarded; creating, changing or deleting an endpoint or event type, or a portal link, is refused and never reaches Svix', async () => {
     const orgId = crypto.randomUUID();
@@ -454,9 +446,7 @@ void describe('the Svix door without a Svix behind it', { skip }, () => {
     producer = await startProducer();
   });
 
-  after(async () => {
-    await producer?.close();
-  });
+  after(() => closeAll(producer));
 
   void it('still ingests, answers get-or-create and lists the organisations seen, and says management needs SVIX_AUTH_TOKEN', async () => {
     const svix = new Svix(TEST_TOKEN, { serverUrl: producer.url, retryScheduleInMs: [] });

@@ -10,6 +10,7 @@ import { SvixStandIn, WebhookReceiver } from '../fixtures/svix-stand-in/index.js
 import { postEvents, startProducer, type RunningProducer } from '../producer/producer-harness.js';
 import { pollUntil } from '../support/poll-until.js';
 import { api, brokersFromEnv, connectGatewayKafka, makeEvent, metricValue, NO_BROKER_SKIP, relayEnv, startGroupAtEnd, startRelay, uniqueId, type RunningRelay } from './relay-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 describe('svix-relay end to end', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
   let standIn: SvixStandIn;
@@ -32,14 +33,7 @@ describe('svix-relay end to end', { skip: brokersFromEnv === undefined ? NO_BROK
     producer = await startProducer();
   });
 
-  after(async () => {
-    await producer?.close();
-    await relay?.close();
-    await admin?.disconnect();
-    await database?.drop();
-    await receiver?.close();
-    await standIn?.close();
-  });
+  after(() => closeAll(producer, relay, admin, database, receiver, standIn));
 
   it('creates the Svix event types from the contracts at start', async () => {
     await pollUntil(() => standIn.eventTypeNames().length === 4, { what: 'event types in Svix' });

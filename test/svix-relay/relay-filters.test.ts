@@ -24,6 +24,7 @@ import {
   uniqueId,
   type RunningRelay,
 } from './relay-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
   let standIn: SvixStandIn;
@@ -52,15 +53,7 @@ describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_
     assert.equal((await api(relay.url, 'PUT', `/v1/plugins/webhooks/connections/${orgId}/${enabled}`)).status, 200);
   });
 
-  after(async () => {
-    await other?.close();
-    await relay?.close();
-    await producer?.disconnect();
-    await admin?.disconnect();
-    await database?.drop();
-    await receiver?.close();
-    await standIn?.close();
-  });
+  after(() => closeAll(other, relay, producer, admin, database, receiver, standIn));
 
   it('publishes the sessions of enabled connections only; dbroles jobs always', async () => {
     const on = uniqueId('sid');

@@ -7,6 +7,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { SvixStandIn, WebhookReceiver } from '../fixtures/svix-stand-in/index.js';
 import { pollUntil } from '../support/poll-until.js';
 import { api, AUDITOR_TOKEN, brokersFromEnv, connectGatewayKafka, NO_BROKER_SKIP, relayEnv, startGroupAtEnd, startRelay, uniqueId, type RunningRelay } from './relay-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 describe('svix-relay management API', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
   let standIn: SvixStandIn;
@@ -28,13 +29,7 @@ describe('svix-relay management API', { skip: brokersFromEnv === undefined ? NO_
     await pollUntil(() => standIn.eventTypeNames().length === 4, { what: 'the contract event types' });
   });
 
-  after(async () => {
-    await relay?.close();
-    await admin?.disconnect();
-    await database?.drop();
-    await receiver?.close();
-    await standIn?.close();
-  });
+  after(() => closeAll(relay, admin, database, receiver, standIn));
 
   it('refuses a missing or unknown token (401) and an auditor writing (403); lets an auditor read', async () => {
     assert.equal((await api(relay.url, 'GET', '/v1/event-types', undefined, null)).status, 401);

@@ -14,6 +14,7 @@ import {
   api, brokersFromEnv, connectGatewayKafka, makeEvent, newProducer, NO_BROKER_SKIP, produceEvents, readDeadLetter, relayEnv, startGroupAtEnd, startRelay, uniqueId,
   type RunningRelay,
 } from './relay-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 describe('svix-relay: permanent failures are dead-lettered, not retried', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
   let standIn: SvixStandIn;
@@ -40,14 +41,7 @@ describe('svix-relay: permanent failures are dead-lettered, not retried', { skip
     for (const org of [orgId, otherOrg]) assert.equal((await api(relay.url, 'PUT', `/v1/plugins/webhooks/connections/${org}/${connection}`)).status, 200);
   });
 
-  after(async () => {
-    await relay?.close();
-    await raw?.disconnect();
-    await producer?.disconnect();
-    await admin?.disconnect();
-    await database?.drop();
-    await standIn?.close();
-  });
+  after(() => closeAll(relay, raw, producer, admin, database, standIn));
 
   async function dlqOffsets(): Promise<Map<number, string>> {
     const offsets = await admin.fetchTopicOffsets(dlqTopic(TOPICS.gatewaySessions)).catch(() => []);

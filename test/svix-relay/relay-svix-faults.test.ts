@@ -26,6 +26,7 @@ import {
   uniqueId,
   type RunningRelay,
 } from './relay-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 const MSG_PATH = /\/api\/v1\/app\/[^/]+\/msg$/;
 
@@ -51,13 +52,7 @@ describe('svix-relay when Svix fails', { skip: brokersFromEnv === undefined ? NO
     assert.equal((await api(relay.url, 'PUT', `/v1/plugins/webhooks/connections/${orgId}/${connection}`)).status, 200);
   });
 
-  after(async () => {
-    await relay?.close();
-    await producer?.disconnect();
-    await admin?.disconnect();
-    await database?.drop();
-    await standIn?.close();
-  });
+  after(() => closeAll(relay, producer, admin, database, standIn));
 
   function sessionEvents(sessions: number): ReturnType<typeof makeEvent>[] {
     const events: ReturnType<typeof makeEvent>[] = [];
