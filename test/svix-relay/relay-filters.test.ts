@@ -2,15 +2,11 @@
 // API of any instance), dbroles jobs always, and Svix's per-endpoint event-type filters.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, type TestDatabase } from '@hookline/database';
 import type { EventProducer } from '@hookline/kafka';
-import type { Admin, Kafka } from 'kafkajs';
 import { Svix } from 'svix';
-import { SvixStandIn, WebhookReceiver } from '../fixtures/svix-stand-in/index.js';
 import { pollUntil } from '../support/poll-until.js';
 import {
   api,
-  connectGatewayKafka,
   AUDITOR_TOKEN,
   brokersFromEnv,
   makeEvent,
@@ -19,41 +15,33 @@ import {
   NO_BROKER_SKIP,
   produceEvents,
   relayEnv,
-  startGroupAtEnd,
   startRelay,
   uniqueId,
   type RunningRelay,
+  startRelayStage,
+  type RelayStage,
 } from './relay-harness.js';
 import { closeAll } from '../support/close-all.js';
 
 describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
-  let standIn: SvixStandIn;
-  let receiver: WebhookReceiver;
-  let database: TestDatabase;
-  let kafka: Kafka;
-  let admin: Admin;
+  let stage: RelayStage;
   let producer: EventProducer;
   let relay: RunningRelay;
-  /** A second instance on the same database, without Svix: only its API is used. */
+  /** A second instance on the same stage.database, without Svix: only its API is used. */
   let other: RunningRelay;
   const orgId = uniqueId('org');
   const enabled = uniqueId('conn-on');
   const disabled = uniqueId('conn-off');
 
   before(async () => {
-    standIn = await SvixStandIn.start();
-    receiver = await WebhookReceiver.start();
-    database = await createTestDatabase('relay_filters');
-    ({ kafka, admin } = await connectGatewayKafka());
-    const groupId = uniqueId('relay-filters');
-    await startGroupAtEnd(kafka, admin, groupId);
-    producer = newProducer(kafka);
-    relay = await startRelay(relayEnv(standIn, database.url, groupId));
-    other = await startRelay(relayEnv(undefined, database.url, uniqueId('relay-filters-other')));
+    stage = await startRelayStage('relay_filters');
+    producer = newProducer(stage.kafka);
+    relay = await startRelay(relayEnv(stage.standIn, stage.database.url, stage.groupId));
+    other = await startRelay(relayEnv(undefined, stage.database.url, uniqueId('relay-filters-other')));
     assert.equal((await api(relay.url, 'PUT', `/v1/plugins/webhooks/connections/${orgId}/${enabled}`)).status, 200);
   });
 
-  after(() => closeAll(other, relay, producer, admin, database, receiver, standIn));
+  after(() => closeAll(other, relay, producer, stage));
 
   it('publishes the sessions of enabled connections only; dbroles jobs always', async () => {
     const on = uniqueId('sid');
@@ -69,8 +57,8 @@ describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_
     ];
     await produceEvents(producer, events);
     await pollUntil(async () => (await metricValue(relay.url, 'hookline_relay_filtered_total', { reason: 'plugin_disabled' })) - before === 3, { what: '3 filtered events' });
-    await pollUntil(() => standIn.messages(orgId).length === 3, { what: '3 published events' });
-    const published = standIn.messages(orgId).map((message) => message.eventId);
+    await pollUntil(() => stage.standIn.messages(orgId).length === 3, { what: '3 published events' });
+    const published = stage.standIn.messages(orgId).map((message) => message.eventId);
     assert.deepEqual(published.sort(), [events[1]!.id, events[4]!.id, events[5]!.id].sort());
   });
 
@@ -88,7 +76,7 @@ describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_
     // Sent until one is published: the change reaches the consuming instance on its next refresh.
     await pollUntil(
       async () => {
-        if (standIn.messages(orgId).some((message) => message.eventType === 'session.open' && (message.payload as { sid?: string }).sid === sid)) return true;
+        if (stage.standIn.messages(orgId).some((message) => message.eventType === 'session.open' && (message.payload as { sid?: string }).sid === sid)) return true;
         await produceEvents(producer, [makeEvent('session.open', { orgId, subject: sid, connection: disabled })]);
         return false;
       },
@@ -103,15 +91,15 @@ describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_
 
   it("honours an endpoint's event-type filter", async () => {
     const sid = uniqueId('sid');
-    const all = await api(relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: receiver.url('/all') });
-    const closes = await api(relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: receiver.url('/closes'), event_types: ['session.close'] });
+    const all = await api(relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: stage.receiver.url('/all') });
+    const closes = await api(relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: stage.receiver.url('/closes'), event_types: ['session.close'] });
     assert.equal(closes.status, 201, JSON.stringify(closes.body));
-    const svix = new Svix(standIn.token, { serverUrl: standIn.url });
-    receiver.setSecret('/all', (await svix.endpoint.getSecret(orgId, all.body.id as string)).key);
-    receiver.setSecret('/closes', (await svix.endpoint.getSecret(orgId, closes.body.id as string)).key);
+    const svix = new Svix(stage.standIn.token, { serverUrl: stage.standIn.url });
+    stage.receiver.setSecret('/all', (await svix.endpoint.getSecret(orgId, all.body.id as string)).key);
+    stage.receiver.setSecret('/closes', (await svix.endpoint.getSecret(orgId, closes.body.id as string)).key);
     await produceEvents(producer, [makeEvent('session.open', { orgId, subject: sid, connection: enabled }), makeEvent('session.close', { orgId, subject: sid })]);
-    await pollUntil(() => receiver.on('/all').length === 2 && receiver.on('/closes').length === 1, { what: 'filtered deliveries' });
-    assert.equal((receiver.on('/closes')[0]!.payload as { exit_code?: number }).exit_code, 0, 'the session.close payload');
-    assert.ok(receiver.received.every((webhook) => webhook.verified));
+    await pollUntil(() => stage.receiver.on('/all').length === 2 && stage.receiver.on('/closes').length === 1, { what: 'filtered deliveries' });
+    assert.equal((stage.receiver.on('/closes')[0]!.payload as { exit_code?: number }).exit_code, 0, 'the session.close payload');
+    assert.ok(stage.receiver.received.every((webhook) => webhook.verified));
   });
 });

@@ -10,7 +10,10 @@ import { createKafkaClient, EventProducer, silentKafkaLogger } from '@hookline/k
 import { loadConfig } from '@hookline/observability';
 import { createRelayApp, CONSUMED_TOPICS, relaySettings, type RelayAppOptions, type RelayConfig } from '@hookline/svix-relay';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
+import { createTestDatabase, type TestDatabase } from '@hookline/database';
 import type { SvixTarget } from '../fixtures/svix-server/index.js';
+import { SvixStandIn, WebhookReceiver, type SvixStandInOptions } from '../fixtures/svix-stand-in/index.js';
+import { closeAll } from '../support/close-all.js';
 import { pollUntil } from '../support/poll-until.js';
 
 export const ADMIN_TOKEN = 'relay-admin-token-0123456789';
@@ -181,6 +184,41 @@ export async function api(url: string, method: string, path: string, body?: unkn
   const response = await fetch(`${url}${path}`, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
   const text = await response.text();
   return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
+}
+
+/** What a relay test starts from: a Svix stand-in, a receiver for its endpoints, a throw-away database, the gateway topics, and a group positioned at their end. */
+export interface RelayStage {
+  readonly standIn: SvixStandIn;
+  readonly receiver: WebhookReceiver;
+  readonly database: TestDatabase;
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  /** A fresh group id, already committed at the end of every consumed topic (unless `positionGroup: false`). */
+  readonly groupId: string;
+  /** Closes the admin, drops the database, stops the receiver and the stand-in. */
+  close(): Promise<void>;
+}
+
+/** Starts a `RelayStage`; `name` (say `relay_e2e`) names the database (`relay_e2e_…`) and the group (`relay-e2e-…`). */
+export async function startRelayStage(name: string, options: SvixStandInOptions & { positionGroup?: boolean } = {}): Promise<RelayStage> {
+  const { positionGroup = true, ...standInOptions } = options;
+  const standIn = await SvixStandIn.start(standInOptions);
+  let receiver: WebhookReceiver | undefined;
+  let database: TestDatabase | undefined;
+  let admin: Admin | undefined;
+  try {
+    receiver = await WebhookReceiver.start();
+    database = await createTestDatabase(name);
+    const connected = await connectGatewayKafka();
+    admin = connected.admin;
+    const groupId = uniqueId(name.replaceAll('_', '-'));
+    if (positionGroup) await startGroupAtEnd(connected.kafka, admin, groupId);
+    const stage = { admin, database, receiver, standIn };
+    return { ...stage, kafka: connected.kafka, groupId, close: () => closeAll(stage.admin, stage.database, stage.receiver, stage.standIn) };
+  } catch (error) {
+    await closeAll(admin, database, receiver, standIn).catch(() => undefined);
+    throw error;
+  }
 }
 
 export function newProducer(kafka: Kafka): EventProducer {

@@ -2,34 +2,22 @@
 // reads), clear 4xx for bad input, Svix's own errors passed on. Without Svix: relay-no-svix.test.ts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, type TestDatabase } from '@hookline/database';
-import type { Admin, Kafka } from 'kafkajs';
-import { SvixStandIn, WebhookReceiver } from '../fixtures/svix-stand-in/index.js';
 import { pollUntil } from '../support/poll-until.js';
-import { api, AUDITOR_TOKEN, brokersFromEnv, connectGatewayKafka, NO_BROKER_SKIP, relayEnv, startGroupAtEnd, startRelay, uniqueId, type RunningRelay } from './relay-harness.js';
+import { api, AUDITOR_TOKEN, brokersFromEnv, NO_BROKER_SKIP, relayEnv, startRelay, uniqueId, type RunningRelay, startRelayStage, type RelayStage } from './relay-harness.js';
 import { closeAll } from '../support/close-all.js';
 
 describe('svix-relay management API', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
-  let standIn: SvixStandIn;
-  let receiver: WebhookReceiver;
-  let database: TestDatabase;
-  let kafka: Kafka;
-  let admin: Admin;
+  let stage: RelayStage;
   let relay: RunningRelay;
   const orgId = uniqueId('org');
 
   before(async () => {
-    standIn = await SvixStandIn.start();
-    receiver = await WebhookReceiver.start();
-    database = await createTestDatabase('relay_api');
-    ({ kafka, admin } = await connectGatewayKafka());
-    const groupId = uniqueId('relay-api');
-    await startGroupAtEnd(kafka, admin, groupId);
-    relay = await startRelay(relayEnv(standIn, database.url, groupId));
-    await pollUntil(() => standIn.eventTypeNames().length === 4, { what: 'the contract event types' });
+    stage = await startRelayStage('relay_api');
+    relay = await startRelay(relayEnv(stage.standIn, stage.database.url, stage.groupId));
+    await pollUntil(() => stage.standIn.eventTypeNames().length === 4, { what: 'the contract event types' });
   });
 
-  after(() => closeAll(relay, admin, database, receiver, standIn));
+  after(() => closeAll(relay, stage));
 
   it('refuses a missing or unknown token (401) and an auditor writing (403); lets an auditor read', async () => {
     assert.equal((await api(relay.url, 'GET', '/v1/event-types', undefined, null)).status, 401);
@@ -54,7 +42,7 @@ describe('svix-relay management API', { skip: brokersFromEnv === undefined ? NO_
       assert.equal(answer.status, 403, `${method} ${path}`);
       assert.match(answer.body.message as string, /auditor token may only read/);
     }
-    assert.equal(standIn.eventType('x.y'), undefined, 'nothing was written');
+    assert.equal(stage.standIn.eventType('x.y'), undefined, 'nothing was written');
   });
 
   it('creates, reads, lists, overwrites and deletes event types; passes on Svix errors', async () => {
@@ -75,7 +63,7 @@ describe('svix-relay management API', { skip: brokersFromEnv === undefined ? NO_
     const names = (listed.body.data as { name: string }[]).map((type) => type.name);
     assert.ok(names.includes(name) && names.includes('session.open'));
     assert.equal((await api(relay.url, 'DELETE', `/v1/event-types/${name}`)).status, 204);
-    assert.equal(standIn.eventType(name)?.archived, true);
+    assert.equal(stage.standIn.eventType(name)?.archived, true);
     const missing = await api(relay.url, 'GET', '/v1/event-types/no.such.type');
     assert.equal(missing.status, 404);
     assert.equal(missing.body.error, 'svix_error');
@@ -98,23 +86,23 @@ describe('svix-relay management API', { skip: brokersFromEnv === undefined ? NO_
   });
 
   it('manages endpoints: create with filters, list with stats, get, overwrite, disable/enable, delete', async () => {
-    const created = await api(relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: receiver.url('/one'), description: 'SIEM one', event_types: ['session.open', 'session.close'] });
+    const created = await api(relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: stage.receiver.url('/one'), description: 'SIEM one', event_types: ['session.open', 'session.close'] });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const id = created.body.id as string;
     assert.deepEqual(created.body.event_types, ['session.open', 'session.close']);
     const test = await api(relay.url, 'POST', `/v1/orgs/${orgId}/messages`, { event_type: 'session.open' });
     assert.equal(test.status, 201, JSON.stringify(test.body));
-    await pollUntil(() => receiver.on('/one').length === 1, { what: 'the test message delivered' });
+    await pollUntil(() => stage.receiver.on('/one').length === 1, { what: 'the test message delivered' });
     const listed = await pollUntil(async () => {
       const answer = await api(relay.url, 'GET', `/v1/orgs/${orgId}/endpoints`, undefined, AUDITOR_TOKEN);
       const row = (answer.body.data as { id: string; stats: Record<string, number> }[]).find((endpoint) => endpoint.id === id);
       return row?.stats.success === 1 ? row : undefined;
     }, { what: 'stats with one success' });
     assert.deepEqual(listed.stats, { fail: 0, pending: 0, sending: 0, success: 1 });
-    assert.equal((await api(relay.url, 'GET', `/v1/orgs/${orgId}/endpoints/${id}`)).body.url, receiver.url('/one'));
-    const overwritten = await api(relay.url, 'PUT', `/v1/orgs/${orgId}/endpoints/${id}`, { url: receiver.url('/two') });
+    assert.equal((await api(relay.url, 'GET', `/v1/orgs/${orgId}/endpoints/${id}`)).body.url, stage.receiver.url('/one'));
+    const overwritten = await api(relay.url, 'PUT', `/v1/orgs/${orgId}/endpoints/${id}`, { url: stage.receiver.url('/two') });
     assert.equal(overwritten.status, 200);
-    assert.equal(overwritten.body.url, receiver.url('/two'));
+    assert.equal(overwritten.body.url, stage.receiver.url('/two'));
     assert.equal(overwritten.body.event_types, null, 'overwrite replaces the filters too');
     assert.equal((await api(relay.url, 'POST', `/v1/orgs/${orgId}/endpoints/${id}/disable`)).body.disabled, true);
     assert.equal((await api(relay.url, 'POST', `/v1/orgs/${orgId}/endpoints/${id}/enable`)).body.disabled, false);
@@ -146,7 +134,7 @@ describe('svix-relay management API', { skip: brokersFromEnv === undefined ? NO_
     const org = uniqueId('org');
     const bad = await api(relay.url, 'POST', `/v1/orgs/${org}/messages`, { event_type: 'not.a.type' });
     assert.equal(bad.status, 400);
-    const first = await api(relay.url, 'POST', `/v1/orgs/${org}/endpoints`, { url: receiver.url('/m1') });
+    const first = await api(relay.url, 'POST', `/v1/orgs/${org}/endpoints`, { url: stage.receiver.url('/m1') });
     const sent = await api(relay.url, 'POST', `/v1/orgs/${org}/messages`, { event_type: 'microsoftteams.review.create' });
     assert.equal(sent.status, 201);
     const message = await api(relay.url, 'GET', `/v1/orgs/${org}/messages/${sent.body.id as string}`, undefined, AUDITOR_TOKEN);
@@ -155,7 +143,7 @@ describe('svix-relay management API', { skip: brokersFromEnv === undefined ? NO_
     assert.ok((message.body.payload_size as number) > 100, 'payload size in bytes');
     assert.ok(!Number.isNaN(Date.parse(message.body.timestamp as string)));
 
-    await pollUntil(() => receiver.on('/m1').length === 1, { what: 'delivery' });
+    await pollUntil(() => stage.receiver.on('/m1').length === 1, { what: 'delivery' });
     const attempts = await pollUntil(async () => {
       const answer = await api(relay.url, 'GET', `/v1/orgs/${org}/attempts`, undefined, AUDITOR_TOKEN);
       return (answer.body.data as unknown[]).length === 1 ? answer : undefined;
@@ -165,7 +153,7 @@ describe('svix-relay management API', { skip: brokersFromEnv === undefined ? NO_
     assert.equal(attempt.status, 'success');
     assert.equal(attempt.response_status_code, 200);
     assert.equal(attempt.msg_id, sent.body.id);
-    const listCall = standIn.requests().filter((request) => request.path.includes('/attempt/endpoint/')).at(-1);
+    const listCall = stage.standIn.requests().filter((request) => request.path.includes('/attempt/endpoint/')).at(-1);
     assert.equal(listCall?.query.get('limit'), '50', 'limit defaults to 50');
     const failed = await api(relay.url, 'GET', `/v1/orgs/${org}/attempts?status=fail&event_types=microsoftteams.review.create&limit=5`);
     assert.deepEqual(failed.body.data, []);
@@ -174,7 +162,7 @@ describe('svix-relay management API', { skip: brokersFromEnv === undefined ? NO_
     const badLimit = await api(relay.url, 'GET', `/v1/orgs/${org}/attempts?limit=100000`);
     assert.equal(badLimit.status, 400);
 
-    await api(relay.url, 'POST', `/v1/orgs/${org}/endpoints`, { url: receiver.url('/m2') });
+    await api(relay.url, 'POST', `/v1/orgs/${org}/endpoints`, { url: stage.receiver.url('/m2') });
     const ambiguous = await api(relay.url, 'GET', `/v1/orgs/${org}/attempts`);
     assert.equal(ambiguous.status, 422);
     assert.match(ambiguous.body.message as string, /has 2 endpoints: name one with endpoint_id/);
