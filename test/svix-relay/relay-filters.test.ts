@@ -5,22 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { EventProducer } from '@hookline/kafka';
 import { Svix } from 'svix';
 import { pollUntil } from '../support/poll-until.js';
-import {
-  api,
-  AUDITOR_TOKEN,
-  brokersFromEnv,
-  makeEvent,
-  metricValue,
-  newProducer,
-  NO_BROKER_SKIP,
-  produceEvents,
-  relayEnv,
-  startRelay,
-  uniqueId,
-  type RunningRelay,
-  startRelayStage,
-  type RelayStage,
-} from './relay-harness.js';
+import { api, AUDITOR_TOKEN, brokersFromEnv, makeEvent, metricValue, newProducer, NO_BROKER_SKIP, produceEvents, relayEnv, startRelay, uniqueId, type RunningRelay, startRelayStage, type RelayStage } from './relay-harness.js';
 import { closeAll } from '../support/close-all.js';
 
 describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {

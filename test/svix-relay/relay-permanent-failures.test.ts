@@ -8,21 +8,7 @@ import { dlqTopic, encodeEvent, TOPICS } from '@hookline/contracts';
 import { DLQ_HEADERS, type EventProducer } from '@hookline/kafka';
 import type { Producer } from 'kafkajs';
 import { pollUntil } from '../support/poll-until.js';
-import {
-  api,
-  brokersFromEnv,
-  makeEvent,
-  newProducer,
-  NO_BROKER_SKIP,
-  produceEvents,
-  readDeadLetter,
-  relayEnv,
-  startRelay,
-  uniqueId,
-  type RunningRelay,
-  startRelayStage,
-  type RelayStage,
-} from './relay-harness.js';
+import { api, brokersFromEnv, makeEvent, newProducer, NO_BROKER_SKIP, produceEvents, readDeadLetter, relayEnv, startRelay, uniqueId, type RunningRelay, startRelayStage, type RelayStage } from './relay-harness.js';
 import { closeAll } from '../support/close-all.js';
 
 describe('svix-relay: permanent failures are dead-lettered, not retried', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {

@@ -7,21 +7,7 @@ import type { EventProducer } from '@hookline/kafka';
 import type { GatewayEvent } from '@hookline/contracts';
 import { closeAll } from '../support/close-all.js';
 import { pollUntil } from '../support/poll-until.js';
-import {
-  api,
-  brokersFromEnv,
-  makeEvent,
-  newProducer,
-  NO_BROKER_SKIP,
-  produceEvents,
-  relayEnv,
-  spawnRelay,
-  startGroupAtEnd,
-  uniqueId,
-  type RelayProcess,
-  startRelayStage,
-  type RelayStage,
-} from './relay-harness.js';
+import { api, brokersFromEnv, makeEvent, newProducer, NO_BROKER_SKIP, produceEvents, relayEnv, spawnRelay, startGroupAtEnd, uniqueId, type RelayProcess, startRelayStage, type RelayStage } from './relay-harness.js';
 
 const EVENTS = 5_000;
 const KILL_AFTER = 1_500;

@@ -7,22 +7,7 @@ import { dlqTopic, TOPICS } from '@hookline/contracts';
 import { DLQ_HEADERS, type EventProducer } from '@hookline/kafka';
 import { Svix } from 'svix';
 import { pollUntil } from '../support/poll-until.js';
-import {
-  api,
-  brokersFromEnv,
-  makeEvent,
-  metricValue,
-  newProducer,
-  NO_BROKER_SKIP,
-  produceEvents,
-  readDeadLetter,
-  relayEnv,
-  startRelay,
-  uniqueId,
-  type RunningRelay,
-  startRelayStage,
-  type RelayStage,
-} from './relay-harness.js';
+import { api, brokersFromEnv, makeEvent, metricValue, newProducer, NO_BROKER_SKIP, produceEvents, readDeadLetter, relayEnv, startRelay, uniqueId, type RunningRelay, startRelayStage, type RelayStage } from './relay-harness.js';
 import { closeAll } from '../support/close-all.js';
 
 const MSG_PATH = /\/api\/v1\/app\/[^/]+\/msg$/;
