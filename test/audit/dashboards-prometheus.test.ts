@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { freePort } from '@hookline/kafka-broker';
 import { Svix } from 'svix';
 import { SvixStandIn, WebhookReceiver } from '../fixtures/svix-stand-in/index.js';
 import { postEvents, startProducer, validEvent, type RunningProducer } from '../producer/producer-harness.js';
@@ -95,17 +95,6 @@ function dashboardQueries(): PanelQuery[] {
         return { dashboard: dashboard.title, panel: panel.title, expr: target.expr, services };
       }),
     );
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
   });
 }
 

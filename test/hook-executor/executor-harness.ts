@@ -4,10 +4,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@hookline/kafka-broker';
 import { buildEvent, encodeEvent, getEventContract, hookExecutionRecordCodec, TOPICS, type HookExecutionRecord, type IngestEventInput } from '@hookline/contracts';
 import { createKafkaClient, ensureTopics, silentKafkaLogger } from '@hookline/kafka';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
@@ -21,15 +21,6 @@ const MAIN = fileURLToPath(new URL('../../../services/hook-executor/dist/main.js
 
 export function uniqueId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 export function testKafka(): Kafka {

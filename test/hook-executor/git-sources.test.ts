@@ -3,12 +3,24 @@
 // not before; a git server that is down never stops hooks once a snapshot exists, and
 // before the first snapshot the executor is not ready and consumes nothing.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { freePort } from '@hookline/kafka-broker';
 import type { Admin, Kafka } from 'kafkajs';
 import { pollUntil } from '../support/poll-until.js';
 import {
-  EventSender, NO_BROKER_SKIP, ResultReader, brokersFromEnv, ensureTestTopics, isReady, metricValue, positionGroupAtEnd, sessionClose, sessionOpen, startExecutor, testKafka, uniqueId,
+  EventSender,
+  NO_BROKER_SKIP,
+  ResultReader,
+  brokersFromEnv,
+  ensureTestTopics,
+  isReady,
+  metricValue,
+  positionGroupAtEnd,
+  sessionClose,
+  sessionOpen,
+  startExecutor,
+  testKafka,
+  uniqueId,
   type RunningExecutor,
 } from './executor-harness.js';
 import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
@@ -19,15 +31,6 @@ const HOOK_V1 = 'print("hook v1")\n';
 const HOOK_V2 = 'print("hook v2")\n';
 const PASSWORD = 'Git-Secret-Pa55-0815';
 const FETCHES = 'hookline_runbooks_fetch_total';
-
-async function reservePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
   let kafka: Kafka;
@@ -105,7 +108,7 @@ void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BRO
     const fixture = RunbooksFixture.create();
     cleanup.push(() => fixture.remove());
     const commit = fixture.commit({ 'hoop-hooks/session-open.runbook.py': HOOK_V1 });
-    const port = await reservePort();
+    const port = await freePort();
     const executor = await executorFor({
       RUNBOOKS_GIT_URL: `http://127.0.0.1:${port}/runbooks.git`,
       RUNBOOKS_GIT_ALLOW_INSECURE: 'true',

@@ -1,8 +1,8 @@
 // The relay, run as production runs it (its own process), killed with SIGKILL in the middle
 // of 5,000 events and started again: every event is published exactly once.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { freePort } from '@hookline/kafka-broker';
 import type { EventProducer } from '@hookline/kafka';
 import type { GatewayEvent } from '@hookline/contracts';
 import { closeAll } from '../support/close-all.js';
@@ -12,15 +12,6 @@ import { api, brokersFromEnv, makeEvent, newProducer, NO_BROKER_SKIP, produceEve
 const EVENTS = 5_000;
 const KILL_AFTER = 1_500;
 const BATCH = 500;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('svix-relay killed with SIGKILL', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
   let stage: RelayStage;
