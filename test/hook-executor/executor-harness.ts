@@ -11,6 +11,7 @@ import { freePort } from '@hookline/kafka-broker';
 import { buildEvent, encodeEvent, getEventContract, hookExecutionRecordCodec, TOPICS, type HookExecutionRecord, type IngestEventInput } from '@hookline/contracts';
 import { createKafkaClient, ensureTopics, silentKafkaLogger } from '@hookline/kafka';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import { closeAll } from '../support/close-all.js';
 import { firstMetricValue } from '../support/metrics.js';
 import { pollUntil } from '../support/poll-until.js';
 
@@ -245,4 +246,31 @@ export function hostProcessesWith(marker: string): number[] {
     }
   }
   return found;
+}
+
+/** The broker side of an executor test: a client, an admin (test topics made), a reader of hook records from their current end, and a sender of events. */
+export interface HookStage {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  readonly reader: ResultReader;
+  readonly sender: EventSender;
+  close(): Promise<void>;
+}
+
+export async function startHookStage(): Promise<HookStage> {
+  const kafka = testKafka();
+  const admin = kafka.admin();
+  let reader: ResultReader | undefined;
+  let sender: EventSender | undefined;
+  try {
+    await admin.connect();
+    await ensureTestTopics(admin);
+    reader = await ResultReader.start(kafka, admin);
+    sender = await EventSender.connect(kafka);
+    const opened = { reader, sender };
+    return { kafka, admin, ...opened, close: () => closeAll(opened.reader, opened.sender, admin) };
+  } catch (error) {
+    await closeAll(reader, sender, admin).catch(() => undefined);
+    throw error;
+  }
 }

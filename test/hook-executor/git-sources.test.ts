@@ -5,23 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { freePort } from '@hookline/kafka-broker';
-import type { Admin, Kafka } from 'kafkajs';
 import { pollUntil } from '../support/poll-until.js';
 import {
-  EventSender,
-  NO_BROKER_SKIP,
-  ResultReader,
-  brokersFromEnv,
-  ensureTestTopics,
-  isReady,
-  metricValue,
-  positionGroupAtEnd,
-  sessionClose,
-  sessionOpen,
-  startExecutor,
-  testKafka,
-  uniqueId,
-  type RunningExecutor,
+  NO_BROKER_SKIP, brokersFromEnv, isReady, metricValue, positionGroupAtEnd, sessionClose, sessionOpen, startExecutor, uniqueId, type RunningExecutor, startHookStage, type HookStage,
 } from './executor-harness.js';
 import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
 import { RunbooksFixture } from './runbooks-fixture.js';
@@ -33,19 +19,11 @@ const PASSWORD = 'Git-Secret-Pa55-0815';
 const FETCHES = 'hookline_runbooks_fetch_total';
 
 void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let sender: EventSender;
-  let reader: ResultReader;
+  let stage: HookStage;
   const cleanup: (() => Promise<void> | void)[] = [];
 
   before(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    await ensureTestTopics(admin);
-    reader = await ResultReader.start(kafka, admin);
-    sender = await EventSender.connect(kafka);
+    stage = await startHookStage();
   });
 
   // Every executor consumes every event produced after it started: stop each test's own.
@@ -53,11 +31,11 @@ void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BRO
     for (const step of cleanup.splice(0).reverse()) await step();
   });
 
-  after(() => closeAll(reader, sender, admin));
+  after(() => closeAll(stage));
 
   async function executorFor(env: Record<string, string>, options: { noWait?: boolean } = {}): Promise<RunningExecutor> {
     const groupId = uniqueId('git-sources');
-    await positionGroupAtEnd(admin, groupId);
+    await positionGroupAtEnd(stage.admin, groupId);
     const executor = await startExecutor({ groupId, env: { HOOK_TIMEOUT_SECONDS: '10', ...env }, ...options });
     cleanup.push(() => executor.stop());
     return executor;
@@ -71,8 +49,8 @@ void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BRO
     const executor = await executorFor({ RUNBOOKS_GIT_URL: fixture.fileUrl, GIT_HOOK_CONFIG_TTL: String(ttlSeconds) });
     await pollUntil(() => isReady(executor.url), { timeoutMs: 20_000, what: 'ready' });
 
-    const [id1] = await sender.send([sessionOpen(uniqueId('sid'))]);
-    const [r1] = await reader.waitFor([id1!]);
+    const [id1] = await stage.sender.send([sessionOpen(uniqueId('sid'))]);
+    const [r1] = await stage.reader.waitFor([id1!]);
     assert.equal(r1!.outcome, 'success');
     assert.equal(r1!.git_commit, first);
     assert.equal(r1!.stdout.text, 'hook v1\n');
@@ -87,8 +65,8 @@ void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BRO
       return changed;
     }, { timeoutMs: ttlSeconds * 1000 + 10_000, intervalMs: 25, what: 'a refresh' });
     const second = fixture.commit({ 'hoop-hooks/session-open.runbook.py': HOOK_V2 });
-    const [id2] = await sender.send([sessionOpen(uniqueId('sid'))]);
-    const [r2] = await reader.waitFor([id2!]);
+    const [id2] = await stage.sender.send([sessionOpen(uniqueId('sid'))]);
+    const [r2] = await stage.reader.waitFor([id2!]);
     const startedMs = Date.parse(r2!.started_at);
     assert.ok(startedMs < lastPollBefore + ttlSeconds * 1000, `the run started ${startedMs - lastPollBefore} ms after the refresh: too slow to check "not before"`);
     assert.equal(r2!.git_commit, first, 'within the TTL the old snapshot is used, even though a new commit exists');
@@ -96,8 +74,8 @@ void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BRO
 
     const pushedAt = Date.now();
     const r3 = await pollUntil(async () => {
-      const [id] = await sender.send([sessionOpen(uniqueId('sid'))]);
-      const [record] = await reader.waitFor([id!]);
+      const [id] = await stage.sender.send([sessionOpen(uniqueId('sid'))]);
+      const [record] = await stage.reader.waitFor([id!]);
       return record!.git_commit === second ? record : undefined;
     }, { timeoutMs: ttlSeconds * 1000 + 10_000, intervalMs: 300, what: 'a run from the new commit' });
     assert.equal(r3.stdout.text, 'hook v2\n');
@@ -116,15 +94,15 @@ void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BRO
       GIT_PASSWORD: PASSWORD,
       GIT_HOOK_CONFIG_TTL: '1',
     });
-    const [early] = await sender.send([sessionOpen(uniqueId('sid'))]);
+    const [early] = await stage.sender.send([sessionOpen(uniqueId('sid'))]);
     await pollUntil(async () => (await metricValue(executor.url, FETCHES, { result: 'failure' })) >= 2, { timeoutMs: 20_000, what: 'two failed fetches' });
     assert.equal(await isReady(executor.url), false, 'not ready without a snapshot');
-    assert.equal(reader.byEventId.has(early!), false, 'no event is consumed (or skipped) while git is down at start');
+    assert.equal(stage.reader.byEventId.has(early!), false, 'no event is consumed (or skipped) while git is down at start');
     assert.equal(await metricValue(executor.url, 'hookline_hook_executions_total', { hook: 'session-open', outcome: 'skipped' }), 0);
 
     let server: GitHttpServer = await startGitHttpServer(fixture.root, { user: 'runbooks', password: PASSWORD }, port);
     cleanup.push(() => server.close());
-    const [first] = await reader.waitFor([early!], 30_000);
+    const [first] = await stage.reader.waitFor([early!], 30_000);
     assert.equal(first!.outcome, 'success');
     assert.equal(first!.git_commit, commit);
     await pollUntil(() => isReady(executor.url), { timeoutMs: 10_000, what: 'ready' });
@@ -132,8 +110,8 @@ void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BRO
     await server.close();
     const failures = await metricValue(executor.url, FETCHES, { result: 'failure' });
     await pollUntil(async () => (await metricValue(executor.url, FETCHES, { result: 'failure' })) > failures, { timeoutMs: 15_000, what: 'a failed fetch' });
-    const [id] = await sender.send([sessionOpen(uniqueId('sid'))]);
-    const [record] = await reader.waitFor([id!]);
+    const [id] = await stage.sender.send([sessionOpen(uniqueId('sid'))]);
+    const [record] = await stage.reader.waitFor([id!]);
     assert.equal(record!.outcome, 'success', 'the last good snapshot keeps running');
     assert.equal(record!.git_commit, commit);
     assert.ok(executor.logs.some((line) => line.msg === 'runbooks fetch failed; the last good snapshot stays in use' && line.keptCommit === commit));
@@ -171,8 +149,8 @@ void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BRO
     await pollUntil(() => isReady(executor.url), { timeoutMs: 20_000, what: 'ready' });
     assert.ok(executor.logs.some((line) => String(line.msg).startsWith('hooks are off: GIT_HOOK_CONFIG_TTL is unset')));
     const sid = uniqueId('sid');
-    const ids = await sender.send([sessionOpen(sid), sessionClose(sid)]);
-    const records = await reader.waitFor(ids);
+    const ids = await stage.sender.send([sessionOpen(sid), sessionClose(sid)]);
+    const records = await stage.reader.waitFor(ids);
     for (const record of records) {
       assert.equal(record.outcome, 'skipped');
       assert.equal(record.skipped_reason, 'hooks are off (GIT_HOOK_CONFIG_TTL is unset)');

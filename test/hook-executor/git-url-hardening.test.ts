@@ -6,9 +6,8 @@ import { chmodSync, chownSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { Admin, Kafka } from 'kafkajs';
 import { pollUntil } from '../support/poll-until.js';
-import { NO_BROKER_SKIP, brokersFromEnv, ensureTestTopics, positionGroupAtEnd, startExecutor, testKafka, uniqueId, type RunningExecutor } from './executor-harness.js';
+import { NO_BROKER_SKIP, brokersFromEnv, positionGroupAtEnd, startExecutor, uniqueId, type RunningExecutor, startHookStage, type HookStage } from './executor-harness.js';
 import { startGitHttpServer } from './git-http-server.js';
 import { RunbooksFixture } from './runbooks-fixture.js';
 import { closeAll } from '../support/close-all.js';
@@ -17,26 +16,22 @@ const TOKEN = 'glpat-Hardening-T0ken-4711';
 const NOBODY = 65534;
 
 void describe('git URL and RUNBOOKS_DIR hardening', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
-  let kafka: Kafka;
-  let admin: Admin;
+  let stage: HookStage;
   const cleanup: (() => Promise<void> | void)[] = [];
 
   before(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    await ensureTestTopics(admin);
+    stage = await startHookStage();
   });
 
   afterEach(async () => {
     for (const step of cleanup.splice(0).reverse()) await step();
   });
 
-  after(() => closeAll(admin));
+  after(() => closeAll(stage));
 
   async function executorFor(env: Record<string, string>, options: { noWait?: boolean } = {}): Promise<RunningExecutor> {
     const groupId = uniqueId('git-hardening');
-    await positionGroupAtEnd(admin, groupId);
+    await positionGroupAtEnd(stage.admin, groupId);
     const executor = await startExecutor({ groupId, env: { HOOK_TIMEOUT_SECONDS: '10', GIT_HOOK_CONFIG_TTL: '1', ...env }, ...options });
     cleanup.push(() => executor.stop());
     return executor;

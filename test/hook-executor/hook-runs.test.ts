@@ -6,12 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { HookExecutionRecord } from '@hookline/contracts';
-import type { Admin, Kafka } from 'kafkajs';
 import { pollUntil } from '../support/poll-until.js';
 import { BEHAVIOUR_HOOK } from './behaviour-hooks.js';
 import {
-  EventSender, NO_BROKER_SKIP, hostProcessesWith, ResultReader, brokersFromEnv, ensureTestTopics, metricValue, positionGroupAtEnd, sessionClose, sessionOpen, startExecutor, testKafka, uniqueId,
-  type RunningExecutor,
+  NO_BROKER_SKIP, hostProcessesWith, brokersFromEnv, metricValue, positionGroupAtEnd, sessionClose, sessionOpen, startExecutor, uniqueId, type RunningExecutor, startHookStage, type HookStage,
 } from './executor-harness.js';
 import { RunbooksFixture } from './runbooks-fixture.js';
 import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
@@ -28,27 +26,19 @@ function interpreterOwnVariables(): string[] {
 }
 
 void describe('hook runs', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
-  let kafka: Kafka;
-  let admin: Admin;
+  let stage: HookStage;
   let fixture: RunbooksFixture;
   let server: GitHttpServer;
   let executor: RunningExecutor;
-  let sender: EventSender;
-  let reader: ResultReader;
   let commit: string;
 
   before(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    await ensureTestTopics(admin);
+    stage = await startHookStage();
     fixture = RunbooksFixture.create();
     commit = fixture.commit({ 'hoop-hooks/session-open.runbook.py': BEHAVIOUR_HOOK }, 'only an open hook');
     server = await startGitHttpServer(fixture.root, { user: 'runbooks', password: SECRET_PASSWORD });
     const groupId = uniqueId('hook-runs');
-    await positionGroupAtEnd(admin, groupId);
-    reader = await ResultReader.start(kafka, admin);
-    sender = await EventSender.connect(kafka);
+    await positionGroupAtEnd(stage.admin, groupId);
     executor = await startExecutor({
       groupId,
       env: {
@@ -65,11 +55,11 @@ void describe('hook runs', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP
     });
   });
 
-  after(() => closeAll(executor, reader, sender, admin, server, fixture));
+  after(() => closeAll(executor, stage, server, fixture));
 
   async function runOpen(mode: string, fields: Record<string, unknown> = {}): Promise<HookExecutionRecord> {
-    const [id] = await sender.send([sessionOpen(uniqueId('sid'), { connection_name: mode, ...fields })]);
-    const [record] = await reader.waitFor([id!], 30_000);
+    const [id] = await stage.sender.send([sessionOpen(uniqueId('sid'), { connection_name: mode, ...fields })]);
+    const [record] = await stage.reader.waitFor([id!], 30_000);
     return record!;
   }
 
@@ -155,8 +145,8 @@ void describe('hook runs', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP
 
   void it('the payload is exactly the documented shape, without env keys or review details', async () => {
     const sid = uniqueId('sid');
-    const [id] = await sender.send([sessionOpen(sid, { connection_name: 'payload', connection_env_keys: ['envvar:PASS'] })]);
-    const [record] = await reader.waitFor([id!]);
+    const [id] = await stage.sender.send([sessionOpen(sid, { connection_name: 'payload', connection_env_keys: ['envvar:PASS'] })]);
+    const [record] = await stage.reader.waitFor([id!]);
     const payload = JSON.parse(record!.stdout.text.split('\n')[0]!) as Record<string, unknown>;
     assert.deepEqual(Object.keys(payload), ['id', 'sid', 'command', 'event_session_open', 'event_session_close']);
     assert.equal(payload.id, id);
@@ -173,12 +163,12 @@ void describe('hook runs', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP
   void it('a missing hook file is a recorded skip; a second session.open of a reviewed session runs again', async () => {
     const sid = uniqueId('sid');
     const skippedBefore = await metricValue(executor.url, 'hookline_hook_executions_total', { hook: 'session-close', outcome: 'skipped' });
-    const ids = await sender.send([
+    const ids = await stage.sender.send([
       sessionOpen(sid, { connection_name: 'ok', review: { type: 'onetime', status: 'PENDING', owner_email: 'a@example.com' } }),
       sessionOpen(sid, { connection_name: 'ok', review: { type: 'onetime', status: 'APPROVED', owner_email: 'a@example.com' } }),
       sessionClose(sid),
     ]);
-    const records = await reader.waitFor(ids);
+    const records = await stage.reader.waitFor(ids);
     assert.deepEqual(records.map((r) => r.outcome), ['success', 'success', 'skipped']);
     assert.equal(records[2]!.skipped_reason, 'no hoop-hooks/session-close.runbook.py in the runbooks repository');
     assert.equal(records[2]!.git_commit, commit);
