@@ -12,7 +12,7 @@ describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_
   let stage: RelayStage;
   let producer: EventProducer;
   let relay: RunningRelay;
-  /** A second instance on the same stage.database, without Svix: only its API is used. */
+  /** A second instance on the same database, without Svix: only its API is used. */
   let other: RunningRelay;
   const orgId = uniqueId('org');
   const enabled = uniqueId('conn-on');

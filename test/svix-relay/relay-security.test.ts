@@ -112,7 +112,7 @@ describe('svix-relay against an attacker', { skip: brokersFromEnv === undefined 
     assert.equal((await send(null, '{}', 'text/plain')).status, 401);
   });
 
-  it('/health/ready carries states, never the stage.database URL, its user, name or password, nor a token', async () => {
+  it('/health/ready carries states, never the database URL, its user, name or password, nor a token', async () => {
     const text = await (await fetch(`${url}/health/ready`)).text();
     assert.match(text, /"database":\{"detail":\{"kind":"postgres"\},"status":"up"\}/);
     const databaseName = databaseUrl.pathname.slice(1);
