@@ -2,7 +2,7 @@
 // throw-away PostgreSQL database, and the helpers its integration tests share:
 // producing gateway events and result records (with the contracts' codecs), querying.
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+
 import {
   buildEvent,
   encodeEvent,
@@ -19,9 +19,10 @@ import { LOCAL_TEST_DATABASE_URL, createTestDatabase, type TestDatabase } from '
 import { createKafkaClient, EventProducer, silentKafkaLogger, type ProduceRecord } from '@hookline/kafka';
 import { loadConfig } from '@hookline/observability';
 import { auditSettings, createAuditApp, type AuditConfig } from '@hookline/audit';
-import type { INestApplication } from '@nestjs/common';
+
 import type { Kafka } from 'kafkajs';
 import pg from 'pg';
+import { listenOnLoopback, type RunningApp } from '../support/running-app.js';
 import { pollUntil } from '../support/poll-until.js';
 
 export const ADMIN_TOKEN = 'audit-admin-token-0123456789';
@@ -35,12 +36,15 @@ export function uniqueId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 }
 
-export interface RunningAudit {
-  readonly url: string;
-  readonly config: AuditConfig;
-  /** The Nest app, for tests that drive a service directly (e.g. RetentionService.purge). */
-  readonly app: INestApplication;
-  close(): Promise<void>;
+export type RunningAudit = RunningApp<AuditConfig>;
+
+/** One entry of GET /v1/sessions/{sid}/timeline. */
+export interface TimelineEntry {
+  time: string;
+  kind: string;
+  event_id: string | null;
+  event_type: string | null;
+  detail: Record<string, unknown>;
 }
 
 /** Starts the audit service; `env` overrides the test defaults (a consumer group of its own, fast refreshes). */
@@ -54,10 +58,7 @@ export async function startAudit(env: Record<string, string>): Promise<RunningAu
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const app = await createAuditApp(config);
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, config, app, close: () => app.close() };
+  return listenOnLoopback(await createAuditApp(config), config);
 }
 
 /** A throw-away database and a pg pool on it, for assertions on what was stored. */

@@ -18,20 +18,8 @@ import { postEvents, startProducer, validEvent, type RunningProducer } from '../
 import { pollUntil } from '../support/poll-until.js';
 import { createTestDatabase, type TestDatabase } from '@hookline/database';
 import { ensureGatewayTopics, relayEnv, startGroupAtEnd, startRelay, type RunningRelay } from '../svix-relay/relay-harness.js';
-import {
-  NO_BROKER_SKIP,
-  OPERATIONAL_SECRET,
-  RecordWriter,
-  brokersFromEnv,
-  gatewayEvent,
-  hookExecution,
-  publication,
-  startAudit,
-  testDatabase,
-  testKafka,
-  uniqueId,
-  type RunningAudit,
-} from './audit-harness.js';
+import { NO_BROKER_SKIP, OPERATIONAL_SECRET, RecordWriter, brokersFromEnv, gatewayEvent, hookExecution, publication, startAudit, testDatabase, testKafka, uniqueId, type RunningAudit } from './audit-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 const GRAFANA_DIR = fileURLToPath(new URL('../../../grafana', import.meta.url));
 const hasPrometheus = spawnSync('prometheus', ['--version']).status === 0;
@@ -265,15 +253,7 @@ void describe('dashboards: every panel query returns data from a real Prometheus
     await stopProcess(prometheus);
     await stopProcess(hookExecutor);
     if (workDir !== '') rmSync(workDir, { recursive: true, force: true });
-    await producer?.close();
-    await relay?.close();
-    await relayDb?.drop();
-    await audit?.close();
-    await writer?.disconnect();
-    await standIn?.close();
-    await healthy?.close();
-    await broken?.close();
-    await db?.drop();
+    await closeAll(producer, relay, relayDb, audit, writer, standIn, healthy, broken, db);
   });
 
   for (const query of queries) {

@@ -11,18 +11,10 @@ import { postEvents } from '../producer/producer-harness.js';
 import { api, ensureGatewayTopics, makeEvent, startGroupAtEnd } from '../svix-relay/relay-harness.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
 import { pollUntil } from '../support/poll-until.js';
-import { NO_BROKER_SKIP, brokersFromEnv, getJson, testKafka, uniqueId } from './audit-harness.js';
+import { NO_BROKER_SKIP, brokersFromEnv, getJson, testKafka, uniqueId, type TimelineEntry } from './audit-harness.js';
 import { closeAll } from '../support/close-all.js';
 
 const skip = brokersFromEnv === undefined ? NO_BROKER_SKIP : spawnSync('python3', ['--version']).status !== 0 ? 'python3 is not installed' : false;
-
-interface Entry {
-  time: string;
-  kind: string;
-  event_id: string | null;
-  event_type: string | null;
-  detail: Record<string, unknown>;
-}
 
 void describe('pipeline end to end: the audit record of a session', { skip }, () => {
   let admin: Admin;
@@ -73,7 +65,7 @@ void describe('pipeline end to end: the audit record of a session', { skip }, ()
     const entries = await pollUntil(
       async () => {
         const answer = await getJson(`${pipeline.audit.url}/v1/sessions/${sid}/timeline`);
-        const list = (answer.body.entries ?? []) as Entry[];
+        const list = (answer.body.entries ?? []) as TimelineEntry[];
         const kinds = list.map((entry) => entry.kind);
         const count = (kind: string) => kinds.filter((item) => item === kind).length;
         return count('event') === 2 && count('hook_execution') === 2 && count('publication') === 2 && count('attempt') === 2 ? list : undefined;

@@ -3,7 +3,7 @@
 // the helpers the relay's integration tests share.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+
 import { fileURLToPath } from 'node:url';
 import { buildEvent, dlqTopic, encodeEvent, getEventContract, TOPICS, type EventType, type GatewayEvent } from '@hookline/contracts';
 import { createKafkaClient, EventProducer, silentKafkaLogger } from '@hookline/kafka';
@@ -14,6 +14,7 @@ import { createTestDatabase, type TestDatabase } from '@hookline/database';
 import type { SvixTarget } from '../fixtures/svix-server/index.js';
 import { SvixStandIn, WebhookReceiver, type SvixStandInOptions } from '../fixtures/svix-stand-in/index.js';
 import { closeAll } from '../support/close-all.js';
+import { listenOnLoopback, type RunningApp } from '../support/running-app.js';
 import { pollUntil } from '../support/poll-until.js';
 
 export const ADMIN_TOKEN = 'relay-admin-token-0123456789';
@@ -50,18 +51,11 @@ export function relayEnv(svix: Pick<SvixTarget, 'url' | 'token'> | undefined, da
   };
 }
 
-export interface RunningRelay {
-  readonly url: string;
-  readonly config: RelayConfig;
-  close(): Promise<void>;
-}
+export type RunningRelay = RunningApp<RelayConfig>;
 
 export async function startRelay(env: Record<string, string>, options: RelayAppOptions = {}): Promise<RunningRelay> {
   const config = loadConfig(relaySettings, env);
-  const app = await createRelayApp(config, options);
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, config, close: () => app.close() };
+  return listenOnLoopback(await createRelayApp(config, options), config);
 }
 
 export interface RelayProcess {
