@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 
@@ -13,6 +14,6 @@ export interface RunningApp<Config> {
 /** Listens on 127.0.0.1 at a port the OS picks. */
 export async function listenOnLoopback<Config>(app: INestApplication, config: Config): Promise<RunningApp<Config>> {
   await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, config, app, close: () => app.close() };
 }
