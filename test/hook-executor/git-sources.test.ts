@@ -11,7 +11,7 @@ import {
 } from './executor-harness.js';
 import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
 import { RunbooksFixture } from './runbooks-fixture.js';
-import { closeAll } from '../support/close-all.js';
+import { CleanupSteps, closeAll } from '../support/close-all.js';
 
 const HOOK_V1 = 'print("hook v1")\n';
 const HOOK_V2 = 'print("hook v2")\n';
@@ -20,16 +20,14 @@ const FETCHES = 'hookline_runbooks_fetch_total';
 
 void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
   let stage: HookStage;
-  const cleanup: (() => Promise<void> | void)[] = [];
+  const cleanup = new CleanupSteps();
 
   before(async () => {
     stage = await startHookStage();
   });
 
   // Every executor consumes every event produced after it started: stop each test's own.
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-  });
+  afterEach(() => cleanup.run());
 
   after(() => closeAll(stage));
 

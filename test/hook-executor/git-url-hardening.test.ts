@@ -10,22 +10,20 @@ import { pollUntil } from '../support/poll-until.js';
 import { NO_BROKER_SKIP, brokersFromEnv, positionGroupAtEnd, startExecutor, uniqueId, type RunningExecutor, startHookStage, type HookStage } from './executor-harness.js';
 import { startGitHttpServer } from './git-http-server.js';
 import { RunbooksFixture } from './runbooks-fixture.js';
-import { closeAll } from '../support/close-all.js';
+import { CleanupSteps, closeAll } from '../support/close-all.js';
 
 const TOKEN = 'glpat-Hardening-T0ken-4711';
 const NOBODY = 65534;
 
 void describe('git URL and RUNBOOKS_DIR hardening', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
   let stage: HookStage;
-  const cleanup: (() => Promise<void> | void)[] = [];
+  const cleanup = new CleanupSteps();
 
   before(async () => {
     stage = await startHookStage();
   });
 
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-  });
+  afterEach(() => cleanup.run());
 
   after(() => closeAll(stage));
 

@@ -28,3 +28,16 @@ export async function closeAll(...resources: (Closable | null | undefined)[]): P
   if (failures.length === 1) throw failures[0];
   if (failures.length > 1) throw new AggregateError(failures, `${failures.length} resources failed to close`);
 }
+
+/** Clean-up steps a test registers as it opens things, run last first (say in `afterEach`), each once. */
+export class CleanupSteps {
+  readonly #steps: (() => unknown)[] = [];
+
+  push(step: () => unknown): void {
+    this.#steps.push(step);
+  }
+
+  async run(): Promise<void> {
+    for (const step of this.#steps.splice(0).reverse()) await step();
+  }
+}
