@@ -7,22 +7,20 @@ import type { Kafka } from 'kafkajs';
 import { Svix } from 'svix';
 import { postEvents, startProducer, type RunningProducer } from '../producer/producer-harness.js';
 import { pollUntil } from '../support/poll-until.js';
-import { api, brokersFromEnv, makeEvent, metricValue, NO_BROKER_SKIP, relayEnv, startRelay, uniqueId, type RunningRelay, startRelayStage, type RelayStage } from './relay-harness.js';
+import { api, brokersFromEnv, makeEvent, metricValue, NO_BROKER_SKIP, uniqueId, startRelayOnStage, type RelayStageWithRelay } from './relay-harness.js';
 import { closeAll } from '../support/close-all.js';
 
 describe('svix-relay end to end', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
-  let stage: RelayStage;
-  let relay: RunningRelay;
+  let stage: RelayStageWithRelay;
   let producer: RunningProducer;
   const orgId = uniqueId('org');
 
   before(async () => {
-    stage = await startRelayStage('relay_e2e');
-    relay = await startRelay(relayEnv(stage.standIn, stage.database.url, stage.groupId));
+    stage = await startRelayOnStage('relay_e2e');
     producer = await startProducer();
   });
 
-  after(() => closeAll(producer, relay, stage));
+  after(() => closeAll(producer, stage));
 
   it('creates the Svix event types from the contracts at start', async () => {
     await pollUntil(() => stage.standIn.eventTypeNames().length === 4, { what: 'event types in Svix' });
@@ -33,8 +31,8 @@ describe('svix-relay end to end', { skip: brokersFromEnv === undefined ? NO_BROK
 
   it('delivers every event, signed, once; reviews as a Teams Adaptive Card; records each publication', async () => {
     const connection = uniqueId('pg-prod');
-    assert.equal((await api(relay.url, 'PUT', `/v1/plugins/webhooks/connections/${orgId}/${connection}`)).status, 200);
-    const endpoint = await api(relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: stage.receiver.url('/siem'), description: 'SIEM' });
+    assert.equal((await api(stage.relay.url, 'PUT', `/v1/plugins/webhooks/connections/${orgId}/${connection}`)).status, 200);
+    const endpoint = await api(stage.relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: stage.receiver.url('/siem'), description: 'SIEM' });
     assert.equal(endpoint.status, 201, JSON.stringify(endpoint.body));
     const svix = new Svix(stage.standIn.token, { serverUrl: stage.standIn.url });
     stage.receiver.setSecret('/siem', (await svix.endpoint.getSecret(orgId, endpoint.body.id as string)).key);
@@ -82,9 +80,9 @@ describe('svix-relay end to end', { skip: brokersFromEnv === undefined ? NO_BROK
     assert.equal(close.org_id, orgId);
     assert.ok(messages.some((message) => message.id === close.svix_message_id));
     // Counted once the publication record is acknowledged, which its readers may see a moment earlier.
-    await pollUntil(async () => (await metricValue(relay.url, 'hookline_relay_published_total', { event_type: 'session.close' })) >= 1, { what: 'hookline_relay_published_total{event_type="session.close"}' });
-    assert.equal(await metricValue(relay.url, 'hookline_relay_published_total', { event_type: 'session.close' }), 1);
-    assert.ok((await metricValue(relay.url, 'hookline_relay_publish_seconds_count')) >= 4);
+    await pollUntil(async () => (await metricValue(stage.relay.url, 'hookline_relay_published_total', { event_type: 'session.close' })) >= 1, { what: 'hookline_relay_published_total{event_type="session.close"}' });
+    assert.equal(await metricValue(stage.relay.url, 'hookline_relay_published_total', { event_type: 'session.close' }), 1);
+    assert.ok((await metricValue(stage.relay.url, 'hookline_relay_publish_seconds_count')) >= 4);
   });
 });
 

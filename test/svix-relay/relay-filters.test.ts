@@ -5,13 +5,12 @@ import { after, before, describe, it } from 'node:test';
 import type { EventProducer } from '@hookline/kafka';
 import { Svix } from 'svix';
 import { pollUntil } from '../support/poll-until.js';
-import { api, AUDITOR_TOKEN, brokersFromEnv, makeEvent, metricValue, newProducer, NO_BROKER_SKIP, produceEvents, relayEnv, startRelay, uniqueId, type RunningRelay, startRelayStage, type RelayStage } from './relay-harness.js';
+import { api, AUDITOR_TOKEN, brokersFromEnv, makeEvent, metricValue, newProducer, NO_BROKER_SKIP, produceEvents, relayEnv, startRelay, uniqueId, type RunningRelay, startRelayOnStage, type RelayStageWithRelay } from './relay-harness.js';
 import { closeAll } from '../support/close-all.js';
 
 describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
-  let stage: RelayStage;
+  let stage: RelayStageWithRelay;
   let producer: EventProducer;
-  let relay: RunningRelay;
   /** A second instance on the same database, without Svix: only its API is used. */
   let other: RunningRelay;
   const orgId = uniqueId('org');
@@ -19,19 +18,18 @@ describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_
   const disabled = uniqueId('conn-off');
 
   before(async () => {
-    stage = await startRelayStage('relay_filters');
+    stage = await startRelayOnStage('relay_filters');
     producer = newProducer(stage.kafka);
-    relay = await startRelay(relayEnv(stage.standIn, stage.database.url, stage.groupId));
     other = await startRelay(relayEnv(undefined, stage.database.url, uniqueId('relay-filters-other')));
-    assert.equal((await api(relay.url, 'PUT', `/v1/plugins/webhooks/connections/${orgId}/${enabled}`)).status, 200);
+    assert.equal((await api(stage.relay.url, 'PUT', `/v1/plugins/webhooks/connections/${orgId}/${enabled}`)).status, 200);
   });
 
-  after(() => closeAll(other, relay, producer, stage));
+  after(() => closeAll(other, producer, stage));
 
   it('publishes the sessions of enabled connections only; dbroles jobs always', async () => {
     const on = uniqueId('sid');
     const off = uniqueId('sid');
-    const before = await metricValue(relay.url, 'hookline_relay_filtered_total', { reason: 'plugin_disabled' });
+    const before = await metricValue(stage.relay.url, 'hookline_relay_filtered_total', { reason: 'plugin_disabled' });
     const events = [
       makeEvent('session.open', { orgId, subject: off, connection: disabled }),
       makeEvent('session.open', { orgId, subject: on, connection: enabled }),
@@ -41,7 +39,7 @@ describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_
       makeEvent('dbroles.job.finished', { orgId, subject: uniqueId('job') }),
     ];
     await produceEvents(producer, events);
-    await pollUntil(async () => (await metricValue(relay.url, 'hookline_relay_filtered_total', { reason: 'plugin_disabled' })) - before === 3, { what: '3 filtered events' });
+    await pollUntil(async () => (await metricValue(stage.relay.url, 'hookline_relay_filtered_total', { reason: 'plugin_disabled' })) - before === 3, { what: '3 filtered events' });
     await pollUntil(() => stage.standIn.messages(orgId).length === 3, { what: '3 published events' });
     const published = stage.standIn.messages(orgId).map((message) => message.eventId);
     assert.deepEqual(published.sort(), [events[1]!.id, events[4]!.id, events[5]!.id].sort());
@@ -53,7 +51,7 @@ describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_
     const enabling = await api(other.url, 'PUT', plugin);
     assert.equal(enabling.status, 200);
     assert.equal(enabling.body.changed, true);
-    const listed = await api(relay.url, 'GET', `/v1/plugins/webhooks/connections?org_id=${orgId}`, undefined, AUDITOR_TOKEN);
+    const listed = await api(stage.relay.url, 'GET', `/v1/plugins/webhooks/connections?org_id=${orgId}`, undefined, AUDITOR_TOKEN);
     assert.deepEqual((listed.body.data as { connection_name: string }[]).map((row) => row.connection_name).sort(), [disabled, enabled].sort());
 
     const sid = uniqueId('sid');
@@ -76,8 +74,8 @@ describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_
 
   it("honours an endpoint's event-type filter", async () => {
     const sid = uniqueId('sid');
-    const all = await api(relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: stage.receiver.url('/all') });
-    const closes = await api(relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: stage.receiver.url('/closes'), event_types: ['session.close'] });
+    const all = await api(stage.relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: stage.receiver.url('/all') });
+    const closes = await api(stage.relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: stage.receiver.url('/closes'), event_types: ['session.close'] });
     assert.equal(closes.status, 201, JSON.stringify(closes.body));
     const svix = new Svix(stage.standIn.token, { serverUrl: stage.standIn.url });
     stage.receiver.setSecret('/all', (await svix.endpoint.getSecret(orgId, all.body.id as string)).key);

@@ -215,6 +215,22 @@ export async function startRelayStage(name: string, options: SvixStandInOptions 
   }
 }
 
+/** A `RelayStage` with a relay running on it (in-process, the stage's group and Svix stand-in). */
+export interface RelayStageWithRelay extends RelayStage {
+  readonly relay: RunningRelay;
+}
+
+export async function startRelayOnStage(name: string, options: SvixStandInOptions = {}): Promise<RelayStageWithRelay> {
+  const stage = await startRelayStage(name, options);
+  try {
+    const relay = await startRelay(relayEnv(stage.standIn, stage.database.url, stage.groupId));
+    return { ...stage, relay, close: () => closeAll(relay, stage) };
+  } catch (error) {
+    await stage.close().catch(() => undefined);
+    throw error;
+  }
+}
+
 export function newProducer(kafka: Kafka): EventProducer {
   return new EventProducer({ client: kafka });
 }

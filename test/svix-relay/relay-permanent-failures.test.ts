@@ -8,28 +8,26 @@ import { dlqTopic, encodeEvent, TOPICS } from '@hookline/contracts';
 import { DLQ_HEADERS, type EventProducer } from '@hookline/kafka';
 import type { Producer } from 'kafkajs';
 import { pollUntil } from '../support/poll-until.js';
-import { api, brokersFromEnv, makeEvent, newProducer, NO_BROKER_SKIP, produceEvents, readDeadLetter, relayEnv, startRelay, uniqueId, type RunningRelay, startRelayStage, type RelayStage } from './relay-harness.js';
+import { api, brokersFromEnv, makeEvent, newProducer, NO_BROKER_SKIP, produceEvents, readDeadLetter, uniqueId, startRelayOnStage, type RelayStageWithRelay } from './relay-harness.js';
 import { closeAll } from '../support/close-all.js';
 
 describe('svix-relay: permanent failures are dead-lettered, not retried', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
-  let stage: RelayStage;
+  let stage: RelayStageWithRelay;
   let producer: EventProducer;
   let raw: Producer;
-  let relay: RunningRelay;
   const orgId = uniqueId('org');
   const otherOrg = uniqueId('org-other');
   const connection = uniqueId('conn');
 
   before(async () => {
-    stage = await startRelayStage('relay_permanent', { deliver: false });
+    stage = await startRelayOnStage('relay_permanent', { deliver: false });
     producer = newProducer(stage.kafka);
     raw = stage.kafka.producer();
     await raw.connect();
-    relay = await startRelay(relayEnv(stage.standIn, stage.database.url, stage.groupId));
-    for (const org of [orgId, otherOrg]) assert.equal((await api(relay.url, 'PUT', `/v1/plugins/webhooks/connections/${org}/${connection}`)).status, 200);
+    for (const org of [orgId, otherOrg]) assert.equal((await api(stage.relay.url, 'PUT', `/v1/plugins/webhooks/connections/${org}/${connection}`)).status, 200);
   });
 
-  after(() => closeAll(relay, raw, producer, stage));
+  after(() => closeAll(raw, producer, stage));
 
   async function dlqOffsets(): Promise<Map<number, string>> {
     const offsets = await stage.admin.fetchTopicOffsets(dlqTopic(TOPICS.gatewaySessions)).catch(() => []);
