@@ -11,7 +11,7 @@ import { freePort } from '@hookline/kafka-broker';
 import { buildEvent, encodeEvent, getEventContract, hookExecutionRecordCodec, TOPICS, type HookExecutionRecord, type IngestEventInput } from '@hookline/contracts';
 import { createKafkaClient, ensureTopics, silentKafkaLogger } from '@hookline/kafka';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
-import { closeAll } from '../support/close-all.js';
+import { closeAll, type CleanupSteps } from '../support/close-all.js';
 import { firstMetricValue } from '../support/metrics.js';
 import { pollUntil } from '../support/poll-until.js';
 
@@ -273,4 +273,13 @@ export async function startHookStage(): Promise<HookStage> {
     await closeAll(reader, sender, admin).catch(() => undefined);
     throw error;
   }
+}
+
+/** Starts an executor in a new group (`prefix-…`) positioned at the topics' end; `cleanup` stops it (each executor consumes every event produced after it started). */
+export async function startExecutorAtEnd(admin: Admin, cleanup: CleanupSteps, prefix: string, options: Omit<ExecutorOptions, 'groupId'>): Promise<RunningExecutor> {
+  const groupId = uniqueId(prefix);
+  await positionGroupAtEnd(admin, groupId);
+  const executor = await startExecutor({ groupId, ...options });
+  cleanup.push(() => executor.stop());
+  return executor;
 }

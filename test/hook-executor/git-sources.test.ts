@@ -7,7 +7,17 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { freePort } from '@hookline/kafka-broker';
 import { pollUntil } from '../support/poll-until.js';
 import {
-  NO_BROKER_SKIP, brokersFromEnv, isReady, metricValue, positionGroupAtEnd, sessionClose, sessionOpen, startExecutor, uniqueId, type RunningExecutor, startHookStage, type HookStage,
+  NO_BROKER_SKIP,
+  brokersFromEnv,
+  isReady,
+  metricValue,
+  sessionClose,
+  sessionOpen,
+  uniqueId,
+  type RunningExecutor,
+  startExecutorAtEnd,
+  startHookStage,
+  type HookStage,
 } from './executor-harness.js';
 import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
 import { RunbooksFixture } from './runbooks-fixture.js';
@@ -31,13 +41,8 @@ void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BRO
 
   after(() => closeAll(stage));
 
-  async function executorFor(env: Record<string, string>, options: { noWait?: boolean } = {}): Promise<RunningExecutor> {
-    const groupId = uniqueId('git-sources');
-    await positionGroupAtEnd(stage.admin, groupId);
-    const executor = await startExecutor({ groupId, env: { HOOK_TIMEOUT_SECONDS: '10', ...env }, ...options });
-    cleanup.push(() => executor.stop());
-    return executor;
-  }
+  const executorFor = (env: Record<string, string>, options: { noWait?: boolean } = {}): Promise<RunningExecutor> =>
+    startExecutorAtEnd(stage.admin, cleanup, 'git-sources', { env: { HOOK_TIMEOUT_SECONDS: '10', ...env }, ...options });
 
   void it('file://: hooks run; a new commit is used after the TTL and not before', async () => {
     const ttlSeconds = 3;

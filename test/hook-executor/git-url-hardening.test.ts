@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { pollUntil } from '../support/poll-until.js';
-import { NO_BROKER_SKIP, brokersFromEnv, positionGroupAtEnd, startExecutor, uniqueId, type RunningExecutor, startHookStage, type HookStage } from './executor-harness.js';
+import { NO_BROKER_SKIP, brokersFromEnv, type RunningExecutor, startExecutorAtEnd, startHookStage, type HookStage } from './executor-harness.js';
 import { startGitHttpServer } from './git-http-server.js';
 import { RunbooksFixture } from './runbooks-fixture.js';
 import { CleanupSteps, closeAll } from '../support/close-all.js';
@@ -27,13 +27,8 @@ void describe('git URL and RUNBOOKS_DIR hardening', { skip: brokersFromEnv === u
 
   after(() => closeAll(stage));
 
-  async function executorFor(env: Record<string, string>, options: { noWait?: boolean } = {}): Promise<RunningExecutor> {
-    const groupId = uniqueId('git-hardening');
-    await positionGroupAtEnd(stage.admin, groupId);
-    const executor = await startExecutor({ groupId, env: { HOOK_TIMEOUT_SECONDS: '10', GIT_HOOK_CONFIG_TTL: '1', ...env }, ...options });
-    cleanup.push(() => executor.stop());
-    return executor;
-  }
+  const executorFor = (env: Record<string, string>, options: { noWait?: boolean } = {}): Promise<RunningExecutor> =>
+    startExecutorAtEnd(stage.admin, cleanup, 'git-hardening', { env: { HOOK_TIMEOUT_SECONDS: '10', GIT_HOOK_CONFIG_TTL: '1', ...env }, ...options });
 
   async function refusal(env: Record<string, string>): Promise<string> {
     const executor = await executorFor(env, { noWait: true });
