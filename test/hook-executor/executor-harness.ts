@@ -14,6 +14,7 @@ import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import { closeAll, type CleanupSteps } from '../support/close-all.js';
 import { firstMetricValue } from '../support/metrics.js';
 import { pollUntil } from '../support/poll-until.js';
+import { RunbooksFixture } from './runbooks-fixture.js';
 
 export const NO_BROKER_SKIP = 'KAFKA_BROKERS is not set: the hook-executor integration tests need a real Kafka broker';
 export const brokersFromEnv: string | undefined = process.env.KAFKA_BROKERS?.trim() || undefined;
@@ -257,20 +258,34 @@ export interface HookStage {
   close(): Promise<void>;
 }
 
-export async function startHookStage(): Promise<HookStage> {
+/** A `HookStage` with a runbooks repository holding the given hooks, committed once. */
+export interface HookStageWithRunbooks extends HookStage {
+  readonly fixture: RunbooksFixture;
+  /** The commit of the hooks. */
+  readonly commit: string;
+}
+
+export async function startHookStage(): Promise<HookStage>;
+export async function startHookStage(runbooks: { files: Record<string, string>; message?: string }): Promise<HookStageWithRunbooks>;
+export async function startHookStage(runbooks?: { files: Record<string, string>; message?: string }): Promise<HookStage | HookStageWithRunbooks> {
   const kafka = testKafka();
   const admin = kafka.admin();
   let reader: ResultReader | undefined;
   let sender: EventSender | undefined;
+  let fixture: RunbooksFixture | undefined;
   try {
     await admin.connect();
     await ensureTestTopics(admin);
     reader = await ResultReader.start(kafka, admin);
     sender = await EventSender.connect(kafka);
     const opened = { reader, sender };
-    return { kafka, admin, ...opened, close: () => closeAll(opened.reader, opened.sender, admin) };
+    if (runbooks === undefined) return { kafka, admin, ...opened, close: () => closeAll(opened.reader, opened.sender, admin) };
+    const created = RunbooksFixture.create();
+    fixture = created;
+    const commit = created.commit(runbooks.files, runbooks.message);
+    return { kafka, admin, ...opened, fixture: created, commit, close: () => closeAll(opened.reader, opened.sender, admin, created) };
   } catch (error) {
-    await closeAll(reader, sender, admin).catch(() => undefined);
+    await closeAll(reader, sender, admin, fixture).catch(() => undefined);
     throw error;
   }
 }

@@ -7,17 +7,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { freePort } from '@hookline/kafka-broker';
 import { pollUntil } from '../support/poll-until.js';
 import {
-  NO_BROKER_SKIP,
-  brokersFromEnv,
-  isReady,
-  metricValue,
-  sessionClose,
-  sessionOpen,
-  uniqueId,
-  type RunningExecutor,
-  startExecutorAtEnd,
-  startHookStage,
-  type HookStage,
+  NO_BROKER_SKIP, brokersFromEnv, isReady, metricValue, sessionClose, sessionOpen, uniqueId, type RunningExecutor, startExecutorAtEnd, startHookStage, type HookStage,
 } from './executor-harness.js';
 import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
 import { RunbooksFixture } from './runbooks-fixture.js';

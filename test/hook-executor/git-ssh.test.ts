@@ -7,30 +7,25 @@ import { after, before, describe, it } from 'node:test';
 import { closeAll } from '../support/close-all.js';
 import { pollUntil } from '../support/poll-until.js';
 import {
-  NO_BROKER_SKIP, brokersFromEnv, isReady, metricValue, positionGroupAtEnd, sessionOpen, startExecutor, uniqueId, type RunningExecutor, startHookStage, type HookStage,
+  NO_BROKER_SKIP, brokersFromEnv, isReady, metricValue, positionGroupAtEnd, sessionOpen, startExecutor, uniqueId, type RunningExecutor, startHookStage, type HookStageWithRunbooks,
 } from './executor-harness.js';
-import { RunbooksFixture } from './runbooks-fixture.js';
 import { SSHD, SshGitServer } from './ssh-server.js';
 
 const skip = brokersFromEnv === undefined ? NO_BROKER_SKIP : SSHD === undefined ? 'sshd is not installed (Debian: openssh-server; .ci/run installs it)' : false;
 
 void describe('runbooks over ssh', { skip }, () => {
-  let stage: HookStage;
+  let stage: HookStageWithRunbooks;
   let sshd: SshGitServer;
-  let fixture: RunbooksFixture;
-  let commit: string;
   const executors: RunningExecutor[] = [];
 
   before(async () => {
-    stage = await startHookStage();
+    stage = await startHookStage({ files: { 'hoop-hooks/session-open.runbook.py': 'print("over ssh")\n' } });
     sshd = await SshGitServer.start();
-    fixture = RunbooksFixture.create();
-    commit = fixture.commit({ 'hoop-hooks/session-open.runbook.py': 'print("over ssh")\n' });
   });
 
   after(async () => {
     for (const executor of executors) await executor.stop();
-    await closeAll(sshd, fixture, stage);
+    await closeAll(sshd, stage);
   });
 
   async function executorWith(knownHosts: string): Promise<RunningExecutor> {
@@ -38,7 +33,7 @@ void describe('runbooks over ssh', { skip }, () => {
     await positionGroupAtEnd(stage.admin, groupId);
     const executor = await startExecutor({
       groupId,
-      env: { RUNBOOKS_GIT_URL: sshd.url(fixture.bare), GIT_SSH_KEY: sshd.clientKey, GIT_SSH_KNOWN_HOSTS: knownHosts, GIT_HOOK_CONFIG_TTL: '1' },
+      env: { RUNBOOKS_GIT_URL: sshd.url(stage.fixture.bare), GIT_SSH_KEY: sshd.clientKey, GIT_SSH_KNOWN_HOSTS: knownHosts, GIT_HOOK_CONFIG_TTL: '1' },
     });
     executors.push(executor);
     return executor;
@@ -50,7 +45,7 @@ void describe('runbooks over ssh', { skip }, () => {
     const [id] = await stage.sender.send([sessionOpen(uniqueId('sid'))]);
     const [record] = await stage.reader.waitFor([id!]);
     assert.equal(record!.outcome, 'success');
-    assert.equal(record!.git_commit, commit);
+    assert.equal(record!.git_commit, stage.commit);
     assert.equal(record!.stdout.text, 'over ssh\n');
   });
 

@@ -9,9 +9,8 @@ import type { HookExecutionRecord } from '@hookline/contracts';
 import { pollUntil } from '../support/poll-until.js';
 import { BEHAVIOUR_HOOK } from './behaviour-hooks.js';
 import {
-  NO_BROKER_SKIP, hostProcessesWith, brokersFromEnv, metricValue, positionGroupAtEnd, sessionClose, sessionOpen, startExecutor, uniqueId, type RunningExecutor, startHookStage, type HookStage,
+  NO_BROKER_SKIP, hostProcessesWith, brokersFromEnv, metricValue, positionGroupAtEnd, sessionClose, sessionOpen, startExecutor, uniqueId, type RunningExecutor, startHookStage, type HookStageWithRunbooks,
 } from './executor-harness.js';
-import { RunbooksFixture } from './runbooks-fixture.js';
 import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
 import { closeAll } from '../support/close-all.js';
 
@@ -26,17 +25,13 @@ function interpreterOwnVariables(): string[] {
 }
 
 void describe('hook runs', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
-  let stage: HookStage;
-  let fixture: RunbooksFixture;
+  let stage: HookStageWithRunbooks;
   let server: GitHttpServer;
   let executor: RunningExecutor;
-  let commit: string;
 
   before(async () => {
-    stage = await startHookStage();
-    fixture = RunbooksFixture.create();
-    commit = fixture.commit({ 'hoop-hooks/session-open.runbook.py': BEHAVIOUR_HOOK }, 'only an open hook');
-    server = await startGitHttpServer(fixture.root, { user: 'runbooks', password: SECRET_PASSWORD });
+    stage = await startHookStage({ files: { 'hoop-hooks/session-open.runbook.py': BEHAVIOUR_HOOK }, message: 'only an open hook' });
+    server = await startGitHttpServer(stage.fixture.root, { user: 'runbooks', password: SECRET_PASSWORD });
     const groupId = uniqueId('hook-runs');
     await positionGroupAtEnd(stage.admin, groupId);
     executor = await startExecutor({
@@ -55,7 +50,7 @@ void describe('hook runs', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP
     });
   });
 
-  after(() => closeAll(executor, stage, server, fixture));
+  after(() => closeAll(executor, stage, server));
 
   async function runOpen(mode: string, fields: Record<string, unknown> = {}): Promise<HookExecutionRecord> {
     const [id] = await stage.sender.send([sessionOpen(uniqueId('sid'), { connection_name: mode, ...fields })]);
@@ -67,7 +62,7 @@ void describe('hook runs', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP
     const record = await runOpen('ok');
     assert.equal(record.outcome, 'success');
     assert.equal(record.exit_code, 0);
-    assert.equal(record.git_commit, commit);
+    assert.equal(record.git_commit, stage.commit);
     assert.equal(record.hook, 'session-open');
     assert.equal(record.hook_path, 'hoop-hooks/session-open.runbook.py');
     assert.equal(record.stdout.text, 'done ok\n');
@@ -171,7 +166,7 @@ void describe('hook runs', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP
     const records = await stage.reader.waitFor(ids);
     assert.deepEqual(records.map((r) => r.outcome), ['success', 'success', 'skipped']);
     assert.equal(records[2]!.skipped_reason, 'no hoop-hooks/session-close.runbook.py in the runbooks repository');
-    assert.equal(records[2]!.git_commit, commit);
+    assert.equal(records[2]!.git_commit, stage.commit);
     assert.equal(records[2]!.exit_code, null);
     assert.equal(await metricValue(executor.url, 'hookline_hook_executions_total', { hook: 'session-close', outcome: 'skipped' }), skippedBefore + 1);
     assert.ok((await metricValue(executor.url, 'hookline_hook_duration_seconds_count', { hook: 'session-open' })) >= 2);

@@ -14,10 +14,9 @@ import type { HookExecutionRecord } from '@hookline/contracts';
 import { pollUntil } from '../support/poll-until.js';
 import { closeAll } from '../support/close-all.js';
 import {
-  NO_BROKER_SKIP, brokersFromEnv, hostProcessesWith, isReady, metricValue, positionGroupAtEnd, sessionClose, sessionOpen, startExecutor, uniqueId, type RunningExecutor, startHookStage, type HookStage,
+  NO_BROKER_SKIP, brokersFromEnv, hostProcessesWith, isReady, metricValue, positionGroupAtEnd, sessionClose, sessionOpen, startExecutor, uniqueId, type RunningExecutor, startHookStage, type HookStageWithRunbooks,
 } from './executor-harness.js';
 import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
-import { RunbooksFixture } from './runbooks-fixture.js';
 
 /** Every secret value starts with this; hooks look for it in all they can read. */
 const SECRET_MARK = 'hookline-secret-';
@@ -244,8 +243,7 @@ interface Found {
 }
 
 void describe('hostile hooks are contained', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
-  let stage: HookStage;
-  let fixture: RunbooksFixture;
+  let stage: HookStageWithRunbooks;
   let server: GitHttpServer;
   let executor: RunningExecutor;
   let stateDir: string;
@@ -255,10 +253,8 @@ void describe('hostile hooks are contained', { skip: brokersFromEnv === undefine
   let siem: { url: string; close: () => Promise<void> };
 
   before(async () => {
-    stage = await startHookStage();
-    fixture = RunbooksFixture.create();
-    fixture.commit({ 'hoop-hooks/session-open.runbook.py': HOSTILE_HOOK }, 'hostile hooks');
-    server = await startGitHttpServer(fixture.root, { user: 'runbooks', password: GIT_PASSWORD });
+    stage = await startHookStage({ files: { 'hoop-hooks/session-open.runbook.py': HOSTILE_HOOK }, message: 'hostile hooks' });
+    server = await startGitHttpServer(stage.fixture.root, { user: 'runbooks', password: GIT_PASSWORD });
     stateDir = mkdtempSync(join(tmpdir(), 'hookline-hostile-'));
     keyFile = join(stateDir, 'id_ed25519');
     writeFileSync(keyFile, `-----BEGIN OPENSSH PRIVATE KEY-----\n${KEY_TEXT}\n-----END OPENSSH PRIVATE KEY-----\n`, { mode: 0o600 });
@@ -298,7 +294,7 @@ void describe('hostile hooks are contained', { skip: brokersFromEnv === undefine
   });
 
   after(async () => {
-    await closeAll(executor, stage, server, siem, fixture);
+    await closeAll(executor, stage, server, siem);
     if (stateDir !== undefined) rmSync(stateDir, { recursive: true, force: true });
   });
 
@@ -433,20 +429,17 @@ void describe('hostile hooks are contained', { skip: brokersFromEnv === undefine
 
 void describe('a slot reused by the next run keeps nothing of the last', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
   // HOOK_CONCURRENCY=1: one slot, so the second run is forked from the same slot's pid 1.
-  let stage: HookStage;
-  let fixture: RunbooksFixture;
+  let stage: HookStageWithRunbooks;
   let executor: RunningExecutor;
 
   before(async () => {
-    stage = await startHookStage();
-    fixture = RunbooksFixture.create();
-    fixture.commit({ 'hoop-hooks/session-open.runbook.py': HOSTILE_HOOK }, 'hostile hooks');
+    stage = await startHookStage({ files: { 'hoop-hooks/session-open.runbook.py': HOSTILE_HOOK }, message: 'hostile hooks' });
     const groupId = uniqueId('slot-reuse');
     await positionGroupAtEnd(stage.admin, groupId);
-    executor = await startExecutor({ groupId, env: { RUNBOOKS_GIT_URL: fixture.fileUrl, GIT_HOOK_CONFIG_TTL: '300', HOOK_CONCURRENCY: '1', HOOK_TIMEOUT_SECONDS: '20' } });
+    executor = await startExecutor({ groupId, env: { RUNBOOKS_GIT_URL: stage.fixture.fileUrl, GIT_HOOK_CONFIG_TTL: '300', HOOK_CONCURRENCY: '1', HOOK_TIMEOUT_SECONDS: '20' } });
   });
 
-  after(() => closeAll(executor, stage, fixture));
+  after(() => closeAll(executor, stage));
 
   void it('files in /tmp and /dev/shm, /tmp xattrs and mode, System V IPC, POSIX queues, keys, daemons, output in pid 1 memory', async () => {
     const [leave] = await stage.sender.send([sessionOpen(uniqueId('sid'), { connection_name: 'leave', input: '{}', input_size: 2 })]).then((ids) => stage.reader.waitFor(ids, 60_000));

@@ -7,8 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { pollUntil } from '../support/poll-until.js';
 import { closeAll } from '../support/close-all.js';
-import { NO_BROKER_SKIP, brokersFromEnv, positionGroupAtEnd, sessionClose, sessionOpen, startExecutor, uniqueId, type RunningExecutor, startHookStage, type HookStage } from './executor-harness.js';
-import { RunbooksFixture } from './runbooks-fixture.js';
+import { NO_BROKER_SKIP, brokersFromEnv, positionGroupAtEnd, sessionClose, sessionOpen, startExecutor, uniqueId, type RunningExecutor, startHookStage, type HookStageWithRunbooks } from './executor-harness.js';
 
 // Appends "<sid> <event id> <seq> <start> <end>" once the run is done; sleeps a little so runs overlap.
 const LOGGING_HOOK = String.raw`
@@ -61,15 +60,12 @@ function readRuns(name: string): Run[] {
 }
 
 void describe('order and crashes', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
-  let stage: HookStage;
-  let fixture: RunbooksFixture;
+  let stage: HookStageWithRunbooks;
   let receiver: { url: string; close: () => Promise<void> };
   const executors: RunningExecutor[] = [];
 
   before(async () => {
-    stage = await startHookStage();
-    fixture = RunbooksFixture.create();
-    fixture.commit({ 'hoop-hooks/session-open.runbook.py': LOGGING_HOOK, 'hoop-hooks/session-close.runbook.py': LOGGING_HOOK });
+    stage = await startHookStage({ files: { 'hoop-hooks/session-open.runbook.py': LOGGING_HOOK, 'hoop-hooks/session-close.runbook.py': LOGGING_HOOK } });
     receiver = await startReceiver();
   });
 
@@ -77,10 +73,10 @@ void describe('order and crashes', { skip: brokersFromEnv === undefined ? NO_BRO
     for (const executor of executors.splice(0)) await executor.stop();
   });
 
-  after(() => closeAll(stage, fixture, receiver));
+  after(() => closeAll(stage, receiver));
 
   function env(runLog: string, concurrency: number): Record<string, string> {
-    return { RUNBOOKS_GIT_URL: fixture.fileUrl, GIT_HOOK_CONFIG_TTL: '300', HOOK_CONCURRENCY: String(concurrency), HOOK_ENV_RUN_LOG: `${receiver.url}${runLog}`, KAFKA_SESSION_TIMEOUT_MS: '6000' };
+    return { RUNBOOKS_GIT_URL: stage.fixture.fileUrl, GIT_HOOK_CONFIG_TTL: '300', HOOK_CONCURRENCY: String(concurrency), HOOK_ENV_RUN_LOG: `${receiver.url}${runLog}`, KAFKA_SESSION_TIMEOUT_MS: '6000' };
   }
 
   void it("runs one session's hooks in event order, different sessions at once (bounded)", async () => {

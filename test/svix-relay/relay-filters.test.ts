@@ -2,15 +2,13 @@
 // API of any instance), dbroles jobs always, and Svix's per-endpoint event-type filters.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { EventProducer } from '@hookline/kafka';
 import { Svix } from 'svix';
 import { pollUntil } from '../support/poll-until.js';
-import { api, AUDITOR_TOKEN, brokersFromEnv, makeEvent, metricValue, newProducer, NO_BROKER_SKIP, produceEvents, relayEnv, startRelay, uniqueId, type RunningRelay, startRelayOnStage, type RelayStageWithRelay } from './relay-harness.js';
+import { api, AUDITOR_TOKEN, brokersFromEnv, makeEvent, metricValue, NO_BROKER_SKIP, produceEvents, relayEnv, startRelay, uniqueId, type RunningRelay, startRelayOnStage, type RelayStageWithRelay } from './relay-harness.js';
 import { closeAll } from '../support/close-all.js';
 
 describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
   let stage: RelayStageWithRelay;
-  let producer: EventProducer;
   /** A second instance on the same database, without Svix: only its API is used. */
   let other: RunningRelay;
   const orgId = uniqueId('org');
@@ -19,12 +17,11 @@ describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_
 
   before(async () => {
     stage = await startRelayOnStage('relay_filters');
-    producer = newProducer(stage.kafka);
     other = await startRelay(relayEnv(undefined, stage.database.url, uniqueId('relay-filters-other')));
     assert.equal((await api(stage.relay.url, 'PUT', `/v1/plugins/webhooks/connections/${orgId}/${enabled}`)).status, 200);
   });
 
-  after(() => closeAll(other, producer, stage));
+  after(() => closeAll(other, stage));
 
   it('publishes the sessions of enabled connections only; dbroles jobs always', async () => {
     const on = uniqueId('sid');
@@ -38,7 +35,7 @@ describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_
       makeEvent('session.close', { orgId, subject: on }),
       makeEvent('dbroles.job.finished', { orgId, subject: uniqueId('job') }),
     ];
-    await produceEvents(producer, events);
+    await produceEvents(stage.producer, events);
     await pollUntil(async () => (await metricValue(stage.relay.url, 'hookline_relay_filtered_total', { reason: 'plugin_disabled' })) - before === 3, { what: '3 filtered events' });
     await pollUntil(() => stage.standIn.messages(orgId).length === 3, { what: '3 published events' });
     const published = stage.standIn.messages(orgId).map((message) => message.eventId);
@@ -60,7 +57,7 @@ describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_
     await pollUntil(
       async () => {
         if (stage.standIn.messages(orgId).some((message) => message.eventType === 'session.open' && (message.payload as { sid?: string }).sid === sid)) return true;
-        await produceEvents(producer, [makeEvent('session.open', { orgId, subject: sid, connection: disabled })]);
+        await produceEvents(stage.producer, [makeEvent('session.open', { orgId, subject: sid, connection: disabled })]);
         return false;
       },
       { timeoutMs: 10_000, intervalMs: 500, what: 'a session of the newly enabled connection to be published' },
@@ -80,7 +77,7 @@ describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_
     const svix = new Svix(stage.standIn.token, { serverUrl: stage.standIn.url });
     stage.receiver.setSecret('/all', (await svix.endpoint.getSecret(orgId, all.body.id as string)).key);
     stage.receiver.setSecret('/closes', (await svix.endpoint.getSecret(orgId, closes.body.id as string)).key);
-    await produceEvents(producer, [makeEvent('session.open', { orgId, subject: sid, connection: enabled }), makeEvent('session.close', { orgId, subject: sid })]);
+    await produceEvents(stage.producer, [makeEvent('session.open', { orgId, subject: sid, connection: enabled }), makeEvent('session.close', { orgId, subject: sid })]);
     await pollUntil(() => stage.receiver.on('/all').length === 2 && stage.receiver.on('/closes').length === 1, { what: 'filtered deliveries' });
     assert.equal((stage.receiver.on('/closes')[0]!.payload as { exit_code?: number }).exit_code, 0, 'the session.close payload');
     assert.ok(stage.receiver.received.every((webhook) => webhook.verified));

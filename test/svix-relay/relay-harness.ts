@@ -3,7 +3,6 @@
 // the helpers the relay's integration tests share.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-
 import { fileURLToPath } from 'node:url';
 import { buildEvent, dlqTopic, encodeEvent, getEventContract, TOPICS, type EventType, type GatewayEvent } from '@hookline/contracts';
 import { createKafkaClient, EventProducer, silentKafkaLogger } from '@hookline/kafka';
@@ -187,9 +186,11 @@ export interface RelayStage {
   readonly database: TestDatabase;
   readonly kafka: Kafka;
   readonly admin: Admin;
+  /** Produces gateway events on the stage's client (connects on first send). */
+  readonly producer: EventProducer;
   /** A fresh group id, already committed at the end of every consumed topic (unless `positionGroup: false`). */
   readonly groupId: string;
-  /** Closes the admin, drops the database, stops the receiver and the stand-in. */
+  /** Disconnects the producer and the admin, drops the database, stops the receiver and the stand-in. */
   close(): Promise<void>;
 }
 
@@ -207,8 +208,8 @@ export async function startRelayStage(name: string, options: SvixStandInOptions 
     admin = connected.admin;
     const groupId = uniqueId(name.replaceAll('_', '-'));
     if (positionGroup) await startGroupAtEnd(connected.kafka, admin, groupId);
-    const stage = { admin, database, receiver, standIn };
-    return { ...stage, kafka: connected.kafka, groupId, close: () => closeAll(stage.admin, stage.database, stage.receiver, stage.standIn) };
+    const stage = { admin, database, receiver, standIn, producer: newProducer(connected.kafka) };
+    return { ...stage, kafka: connected.kafka, groupId, close: () => closeAll(stage.producer, stage.admin, stage.database, stage.receiver, stage.standIn) };
   } catch (error) {
     await closeAll(admin, database, receiver, standIn).catch(() => undefined);
     throw error;

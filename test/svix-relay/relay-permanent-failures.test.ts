@@ -5,15 +5,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { dlqTopic, encodeEvent, TOPICS } from '@hookline/contracts';
-import { DLQ_HEADERS, type EventProducer } from '@hookline/kafka';
+import { DLQ_HEADERS } from '@hookline/kafka';
 import type { Producer } from 'kafkajs';
 import { pollUntil } from '../support/poll-until.js';
-import { api, brokersFromEnv, makeEvent, newProducer, NO_BROKER_SKIP, produceEvents, readDeadLetter, uniqueId, startRelayOnStage, type RelayStageWithRelay } from './relay-harness.js';
+import { api, brokersFromEnv, makeEvent, NO_BROKER_SKIP, produceEvents, readDeadLetter, uniqueId, startRelayOnStage, type RelayStageWithRelay } from './relay-harness.js';
 import { closeAll } from '../support/close-all.js';
 
 describe('svix-relay: permanent failures are dead-lettered, not retried', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
   let stage: RelayStageWithRelay;
-  let producer: EventProducer;
   let raw: Producer;
   const orgId = uniqueId('org');
   const otherOrg = uniqueId('org-other');
@@ -21,13 +20,12 @@ describe('svix-relay: permanent failures are dead-lettered, not retried', { skip
 
   before(async () => {
     stage = await startRelayOnStage('relay_permanent', { deliver: false });
-    producer = newProducer(stage.kafka);
     raw = stage.kafka.producer();
     await raw.connect();
     for (const org of [orgId, otherOrg]) assert.equal((await api(stage.relay.url, 'PUT', `/v1/plugins/webhooks/connections/${org}/${connection}`)).status, 200);
   });
 
-  after(() => closeAll(raw, producer, stage));
+  after(() => closeAll(raw, stage));
 
   async function dlqOffsets(): Promise<Map<number, string>> {
     const offsets = await stage.admin.fetchTopicOffsets(dlqTopic(TOPICS.gatewaySessions)).catch(() => []);
@@ -47,7 +45,7 @@ describe('svix-relay: permanent failures are dead-lettered, not retried', { skip
     await produceWithKey(broken, '');
     const dead = await readDeadLetter(stage.kafka, broken.id, from);
     assert.match(dead.headers?.[DLQ_HEADERS.reason]?.toString() ?? '', /came with an empty Kafka key; not published/);
-    await produceEvents(producer, [next]);
+    await produceEvents(stage.producer, [next]);
     await pollUntil(() => stage.standIn.messages(orgId).some((message) => message.eventId === next.id), { timeoutMs: 15_000, what: 'the next record published' });
     assert.ok(!stage.standIn.messages(orgId).some((message) => message.eventId === broken.id), 'checked before Svix was asked: no message for it');
   });
@@ -63,10 +61,10 @@ describe('svix-relay: permanent failures are dead-lettered, not retried', { skip
       body: { id: longId, eventType: event.type, eventId: event.id, payload: {}, timestamp: new Date().toISOString(), channels: null },
     });
     const from = await dlqOffsets();
-    await produceEvents(producer, [event]);
+    await produceEvents(stage.producer, [event]);
     const dead = await readDeadLetter(stage.kafka, event.id, from);
     assert.match(dead.headers?.[DLQ_HEADERS.reason]?.toString() ?? '', /publication record of event .* cannot be encoded \(.*svix_message_id.*\); published to Svix as msg_x+, not recorded/);
-    await produceEvents(producer, [next]);
+    await produceEvents(stage.producer, [next]);
     await pollUntil(() => stage.standIn.messages(orgId).some((message) => message.eventId === next.id), { timeoutMs: 15_000, what: 'the next record published' });
     // A retry would have published it for real (the fault answered once).
     assert.ok(!stage.standIn.messages(orgId).some((message) => message.eventId === event.id), 'not retried');
@@ -75,12 +73,12 @@ describe('svix-relay: permanent failures are dead-lettered, not retried', { skip
   it("dead-letters a session.close whose org differs from its session.open's, and publishes it under neither", async () => {
     const sid = uniqueId('sid');
     const open = makeEvent('session.open', { orgId, subject: sid, connection });
-    await produceEvents(producer, [open]);
+    await produceEvents(stage.producer, [open]);
     await pollUntil(() => stage.standIn.messages(orgId).some((message) => message.eventId === open.id), { timeoutMs: 15_000, what: 'the open published' });
     const from = await dlqOffsets();
     const forged = makeEvent('session.close', { orgId: otherOrg, subject: sid });
     const genuine = makeEvent('session.close', { orgId, subject: sid });
-    await produceEvents(producer, [forged, genuine]);
+    await produceEvents(stage.producer, [forged, genuine]);
     const dead = await readDeadLetter(stage.kafka, forged.id, from);
     assert.match(dead.headers?.[DLQ_HEADERS.reason]?.toString() ?? '', new RegExp(`session.close .* names org ${otherOrg}, but its session.open was seen under another org; not published`));
     await pollUntil(() => stage.standIn.messages(orgId).some((message) => message.eventId === genuine.id), { timeoutMs: 15_000, what: 'the genuine close published' });

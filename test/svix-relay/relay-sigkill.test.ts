@@ -3,11 +3,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '@hookline/kafka-broker';
-import type { EventProducer } from '@hookline/kafka';
 import type { GatewayEvent } from '@hookline/contracts';
 import { closeAll } from '../support/close-all.js';
 import { pollUntil } from '../support/poll-until.js';
-import { api, brokersFromEnv, makeEvent, newProducer, NO_BROKER_SKIP, produceEvents, relayEnv, spawnRelay, startGroupAtEnd, uniqueId, type RelayProcess, startRelayStage, type RelayStage } from './relay-harness.js';
+import { api, brokersFromEnv, makeEvent, NO_BROKER_SKIP, produceEvents, relayEnv, spawnRelay, startGroupAtEnd, uniqueId, type RelayProcess, startRelayStage, type RelayStage } from './relay-harness.js';
 
 const EVENTS = 5_000;
 const KILL_AFTER = 1_500;
@@ -15,14 +14,12 @@ const BATCH = 500;
 
 describe('svix-relay killed with SIGKILL', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
   let stage: RelayStage;
-  let producer: EventProducer;
   let relay: RelayProcess | undefined;
   const orgId = uniqueId('org');
   const connection = uniqueId('conn');
 
   before(async () => {
     stage = await startRelayStage('relay_sigkill', { deliver: false, positionGroup: false });
-    producer = newProducer(stage.kafka);
   });
 
   after(async () => {
@@ -30,7 +27,7 @@ describe('svix-relay killed with SIGKILL', { skip: brokersFromEnv === undefined 
       relay.child.kill('SIGKILL');
       await relay.exited;
     }
-    await closeAll(producer, stage);
+    await closeAll(stage);
   });
 
   it('publishes every one of 5,000 events exactly once across a SIGKILL and a restart', { timeout: 180_000 }, async () => {
@@ -47,7 +44,7 @@ describe('svix-relay killed with SIGKILL', { skip: brokersFromEnv === undefined 
       else events.push(makeEvent('session.open', { orgId, subject: sid, connection }), makeEvent('session.close', { orgId, subject: sid }));
     }
     events.length = EVENTS;
-    for (let start = 0; start < events.length; start += BATCH) await produceEvents(producer, events.slice(start, start + BATCH));
+    for (let start = 0; start < events.length; start += BATCH) await produceEvents(stage.producer, events.slice(start, start + BATCH));
 
     await pollUntil(() => stage.standIn.messageCount(orgId) >= KILL_AFTER, { timeoutMs: 60_000, what: `${KILL_AFTER} events published before the kill` });
     relay.child.kill('SIGKILL');

@@ -4,29 +4,27 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { dlqTopic, TOPICS } from '@hookline/contracts';
-import { DLQ_HEADERS, type EventProducer } from '@hookline/kafka';
+import { DLQ_HEADERS } from '@hookline/kafka';
 import { Svix } from 'svix';
 import { pollUntil } from '../support/poll-until.js';
-import { api, brokersFromEnv, makeEvent, metricValue, newProducer, NO_BROKER_SKIP, produceEvents, readDeadLetter, relayEnv, startRelay, uniqueId, type RunningRelay, startRelayStage, type RelayStage } from './relay-harness.js';
+import { api, brokersFromEnv, makeEvent, metricValue, NO_BROKER_SKIP, produceEvents, readDeadLetter, relayEnv, startRelay, uniqueId, type RunningRelay, startRelayStage, type RelayStage } from './relay-harness.js';
 import { closeAll } from '../support/close-all.js';
 
 const MSG_PATH = /\/api\/v1\/app\/[^/]+\/msg$/;
 
 describe('svix-relay when Svix fails', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
   let stage: RelayStage;
-  let producer: EventProducer;
   let relay: RunningRelay;
   const orgId = uniqueId('org');
   const connection = uniqueId('conn');
 
   before(async () => {
     stage = await startRelayStage('relay_faults', { deliver: false });
-    producer = newProducer(stage.kafka);
     relay = await startRelay(relayEnv(stage.standIn, stage.database.url, stage.groupId));
     assert.equal((await api(relay.url, 'PUT', `/v1/plugins/webhooks/connections/${orgId}/${connection}`)).status, 200);
   });
 
-  after(() => closeAll(relay, producer, stage));
+  after(() => closeAll(relay, stage));
 
   function sessionEvents(sessions: number): ReturnType<typeof makeEvent>[] {
     const events: ReturnType<typeof makeEvent>[] = [];
@@ -40,7 +38,7 @@ describe('svix-relay when Svix fails', { skip: brokersFromEnv === undefined ? NO
   it('rides out a 503 outage: every event published once, in order per session', async () => {
     stage.standIn.injectFault({ status: 503, times: Number.POSITIVE_INFINITY, path: MSG_PATH });
     const events = sessionEvents(8);
-    await produceEvents(producer, events);
+    await produceEvents(stage.producer, events);
     // The outage lasts until the relay has been refused a good number of times.
     await pollUntil(() => stage.standIn.requests().filter((request) => request.status === 503).length >= 30, { timeoutMs: 20_000, what: '30 refused publications' });
     assert.equal(stage.standIn.messages(orgId).length, 0, 'nothing got through during the outage');
@@ -63,7 +61,7 @@ describe('svix-relay when Svix fails', { skip: brokersFromEnv === undefined ? NO
     stage.standIn.injectFault({ status: 429, retryAfterSeconds: 2, times: 1, path: MSG_PATH });
     const event = makeEvent('dbroles.job.finished', { orgId, subject: uniqueId('job') });
     const from = stage.standIn.requests().length;
-    await produceEvents(producer, [event]);
+    await produceEvents(stage.producer, [event]);
     await pollUntil(() => stage.standIn.messages(orgId).some((message) => message.eventId === event.id), { timeoutMs: 15_000, what: 'the throttled event published' });
     const posts = stage.standIn.requests().slice(from).filter((request) => request.method === 'POST' && MSG_PATH.test(request.path));
     const throttled = posts.findIndex((request) => request.status === 429);
@@ -81,7 +79,7 @@ describe('svix-relay when Svix fails', { skip: brokersFromEnv === undefined ? NO
     const rejected = makeEvent('session.open', { orgId, subject: sid, connection });
     const next = makeEvent('session.close', { orgId, subject: sid });
     const dlqFrom = await stage.admin.fetchTopicOffsets(dlqTopic(TOPICS.gatewaySessions)).catch(() => []);
-    await produceEvents(producer, [rejected, next]);
+    await produceEvents(stage.producer, [rejected, next]);
     await pollUntil(() => stage.standIn.messages(orgId).some((message) => message.eventId === next.id), { timeoutMs: 15_000, what: 'the next record published' });
     assert.ok(!stage.standIn.messages(orgId).some((message) => message.eventId === rejected.id), 'the rejected one is not in Svix');
     const dead = await readDeadLetter(stage.kafka, rejected.id, new Map(dlqFrom.map((offset) => [offset.partition, offset.offset])));
@@ -97,7 +95,7 @@ describe('svix-relay when Svix fails', { skip: brokersFromEnv === undefined ? NO
     assert.ok(before !== undefined);
     await svix.application.delete(orgId);
     const event = makeEvent('dbroles.job.finished', { orgId, subject: uniqueId('job') });
-    await produceEvents(producer, [event]);
+    await produceEvents(stage.producer, [event]);
     await pollUntil(() => stage.standIn.messages(orgId).some((message) => message.eventId === event.id), { timeoutMs: 15_000, what: 'the event published to the new app' });
     assert.notEqual(stage.standIn.appByUid(orgId)?.id, before, 'a new application with the same uid');
   });
@@ -106,7 +104,7 @@ describe('svix-relay when Svix fails', { skip: brokersFromEnv === undefined ? NO
     const events = sessionEvents(5);
     const offsetsBefore = new Map<string, { partition: number; offset: string }[]>();
     for (const topic of [TOPICS.gatewaySessions]) offsetsBefore.set(topic, (await stage.admin.fetchTopicOffsets(topic)).map((o) => ({ partition: o.partition, offset: o.high })));
-    await produceEvents(producer, events);
+    await produceEvents(stage.producer, events);
     const ids = new Set(events.map((event) => event.id));
     const published = (): number => stage.standIn.messages(orgId).filter((message) => ids.has(message.eventId ?? '')).length;
     await pollUntil(() => published() === events.length, { timeoutMs: 15_000, what: 'first publication' });
