@@ -2,7 +2,6 @@
 // throw-away PostgreSQL database, and the helpers its integration tests share:
 // producing gateway events and result records (with the contracts' codecs), querying.
 import { randomBytes } from 'node:crypto';
-
 import {
   buildEvent,
   encodeEvent,
@@ -19,9 +18,10 @@ import { LOCAL_TEST_DATABASE_URL, createTestDatabase, type TestDatabase } from '
 import { createKafkaClient, EventProducer, silentKafkaLogger, type ProduceRecord } from '@hookline/kafka';
 import { loadConfig } from '@hookline/observability';
 import { auditSettings, createAuditApp, type AuditConfig } from '@hookline/audit';
-
 import type { Kafka } from 'kafkajs';
 import pg from 'pg';
+import { SvixStandIn, WebhookReceiver, type SvixStandInOptions } from '../fixtures/svix-stand-in/index.js';
+import { closeAll } from '../support/close-all.js';
 import { listenOnLoopback, type RunningApp } from '../support/running-app.js';
 import { pollUntil } from '../support/poll-until.js';
 
@@ -181,3 +181,29 @@ export async function getJson(url: string, token: string | null = ADMIN_TOKEN): 
 
 // metricValue: the first matching series (undefined when absent); metricSum: every series summed.
 export { firstMetricValue as metricValue, metricTotal as metricSum } from '../support/metrics.js';
+
+/** What the delivery-attempt tests start from: an audit database, a Svix stand-in, and two endpoints' receivers, one healthy and one answering an error. */
+export interface DeliveryStage {
+  readonly db: Awaited<ReturnType<typeof testDatabase>>;
+  readonly standIn: SvixStandIn;
+  readonly healthy: WebhookReceiver;
+  readonly broken: WebhookReceiver;
+  close(): Promise<void>;
+}
+
+export async function startDeliveryStage(standInOptions: SvixStandInOptions, brokenStatus: number): Promise<DeliveryStage> {
+  const db = await testDatabase();
+  let standIn: SvixStandIn | undefined;
+  let healthy: WebhookReceiver | undefined;
+  try {
+    standIn = await SvixStandIn.start(standInOptions);
+    healthy = await WebhookReceiver.start();
+    const broken = await WebhookReceiver.start();
+    broken.answerWith(brokenStatus);
+    const opened = { standIn, healthy, broken };
+    return { db, ...opened, close: () => closeAll(opened.standIn, opened.healthy, opened.broken, db) };
+  } catch (error) {
+    await closeAll(standIn, healthy, db).catch(() => undefined);
+    throw error;
+  }
+}
