@@ -290,11 +290,11 @@ export async function startHookStage(runbooks?: { files: Record<string, string>;
   }
 }
 
-/** Starts an executor in a new group (`prefix-…`) positioned at the topics' end; `cleanup` stops it (each executor consumes every event produced after it started). */
-export async function startExecutorAtEnd(admin: Admin, cleanup: CleanupSteps, prefix: string, options: Omit<ExecutorOptions, 'groupId'>): Promise<RunningExecutor> {
+/** Starts an executor in a new group (`prefix-…`) positioned at the topics' end, so it sees only what comes next; `cleanup`, when given, stops it (say after each test). */
+export async function startExecutorAtEnd(admin: Admin, prefix: string, options: Omit<ExecutorOptions, 'groupId'>, cleanup?: CleanupSteps): Promise<RunningExecutor> {
   const groupId = uniqueId(prefix);
   await positionGroupAtEnd(admin, groupId);
   const executor = await startExecutor({ groupId, ...options });
-  cleanup.push(() => executor.stop());
+  cleanup?.push(() => executor.stop());
   return executor;
 }

@@ -32,7 +32,7 @@ void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BRO
   after(() => closeAll(stage));
 
   const executorFor = (env: Record<string, string>, options: { noWait?: boolean } = {}): Promise<RunningExecutor> =>
-    startExecutorAtEnd(stage.admin, cleanup, 'git-sources', { env: { HOOK_TIMEOUT_SECONDS: '10', ...env }, ...options });
+    startExecutorAtEnd(stage.admin, 'git-sources', { env: { HOOK_TIMEOUT_SECONDS: '10', ...env }, ...options }, cleanup);
 
   void it('file://: hooks run; a new commit is used after the TTL and not before', async () => {
     const ttlSeconds = 3;

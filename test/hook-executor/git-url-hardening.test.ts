@@ -28,7 +28,7 @@ void describe('git URL and RUNBOOKS_DIR hardening', { skip: brokersFromEnv === u
   after(() => closeAll(stage));
 
   const executorFor = (env: Record<string, string>, options: { noWait?: boolean } = {}): Promise<RunningExecutor> =>
-    startExecutorAtEnd(stage.admin, cleanup, 'git-hardening', { env: { HOOK_TIMEOUT_SECONDS: '10', GIT_HOOK_CONFIG_TTL: '1', ...env }, ...options });
+    startExecutorAtEnd(stage.admin, 'git-hardening', { env: { HOOK_TIMEOUT_SECONDS: '10', GIT_HOOK_CONFIG_TTL: '1', ...env }, ...options }, cleanup);
 
   async function refusal(env: Record<string, string>): Promise<string> {
     const executor = await executorFor(env, { noWait: true });

@@ -9,7 +9,7 @@ import type { HookExecutionRecord } from '@hookline/contracts';
 import { pollUntil } from '../support/poll-until.js';
 import { BEHAVIOUR_HOOK } from './behaviour-hooks.js';
 import {
-  NO_BROKER_SKIP, hostProcessesWith, brokersFromEnv, metricValue, positionGroupAtEnd, sessionClose, sessionOpen, startExecutor, uniqueId, type RunningExecutor, startHookStage, type HookStageWithRunbooks,
+  NO_BROKER_SKIP, hostProcessesWith, brokersFromEnv, metricValue, sessionClose, sessionOpen, uniqueId, type RunningExecutor, startExecutorAtEnd, startHookStage, type HookStageWithRunbooks,
 } from './executor-harness.js';
 import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
 import { closeAll } from '../support/close-all.js';
@@ -32,10 +32,7 @@ void describe('hook runs', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP
   before(async () => {
     stage = await startHookStage({ files: { 'hoop-hooks/session-open.runbook.py': BEHAVIOUR_HOOK }, message: 'only an open hook' });
     server = await startGitHttpServer(stage.fixture.root, { user: 'runbooks', password: SECRET_PASSWORD });
-    const groupId = uniqueId('hook-runs');
-    await positionGroupAtEnd(stage.admin, groupId);
-    executor = await startExecutor({
-      groupId,
+    executor = await startExecutorAtEnd(stage.admin, 'hook-runs', {
       env: {
         RUNBOOKS_GIT_URL: `${server.url}/runbooks.git`,
         RUNBOOKS_GIT_ALLOW_INSECURE: 'true',

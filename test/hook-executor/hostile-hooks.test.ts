@@ -14,7 +14,7 @@ import type { HookExecutionRecord } from '@hookline/contracts';
 import { pollUntil } from '../support/poll-until.js';
 import { closeAll } from '../support/close-all.js';
 import {
-  NO_BROKER_SKIP, brokersFromEnv, hostProcessesWith, isReady, metricValue, positionGroupAtEnd, sessionClose, sessionOpen, startExecutor, uniqueId, type RunningExecutor, startHookStage, type HookStageWithRunbooks,
+  NO_BROKER_SKIP, brokersFromEnv, hostProcessesWith, isReady, metricValue, sessionClose, sessionOpen, uniqueId, type RunningExecutor, startExecutorAtEnd, startHookStage, type HookStageWithRunbooks,
 } from './executor-harness.js';
 import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
 
@@ -270,10 +270,7 @@ void describe('hostile hooks are contained', { skip: brokersFromEnv === undefine
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     siem = { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/siem`, close: () => new Promise<void>((resolve) => http.close(() => resolve())) };
-    const groupId = uniqueId('hostile');
-    await positionGroupAtEnd(stage.admin, groupId);
-    executor = await startExecutor({
-      groupId,
+    executor = await startExecutorAtEnd(stage.admin, 'hostile', {
       env: {
         RUNBOOKS_GIT_URL: `${server.url}/runbooks.git`,
         GIT_USER: 'runbooks',
@@ -434,9 +431,7 @@ void describe('a slot reused by the next run keeps nothing of the last', { skip:
 
   before(async () => {
     stage = await startHookStage({ files: { 'hoop-hooks/session-open.runbook.py': HOSTILE_HOOK }, message: 'hostile hooks' });
-    const groupId = uniqueId('slot-reuse');
-    await positionGroupAtEnd(stage.admin, groupId);
-    executor = await startExecutor({ groupId, env: { RUNBOOKS_GIT_URL: stage.fixture.fileUrl, GIT_HOOK_CONFIG_TTL: '300', HOOK_CONCURRENCY: '1', HOOK_TIMEOUT_SECONDS: '20' } });
+    executor = await startExecutorAtEnd(stage.admin, 'slot-reuse', { env: { RUNBOOKS_GIT_URL: stage.fixture.fileUrl, GIT_HOOK_CONFIG_TTL: '300', HOOK_CONCURRENCY: '1', HOOK_TIMEOUT_SECONDS: '20' } });
   });
 
   after(() => closeAll(executor, stage));
