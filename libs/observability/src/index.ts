@@ -19,6 +19,7 @@ export { createLogger, type LoggerSettings } from './logging/create-logger.js';
 export { REDACTED_LOG_PATHS } from './logging/logging.constant.js';
 export { useServiceLogger } from './logging/use-service-logger.js';
 export { DURATION_BUCKETS_SECONDS, LONG_DURATION_BUCKETS_SECONDS } from './metrics/metrics.constant.js';
+export { parsePrometheusText, selectSamples, sumSamples, type LabelMatcher, type PrometheusSample } from './metrics/prometheus-text.js';
 export { MetricsRegistry, type CounterDefinition, type HistogramDefinition } from './metrics/metrics-registry.service.js';
 export { ObservabilityModule } from './observability.module.js';
 export type { ObservabilityOptions } from './observability-options.js';
