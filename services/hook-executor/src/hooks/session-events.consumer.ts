@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { decodeEvent, type EncodedResultRecord, type GatewayEvent } from '@hookline/contracts';
-import { checkKafka, ensureTopics, EventProducer, PipelinedConsumerRunner, type RecordContext } from '@hookline/kafka';
+import { checkKafka, ensureTopics, EventProducer, ConsumerRunner, type RecordContext } from '@hookline/kafka';
 import { APP_CONFIG, HealthRegistry } from '@hookline/observability';
 import type { Admin, Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
@@ -21,7 +21,7 @@ type ConsumerState = 'waiting for runbooks' | 'starting' | 'consuming' | 'stoppe
 /**
  * gateway.sessions.v1 -> hooks -> hookline.hook-executions.v1, with the consumer
  * group of its own. Nothing is consumed before the first runbooks snapshot exists.
- * PipelinedConsumerRunner gives per-session order with HOOK_CONCURRENCY sessions at once,
+ * ConsumerRunner gives per-session order with HOOK_CONCURRENCY sessions at once,
  * commits an offset only after the handler returned, i.e. after the result record was
  * acknowledged by Kafka, and keeps fetching while hooks run, so an event of an idle
  * session starts at once instead of waiting for the slowest hook of the last fetch. Other session event types (reviews) are not hook events and
@@ -29,7 +29,7 @@ type ConsumerState = 'waiting for runbooks' | 'starting' | 'consuming' | 'stoppe
  */
 @Injectable()
 export class SessionEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly runner: PipelinedConsumerRunner<GatewayEvent>;
+  private readonly runner: ConsumerRunner<GatewayEvent>;
   private readonly admin: Admin;
   private readonly shutdown = new AbortController();
   private state: ConsumerState = 'waiting for runbooks';
@@ -49,7 +49,7 @@ export class SessionEventsConsumer implements OnApplicationBootstrap, OnApplicat
   ) {
     this.logger.setContext(SessionEventsConsumer.name);
     this.admin = client.admin();
-    this.runner = new PipelinedConsumerRunner<GatewayEvent>({
+    this.runner = new ConsumerRunner<GatewayEvent>({
       client,
       groupId: config.KAFKA_GROUP_ID,
       topics: [CONSUMED_TOPIC],

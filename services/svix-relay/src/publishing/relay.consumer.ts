@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { decodeEvent, dlqTopic, type GatewayEvent } from '@hookline/contracts';
-import { EventProducer, ensureTopics, PipelinedConsumerRunner, type KafkaRecord } from '@hookline/kafka';
+import { EventProducer, ensureTopics, ConsumerRunner, type KafkaRecord } from '@hookline/kafka';
 import { APP_CONFIG, HealthRegistry } from '@hookline/observability';
 import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
@@ -19,7 +19,7 @@ type ConsumerState = 'off' | 'starting' | 'running' | 'stopped';
 
 /**
  * The relay's Kafka side: its own consumer group on the gateway topics, through the
- * lib's PipelinedConsumerRunner (per-session order, commit after the publication is
+ * lib's ConsumerRunner (per-session order, commit after the publication is
  * recorded, transient failures retried with backoff + jitter holding the session and the
  * partition's commit, permanent ones dead-lettered), which fetches on while events are in
  * flight instead of waiting for each fetch's slowest session. On a rebalance the old
@@ -29,7 +29,7 @@ type ConsumerState = 'off' | 'starting' | 'running' | 'stopped';
  */
 @Injectable()
 export class RelayConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private runner: PipelinedConsumerRunner<GatewayEvent> | undefined;
+  private runner: ConsumerRunner<GatewayEvent> | undefined;
   private state: ConsumerState = 'off';
   private startup: Promise<void> | undefined;
   private stopping = false;
@@ -84,7 +84,7 @@ export class RelayConsumer implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.info({ eventTypes: names }, 'Svix event types created or updated from the contracts');
     });
     if (this.stopping) return;
-    this.runner = new PipelinedConsumerRunner<GatewayEvent>({
+    this.runner = new ConsumerRunner<GatewayEvent>({
       client: this.client,
       groupId: this.config.KAFKA_GROUP_ID,
       topics: CONSUMED_TOPICS,
