@@ -3,7 +3,7 @@
 import './codecs/compression.codecs.js';
 
 export { DLQ_HEADERS, DLQ_TOPIC_SUFFIX, CLOUDEVENTS_TYPE_HEADER, CLIENT_DEFAULTS, PRODUCER_DEFAULTS, CONSUMER_DEFAULTS, KAFKA_SASL_MECHANISMS } from './kafka.constant.js';
-export { createKafkaClient, parseBrokers, type KafkaClientOptions, type KafkaLogLevel } from './client/create-kafka-client.js';
+export { createKafkaClient, kafkaClientFromSettings, parseBrokers, type KafkaClientOptions, type KafkaLogLevel, type KafkaServiceSettings } from './client/create-kafka-client.js';
 export { kafkaSecuritySettings, checkKafkaSecurity, type KafkaSecurityConfig } from './client/kafka-security.settings.js';
 export { kafkaSecurityOptions } from './client/kafka-security.js';
 export type { KafkaClientInput } from './client/kafka-client-input.js';
@@ -19,6 +19,7 @@ export type { RecordSender } from './producer/record-sender.interface.js';
 export type { ProducerObserver, SendOutcome } from './producer/producer-observer.interface.js';
 export { ConsumerRunner, type ConsumerRunnerOptions, type RecordConsumer, type RecordConsumerOptions } from './consumer/consumer-runner.js';
 export type { ConsumerObserver, RecordContext, RecordHandler, RecordOutcome } from './consumer/record-processor.js';
+export { untilStarted, type UntilStartedOptions } from './consumer/until-started.js';
 export { defaultClassify, type ErrorClass } from './consumer/error-classifier.js';
 export { deadLetterTopicOf } from './consumer/dead-letter.publisher.js';
 export type { RetryPolicy } from './consumer/retry-policy.js';

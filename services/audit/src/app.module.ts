@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { createKafkaClient } from '@hookline/kafka';
+import { kafkaClientFromSettings } from '@hookline/kafka';
 import { APP_CONFIG, ObservabilityModule, type ObservabilityOptions } from '@hookline/observability';
 import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
@@ -38,7 +38,7 @@ export class AppModule {
           provide: KAFKA_CLIENT,
           inject: [APP_CONFIG, PinoLogger],
           useFactory: (settings: AuditConfig, logger: PinoLogger): Kafka =>
-            createKafkaClient({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID, security: settings, logger: logger.logger.child({ context: 'kafkajs' }) }),
+            kafkaClientFromSettings(settings, logger.logger),
         },
         AuditDatabase,
         AuditMetrics,

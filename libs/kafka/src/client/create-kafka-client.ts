@@ -62,3 +62,14 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
     ...(sasl !== undefined ? { sasl } : {}),
   });
 }
+
+/** The KAFKA_* settings every service has. */
+export interface KafkaServiceSettings extends KafkaSecurityConfig {
+  KAFKA_BROKERS: readonly string[] | string;
+  KAFKA_CLIENT_ID: string;
+}
+
+/** A service's one kafkajs client, from its settings; kafkajs logs through the service's logger (pino fits). */
+export function kafkaClientFromSettings(settings: KafkaServiceSettings, logger: { child(bindings: object): KafkaLogger }): KafkaClient {
+  return createKafkaClient({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID, security: settings, logger: logger.child({ context: 'kafkajs' }) });
+}

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { decodeEvent, type EncodedResultRecord, type GatewayEvent } from '@hookline/contracts';
-import { checkKafka, ensureTopics, EventProducer, ConsumerRunner, type RecordContext } from '@hookline/kafka';
+import { checkKafka, ConsumerRunner, ensureTopics, EventProducer, untilStarted, type RecordContext } from '@hookline/kafka';
 import { APP_CONFIG, HealthRegistry } from '@hookline/observability';
 import type { Admin, Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
@@ -34,7 +34,6 @@ export class SessionEventsConsumer implements OnApplicationBootstrap, OnApplicat
   private readonly shutdown = new AbortController();
   private state: ConsumerState = 'waiting for runbooks';
   private starting: Promise<void> | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
   // A run whose record could not be written is not run again on the retry: only the write is.
   private readonly unwritten = new Map<string, EncodedResultRecord>();
 
@@ -78,7 +77,6 @@ export class SessionEventsConsumer implements OnApplicationBootstrap, OnApplicat
 
   async onApplicationShutdown(): Promise<void> {
     this.shutdown.abort();
-    clearTimeout(this.retryTimer);
     await this.starting;
     await this.runner.stop();
     this.state = 'stopped';
@@ -102,23 +100,18 @@ export class SessionEventsConsumer implements OnApplicationBootstrap, OnApplicat
 
   /** Creates the consumed and result topics if missing; retried until Kafka answers. */
   private async ensureTopics(): Promise<void> {
-    while (!this.shutdown.signal.aborted) {
-      try {
+    const partitions = this.config.KAFKA_TOPIC_PARTITIONS;
+    await untilStarted(
+      'Kafka topics',
+      async () => {
         await this.admin.connect();
-        const partitions = this.config.KAFKA_TOPIC_PARTITIONS;
         await ensureTopics(this.admin, [
           { topic: CONSUMED_TOPIC, numPartitions: partitions },
           { topic: RESULT_TOPIC, numPartitions: partitions, configs: { 'max.message.bytes': String(RESULT_TOPIC_MAX_MESSAGE_BYTES) }, withDeadLetterTopic: false },
         ]);
-        return;
-      } catch (error) {
-        this.logger.warn({ err: error instanceof Error ? error.message : String(error), retryInMs: TOPIC_SETUP_RETRY_MS }, 'Kafka topics not ensured (Kafka unreachable?); retrying');
-        await new Promise<void>((resolve) => {
-          this.retryTimer = setTimeout(resolve, TOPIC_SETUP_RETRY_MS);
-          this.shutdown.signal.addEventListener('abort', () => resolve(), { once: true });
-        });
-      }
-    }
+      },
+      { signal: this.shutdown.signal, retryMs: TOPIC_SETUP_RETRY_MS, logger: this.logger },
+    );
   }
 
   private async handle(event: GatewayEvent, { record, signal }: RecordContext): Promise<void> {

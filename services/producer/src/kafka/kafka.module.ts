@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { createKafkaClient, EventProducer } from '@hookline/kafka';
+import { EventProducer, kafkaClientFromSettings } from '@hookline/kafka';
 import { APP_CONFIG, MetricsRegistry } from '@hookline/observability';
 import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
@@ -15,9 +15,7 @@ import { ProduceMetricsObserver } from './produce-metrics.observer.js';
     {
       provide: KAFKA_CLIENT,
       inject: [APP_CONFIG, PinoLogger],
-      useFactory: (config: ProducerConfig, logger: PinoLogger): Kafka => {
-        return createKafkaClient({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, security: config, logger: logger.logger.child({ context: 'kafkajs' }) });
-      },
+      useFactory: (config: ProducerConfig, logger: PinoLogger): Kafka => kafkaClientFromSettings(config, logger.logger),
     },
     {
       provide: EventProducer,

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { createKafkaClient, EventProducer } from '@hookline/kafka';
+import { EventProducer, kafkaClientFromSettings } from '@hookline/kafka';
 import { APP_CONFIG } from '@hookline/observability';
 import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
@@ -15,7 +15,7 @@ import { KAFKA_CLIENT } from './kafka.constant.js';
       provide: KAFKA_CLIENT,
       inject: [APP_CONFIG, PinoLogger],
       useFactory: (config: RelayConfig, logger: PinoLogger): Kafka =>
-        createKafkaClient({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, security: config, logger: logger.logger.child({ context: 'kafkajs' }) }),
+        kafkaClientFromSettings(config, logger.logger),
     },
     {
       provide: EventProducer,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { decodeEvent, dlqTopic, type GatewayEvent } from '@hookline/contracts';
-import { EventProducer, ensureTopics, ConsumerRunner, type KafkaRecord } from '@hookline/kafka';
+import { ConsumerRunner, EventProducer, ensureTopics, untilStarted, type KafkaRecord } from '@hookline/kafka';
 import { APP_CONFIG, HealthRegistry } from '@hookline/observability';
 import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
@@ -32,7 +32,7 @@ export class RelayConsumer implements OnApplicationBootstrap, OnApplicationShutd
   private runner: ConsumerRunner<GatewayEvent> | undefined;
   private state: ConsumerState = 'off';
   private startup: Promise<void> | undefined;
-  private stopping = false;
+  private readonly stopping = new AbortController();
 
   constructor(
     @Inject(KAFKA_CLIENT) private readonly client: Kafka,
@@ -61,7 +61,7 @@ export class RelayConsumer implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
+    this.stopping.abort();
     await this.startup;
     await this.runner?.stop();
     // Last: the runner's in-flight handlers and dead letters needed the producer until now.
@@ -83,7 +83,7 @@ export class RelayConsumer implements OnApplicationBootstrap, OnApplicationShutd
       const names = await this.eventTypes.sync();
       this.logger.info({ eventTypes: names }, 'Svix event types created or updated from the contracts');
     });
-    if (this.stopping) return;
+    if (this.stopping.signal.aborted) return;
     this.runner = new ConsumerRunner<GatewayEvent>({
       client: this.client,
       groupId: this.config.KAFKA_GROUP_ID,
@@ -109,15 +109,7 @@ export class RelayConsumer implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** Runs a start-up step until it succeeds or the service stops. */
-  private async untilDone(what: string, step: () => Promise<void>): Promise<void> {
-    while (!this.stopping) {
-      try {
-        await step();
-        return;
-      } catch (error) {
-        this.logger.warn({ err: describeSvixFailure(error).message, retryInMs: SETUP_RETRY_MS }, `${what} not ready; retrying`);
-        await new Promise((resolve) => setTimeout(resolve, SETUP_RETRY_MS).unref());
-      }
-    }
+  private untilDone(what: string, step: () => Promise<void>): Promise<boolean> {
+    return untilStarted(what, step, { signal: this.stopping.signal, retryMs: SETUP_RETRY_MS, logger: this.logger, describeError: (error) => describeSvixFailure(error).message });
   }
 }

@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { svixPublicationRecordCodec, type EncodedResultRecord, type GatewayEvent, type SvixPublicationRecord } from '@hookline/contracts';
-import { EventProducer, PermanentError, TransientError } from '@hookline/kafka';
+import { EventProducer, PermanentError, TransientError, type RecordSender } from '@hookline/kafka';
 import { PinoLogger } from 'nestjs-pino';
 import { PluginConnections } from '../plugins/plugin-connections.service.js';
 import { FILTER_REASONS } from '../relay.constant.js';
@@ -29,7 +29,7 @@ export class RelayService {
     private readonly plugins: PluginConnections,
     private readonly sessions: SessionConnections,
     private readonly publisher: SvixPublisher,
-    private readonly producer: EventProducer,
+    @Inject(EventProducer) private readonly producer: RecordSender,
     private readonly metrics: RelayMetrics,
     private readonly logger: PinoLogger,
   ) {
