@@ -13,10 +13,8 @@
  * call, which do not depend on the cores. The bench's own broker runs with
  * BENCH_BROKER_JVM_OPTIONS (default -XX:TieredStopAtLevel=1, see BROKER_JVM_OPTIONS).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { Kafka, logLevel } from 'kafkajs';
@@ -26,8 +24,8 @@ import { createTestDatabase, type TestDatabase } from '@hookline/database';
 import { freePort, provideKafkaBroker } from '@hookline/kafka-broker';
 import { SvixStandIn } from '../test/fixtures/svix-stand-in/index.js';
 import { ensureGatewayTopics, startGroupAtEnd } from '../test/svix-relay/relay-harness.js';
+import { median, RELAY_PROCESS_ENV, startService, stopService } from './bench-services.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 20_000);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
@@ -54,9 +52,6 @@ const WARM_UP_EVENTS = Number(process.env['BENCH_WARM_UP_EVENTS'] ?? 5_000);
  * either way. `BENCH_BROKER_JVM_OPTIONS=` (empty) runs the JVM's defaults.
  */
 const BROKER_JVM_OPTIONS = (process.env['BENCH_BROKER_JVM_OPTIONS'] ?? '-XX:TieredStopAtLevel=1').split(/\s+/).filter((option) => option !== '');
-/** services/svix-relay/Dockerfile's NODE_OPTIONS and MALLOC_ARENA_MAX. */
-const RELAY_NODE_OPTIONS = '--max-semi-space-size=8 --max-old-space-size=160';
-const RELAY_MALLOC_ARENA_MAX = '2';
 const ORG = `bench-org-${Date.now().toString(36)}`;
 const CONNECTION = 'pg-bench';
 
@@ -118,36 +113,18 @@ function makeEvents(count: number): GatewayEvent[] {
   return events.slice(0, count);
 }
 
-async function startRelay(brokers: string[], standIn: SvixStandIn, port: number, groupId: string, databaseUrl: string | undefined): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(root, 'services/svix-relay/dist/main.js')], {
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      // As the Dockerfile runs it, unless told otherwise.
-      NODE_OPTIONS: process.env['BENCH_RELAY_NODE_OPTIONS'] ?? RELAY_NODE_OPTIONS,
-      MALLOC_ARENA_MAX: process.env['BENCH_RELAY_MALLOC_ARENA_MAX'] ?? RELAY_MALLOC_ARENA_MAX,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      KAFKA_BROKERS: brokers.join(','),
-      KAFKA_GROUP_ID: groupId,
-      SVIX_AUTH_TOKEN: standIn.token,
-      SVIX_SERVER_URL: standIn.url,
-      ADMIN_TOKENS: ADMIN_TOKEN,
-      SVIX_CONCURRENCY: String(CONCURRENCY / INSTANCES),
-      ...(process.env['RELAY_KEY_CONCURRENCY'] === undefined ? {} : { RELAY_KEY_CONCURRENCY: process.env['RELAY_KEY_CONCURRENCY'] }),
-      ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', process.env['BENCH_RELAY_LOGS'] === undefined ? 'ignore' : 'inherit', 'inherit'],
+function startRelay(brokers: string[], standIn: SvixStandIn, port: number, groupId: string, databaseUrl: string | undefined): Promise<ChildProcess> {
+  return startService('svix-relay', port, {
+    ...RELAY_PROCESS_ENV,
+    KAFKA_BROKERS: brokers.join(','),
+    KAFKA_GROUP_ID: groupId,
+    SVIX_AUTH_TOKEN: standIn.token,
+    SVIX_SERVER_URL: standIn.url,
+    ADMIN_TOKENS: ADMIN_TOKEN,
+    SVIX_CONCURRENCY: String(CONCURRENCY / INSTANCES),
+    ...(process.env['RELAY_KEY_CONCURRENCY'] === undefined ? {} : { RELAY_KEY_CONCURRENCY: process.env['RELAY_KEY_CONCURRENCY'] }),
+    ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
   });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`relay exited with ${child.exitCode}`);
-    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
-    if (ready) return child;
-    await sleep(200);
-  }
-  child.kill('SIGKILL');
-  throw new Error('relay not ready within 60 s');
 }
 
 async function waitFor(what: string, done: () => boolean): Promise<void> {
@@ -354,11 +331,7 @@ async function main(): Promise<void> {
     }
     // With several instances: the largest one's (the goal is per relay process).
     const rss = Math.max(...relays.map((relay) => peakRssMb(relay.pid!)));
-    const med = (values: number[]): number => {
-      const sorted = [...values].sort((a, b) => a - b);
-      const mid = Math.floor(sorted.length / 2);
-      return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-    };
+    const med = median;
     const relayRate = med(rounds.map((r) => r.relay));
     const rawRate = med(rounds.map((r) => r.raw));
     const ratio = med(rounds.map((r) => r.ratio));
@@ -383,15 +356,7 @@ async function main(): Promise<void> {
     console.log(`  relay peak RSS                       ${rss.toFixed(0)} MB  (goal < ${GOAL_RSS_MB} MB${INSTANCES === 1 ? '' : '; the largest instance'})`);
     console.log(JSON.stringify({ events: EVENTS, rounds: ROUNDS, concurrency: CONCURRENCY, instances: INSTANCES, relay: relayRate, raw: rawRate, ratio, ratios: rounds.map((r) => r.ratio), relayLeg: RELAY_LEG, relayCpuUsPerEvent: relayCpuUs, brokerCpuUsPerEvent: brokerCpuUs, brokerJitCpuUsPerEvent: brokerJitUs, standInCpuUsPerEvent: standInCpuUs, rawCpuUsPerCall: rawCpuUs, peakRssMb: rss }));
   } finally {
-    await Promise.all(
-      relays
-        .filter((relay) => relay.exitCode === null)
-        .map(async (relay) => {
-          const exited = new Promise((resolve) => relay.once('exit', resolve));
-          relay.kill('SIGTERM');
-          await Promise.race([exited, sleep(15_000).then(() => relay.kill('SIGKILL'))]);
-        }),
-    );
+    await Promise.all(relays.map((relay) => stopService(relay)));
     await standIn.close();
     await database?.drop();
     await broker.stop();

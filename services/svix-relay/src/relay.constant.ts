@@ -50,11 +50,10 @@ export const RELAY_FETCH_MAX_BYTES_PER_PARTITION = 16 * 1024;
  * How long a publication record waits for others to share its produce request. Every
  * event's record is produced (acks=all) before its offset may be committed; at the lib's
  * 2 ms a produce request carried ~8 records in bench:relay and kafkajs' per-request work
- * was a tenth of the relay's CPU. The wait holds one of RELAY_KEY_CONCURRENCY slots, not a
- * Svix one: with a Svix call of ~3 ms, an event holds its slot ~4 times as long as its Svix
- * call, so at 64 slots 16 Svix calls at once could not be kept busy (see the setting).
+ * was a tenth of the relay's CPU. The wait holds neither a key slot nor a Svix one (the
+ * handler hands the acknowledgement to the runner), only the commit of the event's offset.
  */
-export const PUBLICATION_LINGER_MS = 10;
+export const PUBLICATION_LINGER_MS = 20;
 
 /**
  * Records of one partition fetched and not yet relayed before the relay pauses fetching it

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { resolveKafkaClient, type KafkaClientInput } from '../client/kafka-client-input.js';
 import type { KafkaLogger } from '../client/kafka-logger.interface.js';
@@ -74,7 +75,7 @@ class PartitionWork {
   readonly abandon = new AbortController();
   readonly tracker = new OffsetTracker();
   lastCommitted: string | undefined;
-  commitChain: Promise<void> = Promise.resolve();
+  lastCommitAt = 0;
   paused = false;
   /** Aborted with `abandon` or the runner's drain: a record not started by then is the next owner's. One per partition, not per record. */
   readonly startable: AbortSignal;
@@ -117,9 +118,11 @@ export class ConsumerRunner<T = KafkaRecord> implements RecordConsumer {
   private readonly processor: RecordProcessor<T>;
   private readonly ownedDeadLetterProducer: EventProducer | undefined;
   private readonly maxBuffered: number;
+  private readonly commitIntervalMs: number;
   private readonly works = new Map<string, PartitionWork>();
   private readonly chains = new KeyChains();
   private commitTimer: NodeJS.Timeout | undefined;
+  private commitChain: Promise<void> = Promise.resolve();
   /** Aborted by stop(): records not yet started are left for the next owner. */
   private readonly drain = new AbortController();
   private running = false;
@@ -129,6 +132,7 @@ export class ConsumerRunner<T = KafkaRecord> implements RecordConsumer {
     if (options.topics.length === 0) throw new Error('ConsumerRunner: at least one topic is required');
     this.client = resolveKafkaClient(options.client);
     this.maxBuffered = options.maxBufferedPerPartition ?? CONSUMER_DEFAULTS.maxBufferedPerPartition;
+    this.commitIntervalMs = options.commitIntervalMs ?? CONSUMER_DEFAULTS.commitIntervalMs;
     this.consumerRef = this.client.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? CONSUMER_DEFAULTS.sessionTimeoutMs,
@@ -166,10 +170,7 @@ export class ConsumerRunner<T = KafkaRecord> implements RecordConsumer {
     for (const topic of this.options.topics) {
       await this.consumerRef.subscribe({ topic, fromBeginning: this.options.fromBeginning ?? true });
     }
-    const intervalMs = this.options.commitIntervalMs ?? CONSUMER_DEFAULTS.commitIntervalMs;
-    this.commitTimer = setInterval(() => {
-      for (const work of this.works.values()) void this.commit(work);
-    }, intervalMs);
+    this.commitTimer = setInterval(() => void this.commit([...this.works.values()]), this.commitIntervalMs);
     this.commitTimer.unref();
     await this.consumerRef.run({
       autoCommit: false,
@@ -203,7 +204,7 @@ export class ConsumerRunner<T = KafkaRecord> implements RecordConsumer {
     ]);
     clearTimeout(timer);
     clearInterval(this.commitTimer);
-    await Promise.allSettled([...this.works.values()].map((work) => this.commit(work)));
+    await this.commit([...this.works.values()]);
     for (const work of this.works.values()) this.abandon(work);
     await this.consumerRef.disconnect();
     await this.ownedDeadLetterProducer?.disconnect();
@@ -243,7 +244,7 @@ export class ConsumerRunner<T = KafkaRecord> implements RecordConsumer {
       const index = work.tracker.add(message.offset);
       if (index < 0) continue;
       const key = message.key === null || message.key === undefined ? undefined : `${work.topic}\u0000${message.key.toString('latin1')}`;
-      this.chains.run(key, () => this.runRecord(work, message, index));
+      this.chains.run(key, (release) => this.runRecord(work, message, index, release));
     }
     // Fetch on from here: what is scheduled is tracked and committed as it finishes.
     if (last !== undefined) payload.resolveOffset(last.offset);
@@ -254,7 +255,7 @@ export class ConsumerRunner<T = KafkaRecord> implements RecordConsumer {
     return Promise.resolve();
   }
 
-  private async runRecord(work: PartitionWork, message: KafkaMessage, index: number): Promise<void> {
+  private async runRecord(work: PartitionWork, message: KafkaMessage, index: number, release: () => void): Promise<void> {
     if (work.startable.aborted) return;
     let progress;
     try {
@@ -262,6 +263,7 @@ export class ConsumerRunner<T = KafkaRecord> implements RecordConsumer {
         signal: work.abandon.signal,
         startable: work.startable,
         heartbeat: work.heartbeat,
+        release,
       });
     } catch (error) {
       // The processor handles handler errors; this is a bug.
@@ -271,8 +273,9 @@ export class ConsumerRunner<T = KafkaRecord> implements RecordConsumer {
     if (progress === 'halted' || work.abandon.signal.aborted) return;
     work.tracker.markDone(index);
     if (work.paused && work.tracker.pending <= this.maxBuffered / 2) this.resume(work);
-    // Idle partition: commit now, so a quiet stream is not left uncommitted until the timer.
-    if (work.tracker.allDone) await this.commit(work);
+    // A partition gone quiet is committed now rather than at the next tick; a busy one at each
+    // tick only (a commit per record would cost a broker request each).
+    if (work.tracker.allDone && performance.now() - work.lastCommitAt >= this.commitIntervalMs) await this.commit([work]);
   }
 
   private resume(work: PartitionWork): void {
@@ -284,21 +287,31 @@ export class ConsumerRunner<T = KafkaRecord> implements RecordConsumer {
     }
   }
 
-  /** Commits the partition's contiguous done offset, if it moved. */
-  private commit(work: PartitionWork): Promise<void> {
-    const next = work.commitChain.then(async () => {
-      const offset = work.tracker.commitOffset();
-      if (offset === undefined || offset === work.lastCommitted || !work.owned()) return;
+  /** Commits the contiguous done offsets of `works` that moved, in one request; one commit at a time. */
+  private commit(works: readonly PartitionWork[]): Promise<void> {
+    const next = this.commitChain.then(async () => {
+      const due = works.flatMap((work) => {
+        const offset = work.tracker.commitOffset();
+        return offset === undefined || offset === work.lastCommitted || !work.owned() ? [] : [{ work, offset }];
+      });
+      if (due.length === 0) return;
+      const topics = new Map<string, Array<{ partition: number; offset: string }>>();
+      for (const { work, offset } of due) topics.set(work.topic, [...(topics.get(work.topic) ?? []), { partition: work.partition, offset }]);
       try {
-        await work.payload.commitOffsetsIfNecessary({ topics: [{ topic: work.topic, partitions: [{ partition: work.partition, offset }] }] });
-        work.lastCommitted = offset;
+        // Any current batch's commit serves the whole group generation.
+        await due[due.length - 1]!.work.payload.commitOffsetsIfNecessary({ topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) });
+        const now = performance.now();
+        for (const { work, offset } of due) {
+          work.lastCommitted = offset;
+          work.lastCommitAt = now;
+        }
       } catch (error) {
         // Lost the generation (rebalance): the next owner re-processes from the last commit.
-        this.options.logger?.warn({ topic: work.topic, partition: work.partition, offset, err: errorMessage(error) }, 'offset commit failed');
-        this.abandon(work);
+        this.options.logger?.warn({ partitions: due.map(({ work, offset }) => `${work.topic}:${work.partition}@${offset}`), err: errorMessage(error) }, 'offset commit failed');
+        for (const { work } of due) this.abandon(work);
       }
     });
-    work.commitChain = next;
+    this.commitChain = next.catch(() => undefined);
     return next;
   }
 }

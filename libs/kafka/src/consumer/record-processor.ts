@@ -15,6 +15,14 @@ export interface RecordContext {
   signal: AbortSignal;
   /** Extra heartbeat for handlers that want one; kafkajs already heartbeats while the runner fetches on. */
   heartbeat: () => Promise<void>;
+  /**
+   * Lets the handler return before its last step (a produce's acknowledgement, say) is done:
+   * the record counts as done, and its offset may be committed, only once `step` resolves,
+   * but its handler slot and its key are free at once. If `step` rejects, the record is
+   * handled again like any transient failure, possibly after its key's next records: only
+   * for a last step whose repetition is harmless (idempotent).
+   */
+  settleAfter: (step: Promise<unknown>) => void;
 }
 
 export type RecordOutcome = 'processed' | 'dead-lettered' | 'skipped';
@@ -49,6 +57,8 @@ export interface RecordScope {
   /** Aborted when a record not yet started (or waiting to retry) must be left for the next owner. */
   startable: AbortSignal;
   heartbeat: () => Promise<void>;
+  /** Lets the record's key go on (its handler returned; a step given to settleAfter is still pending). */
+  release?: () => void;
 }
 
 /**
@@ -87,12 +97,26 @@ export class RecordProcessor<T> {
         }
       }
       let failure: { error: unknown } | undefined;
+      let lastStep: Promise<unknown> | undefined;
+      const settleAfter = (step: Promise<unknown>): void => {
+        // Handled now (awaited below), so an early rejection is not reported as unhandled.
+        step.catch(() => undefined);
+        lastStep = lastStep === undefined ? step : Promise.all([lastStep, step]);
+      };
       try {
-        await this.options.handler(payload, { record, attempt, signal: scope.signal, heartbeat: scope.heartbeat });
+        await this.options.handler(payload, { record, attempt, signal: scope.signal, heartbeat: scope.heartbeat, settleAfter });
       } catch (error) {
         failure = { error };
       } finally {
         limiter.release();
+      }
+      if (failure === undefined && lastStep !== undefined) {
+        scope.release?.();
+        try {
+          await lastStep;
+        } catch (error) {
+          failure = { error };
+        }
       }
       if (scope.signal.aborted) return 'halted';
       if (failure === undefined) return settled('processed', attempt);

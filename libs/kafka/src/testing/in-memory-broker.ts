@@ -152,13 +152,13 @@ class InMemoryConsumer<T> implements RecordConsumer {
       const record = records[at]!;
       const index = tracker.add(record.offset);
       const key = record.key === null ? undefined : record.key.toString('latin1');
-      this.chains.run(key, () => this.runRecord(tracker, record, index));
+      this.chains.run(key, (release) => this.runRecord(tracker, record, index, release));
     }
     this.next.set(topic, records.length);
   }
 
-  private async runRecord(tracker: OffsetTracker, record: KafkaRecord, index: number): Promise<void> {
-    const progress = await this.processor.process(record, { signal: this.drain.signal, startable: this.drain.signal, heartbeat: () => Promise.resolve() });
+  private async runRecord(tracker: OffsetTracker, record: KafkaRecord, index: number, release: () => void): Promise<void> {
+    const progress = await this.processor.process(record, { signal: this.drain.signal, startable: this.drain.signal, heartbeat: () => Promise.resolve(), release });
     if (progress === 'halted') return;
     tracker.markDone(index);
     const offset = tracker.commitOffset();

@@ -90,7 +90,7 @@ export class RelayConsumer implements OnApplicationBootstrap, OnApplicationShutd
       topics: CONSUMED_TOPICS,
       decode: (record: KafkaRecord) => decodeEvent(record),
       handler: async (event, context) => {
-        await this.relay.relay(event, context.record.key?.toString('utf8') ?? event.subject, context.signal);
+        await this.relay.relay(event, context.record.key?.toString('utf8') ?? event.subject, context.signal, context.settleAfter);
       },
       keyConcurrency: this.config.RELAY_KEY_CONCURRENCY,
       maxBytes: RELAY_FETCH_MAX_BYTES,

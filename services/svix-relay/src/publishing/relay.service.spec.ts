@@ -43,7 +43,7 @@ function relayOn(broker: InMemoryBroker, publish: Publish, options: { pluginEnab
     topics: CONSUMED_TOPICS,
     decode: (record) => decodeEvent(record),
     handler: async (e, context) => {
-      await relay.relay(e, context.record.key?.toString('utf8') ?? e.subject, context.signal);
+      await relay.relay(e, context.record.key?.toString('utf8') ?? e.subject, context.signal, context.settleAfter);
     },
     retry: { initialDelayMs: 1, maxDelayMs: 5, jitter: 0 },
   });
