@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka, logLevel } from 'kafkajs';
+import { createTestDatabase } from '@hookline/database';
+import { ensureGatewayTopics, startGroupAtEnd } from '../test/svix-relay/relay-harness.js';
 
 /** The checkout whose services run; BENCH_SERVICES_ROOT runs another one's build (a before/after comparison with the same bench). */
 export const root = process.env['BENCH_SERVICES_ROOT'] ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -51,4 +54,36 @@ export function median(values: readonly number[]): number {
 export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/**
+ * PostgreSQL as in production: BENCH_DATABASE_URL, else a throw-away database on the local
+ * one; undefined (the service's embedded database) only when no PostgreSQL answers.
+ */
+export async function benchDatabase(name: string): Promise<{ url: string | undefined; drop: () => Promise<void> }> {
+  const given = process.env['BENCH_DATABASE_URL'];
+  if (given !== undefined) return { url: given, drop: () => Promise.resolve() };
+  const database = await createTestDatabase(name).catch((error: unknown) => {
+    console.warn(`no local PostgreSQL (${error instanceof Error ? error.message : String(error)}): the relay uses its embedded database`);
+    return undefined;
+  });
+  return { url: database?.url, drop: () => database?.drop() ?? Promise.resolve() };
+}
+
+/**
+ * A kafkajs client of the bench, the gateway topics ensured, and a new consumer group of the
+ * relay that starts at the topics' end: earlier traffic on a shared broker is not part of the run.
+ */
+export async function relayGroupAtEnd(brokers: string[], name: string): Promise<{ kafka: Kafka; groupId: string }> {
+  const kafka = new Kafka({ clientId: name, brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const groupId = `${name}-${Date.now().toString(36)}`;
+  try {
+    await ensureGatewayTopics(admin);
+    await startGroupAtEnd(kafka, admin, groupId);
+  } finally {
+    await admin.disconnect();
+  }
+  return { kafka, groupId };
 }

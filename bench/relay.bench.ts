@@ -17,14 +17,12 @@ import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { Svix } from 'svix';
 import { buildEvent, encodeEvent, getEventContract, type GatewayEvent } from '@hookline/contracts';
-import { createTestDatabase, type TestDatabase } from '@hookline/database';
 import { freePort, provideKafkaBroker } from '@hookline/kafka-broker';
 import { SvixStandIn } from '../test/fixtures/svix-stand-in/index.js';
-import { ensureGatewayTopics, startGroupAtEnd } from '../test/svix-relay/relay-harness.js';
-import { median, RELAY_PROCESS_ENV, startService, stopService } from './bench-services.js';
+import { median, RELAY_PROCESS_ENV, startService, stopService, benchDatabase, relayGroupAtEnd } from './bench-services.js';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 20_000);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
@@ -259,29 +257,10 @@ async function main(): Promise<void> {
   const relays: ChildProcess[] = [];
   if (RELAY_LEG !== 'backlog' && RELAY_LEG !== 'live') throw new Error(`BENCH_RELAY_LEG must be backlog or live, not ${RELAY_LEG}`);
   if (!Number.isInteger(INSTANCES) || INSTANCES < 1 || CONCURRENCY % INSTANCES !== 0) throw new Error(`BENCH_RELAY_INSTANCES must be a whole number >= 1 that divides BENCH_CONCURRENCY (${CONCURRENCY})`);
-  // PostgreSQL as in production: BENCH_DATABASE_URL, else a throw-away database on the local
-  // one; the embedded PGlite (npm start's default) only when no PostgreSQL answers.
-  let database: TestDatabase | undefined;
-  let databaseUrl = process.env['BENCH_DATABASE_URL'];
-  if (databaseUrl === undefined) {
-    database = await createTestDatabase('relay_bench').catch((error: unknown) => {
-      console.warn(`no local PostgreSQL (${error instanceof Error ? error.message : String(error)}): the relay uses its embedded database`);
-      return undefined;
-    });
-    databaseUrl = database?.url;
-  }
+  const database = await benchDatabase('relay_bench');
+  const databaseUrl = database.url;
   try {
-    const kafka = new Kafka({ clientId: 'bench-relay', brokers: broker.brokers, logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    // The group starts at the topics' end: earlier traffic on a shared broker is not part of the run.
-    const groupId = `bench-relay-${Date.now().toString(36)}`;
-    try {
-      await ensureGatewayTopics(admin);
-      await startGroupAtEnd(kafka, admin, groupId);
-    } finally {
-      await admin.disconnect();
-    }
+    const { kafka, groupId } = await relayGroupAtEnd(broker.brokers, 'bench-relay');
 
     for (let instance = 0; instance < INSTANCES; instance += 1) {
       const port = await freePort();
@@ -358,7 +337,7 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(relays.map((relay) => stopService(relay)));
     await standIn.close();
-    await database?.drop();
+    await database.drop();
     await broker.stop();
   }
 }

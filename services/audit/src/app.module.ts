@@ -1,8 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { kafkaClientFromSettings } from '@hookline/kafka';
+import { kafkaClientProvider } from '@hookline/kafka';
 import { APP_CONFIG, ObservabilityModule, type ObservabilityOptions } from '@hookline/observability';
-import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { KAFKA_CLIENT, SERVICE_NAME } from './audit.constant.js';
 import { ReaderTokenGuard } from './auth/reader-token.guard.js';
@@ -34,12 +33,7 @@ export class AppModule {
       controllers: [OperationalWebhookController, AuditQueryController],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
-        {
-          provide: KAFKA_CLIENT,
-          inject: [APP_CONFIG, PinoLogger],
-          useFactory: (settings: AuditConfig, logger: PinoLogger): Kafka =>
-            kafkaClientFromSettings(settings, logger.logger),
-        },
+        kafkaClientProvider(KAFKA_CLIENT, APP_CONFIG, PinoLogger),
         AuditDatabase,
         AuditMetrics,
         RecordStore,

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { EventProducer, kafkaClientFromSettings } from '@hookline/kafka';
+import { EventProducer, kafkaClientProvider } from '@hookline/kafka';
 import { APP_CONFIG, MetricsRegistry } from '@hookline/observability';
 import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
@@ -12,11 +12,7 @@ import { ProduceMetricsObserver } from './produce-metrics.observer.js';
 /** Kafka for the producer: the shared client, the EventProducer, topic setup and the readiness check. */
 @Module({
   providers: [
-    {
-      provide: KAFKA_CLIENT,
-      inject: [APP_CONFIG, PinoLogger],
-      useFactory: (config: ProducerConfig, logger: PinoLogger): Kafka => kafkaClientFromSettings(config, logger.logger),
-    },
+    kafkaClientProvider(KAFKA_CLIENT, APP_CONFIG, PinoLogger),
     {
       provide: EventProducer,
       inject: [KAFKA_CLIENT, APP_CONFIG, MetricsRegistry],
