@@ -40,7 +40,7 @@ export const SVIX_SDK_RETRY_SCHEDULE_MS: number[] = [];
  * Fetch sizes of the relay's consumer (kafkajs defaults: 10 MB a fetch, 1 MB a partition).
  * Fetched records wait in memory until they are relayed (each is decoded only once it has a
  * handler slot): with the defaults the relay's peak RSS was 241-255 MB in bench:relay, when
- * whole fetches were still decoded at once. The pipelined consumer fetches again as
+ * whole fetches were still decoded at once. The consumer runner fetches again as
  * soon as a fetch is scheduled, so small fetches cost no throughput (~200 events each).
  */
 export const RELAY_FETCH_MAX_BYTES = 128 * 1024;

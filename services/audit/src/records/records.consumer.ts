@@ -50,7 +50,7 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
 
   private async start(): Promise<void> {
     const started = await untilStarted('the records consumer', () => this.startOnce(), { signal: this.stopped.signal, retryMs: TOPIC_SETUP_RETRY_MS, logger: this.logger });
-    if (started) this.logger.info({ topics: INPUT_TOPICS, groupId: this.config.KAFKA_GROUP_ID }, 'consuming');
+    if (started && this.runner !== undefined) this.logger.info({ topics: INPUT_TOPICS, groupId: this.config.KAFKA_GROUP_ID }, 'consuming');
   }
 
   private async startOnce(): Promise<void> {
