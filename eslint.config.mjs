@@ -34,6 +34,8 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/unbound-method': 'off',
+      // Tests may also use a lib's test seams (its `/testing` export); production code may not.
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@hookline/*/*', '!@hookline/*/testing'], message: 'Import a hookline lib through its index: @hookline/<name> (tests: also @hookline/<name>/testing).' }] }],
     },
   },
 );

@@ -8,6 +8,7 @@ import { PRODUCER_DEFAULTS } from '../kafka.constant.js';
 import type { ProduceRecord } from '../record/kafka-record.js';
 import { isKafkaUnavailable } from './kafka-availability.js';
 import type { ProducerObserver, SendOutcome } from './producer-observer.interface.js';
+import type { RecordSender } from './record-sender.interface.js';
 
 export interface EventProducerOptions {
   client: KafkaClientInput;
@@ -79,7 +80,7 @@ function toTopicMessages(sends: readonly PendingSend[]): TopicMessages[] {
  * producer is replaced: the new one reconnects and gets a fresh producer id, so its
  * sequence numbers cannot collide with a request the broker may still have written.
  */
-export class EventProducer {
+export class EventProducer implements RecordSender {
   private readonly client: Kafka;
   private readonly sendTimeoutMs: number;
   private readonly lingerMs: number;
