@@ -23,6 +23,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Svix } from 'svix';
 import { buildEvent, encodeEvent, getEventContract, type GatewayEvent } from '@hookline/contracts';
 import { createTestDatabase, type TestDatabase } from '@hookline/database';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '@hookline/database/embedded';
 import { freePort, provideKafkaBroker } from '@hookline/kafka-broker';
 import { SvixStandIn } from '../test/fixtures/svix-stand-in/index.js';
 import { ensureGatewayTopics, startGroupAtEnd } from '../test/svix-relay/relay-harness.js';
@@ -283,15 +284,17 @@ async function main(): Promise<void> {
   if (RELAY_LEG !== 'backlog' && RELAY_LEG !== 'live') throw new Error(`BENCH_RELAY_LEG must be backlog or live, not ${RELAY_LEG}`);
   if (!Number.isInteger(INSTANCES) || INSTANCES < 1 || CONCURRENCY % INSTANCES !== 0) throw new Error(`BENCH_RELAY_INSTANCES must be a whole number >= 1 that divides BENCH_CONCURRENCY (${CONCURRENCY})`);
   // PostgreSQL as in production: BENCH_DATABASE_URL, else a throw-away database on the local
-  // one; the embedded PGlite (npm start's default) only when no PostgreSQL answers.
+  // one; the embedded server (npm start's) only when no PostgreSQL answers.
   let database: TestDatabase | undefined;
+  let embedded: EmbeddedPostgres | undefined;
   let databaseUrl = process.env['BENCH_DATABASE_URL'];
   if (databaseUrl === undefined) {
     database = await createTestDatabase('relay_bench').catch((error: unknown) => {
-      console.warn(`no local PostgreSQL (${error instanceof Error ? error.message : String(error)}): the relay uses its embedded database`);
+      console.warn(`no local PostgreSQL (${error instanceof Error ? error.message : String(error)}): the relay uses an embedded one`);
       return undefined;
     });
-    databaseUrl = database?.url;
+    if (database === undefined) embedded = await startEmbeddedPostgres();
+    databaseUrl = database?.url ?? embedded?.url;
   }
   try {
     const kafka = new Kafka({ clientId: 'bench-relay', brokers: broker.brokers, logLevel: logLevel.NOTHING });
@@ -369,7 +372,7 @@ async function main(): Promise<void> {
     const rawCpuUs = med(rounds.map((r) => r.rawBenchUs));
 
     const fmt = (n: number): string => `${Math.round(n).toLocaleString('en-US')} events/s`;
-    console.log(`\nrelay benchmark — ${EVENTS} events a round (sessions + db role jobs), ${ROUNDS} rounds (medians), ${CONCURRENCY} Svix calls at once, ${INSTANCES === 1 ? 'one relay' : `${INSTANCES} relays in one group`}, ${RELAY_LEG === 'backlog' ? 'draining a backlog' : 'live'}, ${broker.kind} broker, ${databaseUrl === undefined ? 'embedded database' : 'PostgreSQL'}, Svix stand-in answering at once`);
+    console.log(`\nrelay benchmark — ${EVENTS} events a round (sessions + db role jobs), ${ROUNDS} rounds (medians), ${CONCURRENCY} Svix calls at once, ${INSTANCES === 1 ? 'one relay' : `${INSTANCES} relays in one group`}, ${RELAY_LEG === 'backlog' ? 'draining a backlog' : 'live'}, ${broker.kind} broker, ${embedded === undefined ? 'PostgreSQL' : 'embedded PostgreSQL'}, Svix stand-in answering at once`);
     console.log(`  Kafka → svix-relay → Svix            ${fmt(relayRate)}`);
     console.log(`  raw create-message load (autocannon) ${fmt(rawRate)}`);
     console.log(`  ratio relay / raw                    ${ratio.toFixed(2)}  (goal >= ${GOAL_RATIO}; rounds ${rounds.map((r) => r.ratio.toFixed(2)).join(', ')})`);
@@ -394,6 +397,7 @@ async function main(): Promise<void> {
     );
     await standIn.close();
     await database?.drop();
+    await embedded?.stop();
     await broker.stop();
   }
 }

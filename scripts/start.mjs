@@ -2,7 +2,8 @@
 // npm start: the whole pipeline on embedded defaults. A real Kafka broker (KAFKA_BROKERS when
 // set, else a local KRaft broker from Maven Central jars on 127.0.0.1:9092 when free), the
 // producer (:8081), the hook-executor (:8082) running the example runbooks from a local git
-// repository, the svix-relay (:8083), audit (:8084; embedded PGlite unless DATABASE_URL), a
+// repository, the svix-relay (:8083), audit (:8084); both on DATABASE_URL, else on one embedded
+// PostgreSQL (PGlite served on 127.0.0.1, a free port), a
 // local receiver standing in for the SIEM (:8099) and the traffic simulator. Svix publishing
 // when SVIX_AUTH_TOKEN is set (SVIX_SERVER_URL for a self-hosted Svix), or with --svix-stand-in
 // (the test suite's Svix stand-in, delivering to the local receiver). Ctrl-C stops everything,
@@ -152,6 +153,14 @@ try {
     audit: `http://127.0.0.1:${port('AUDIT_PORT', 8084)}`,
   };
   const base = { HOST: '127.0.0.1', KAFKA_BROKERS: brokers };
+  // One embedded PostgreSQL for the relay and audit (their tables and migration journals differ).
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    const { startEmbeddedPostgres } = await import('@hookline/database/embedded');
+    const embedded = await startEmbeddedPostgres({ dataDir: join(cache, 'postgres') });
+    closers.push(embedded.stop);
+    databaseUrl = embedded.url;
+  }
 
   // The SIEM stand-in: hooks forward to /collector with a bearer token, Svix delivers to /svix/<org>.
   const siemToken = `siem-${randomBytes(12).toString('base64url')}`;
@@ -185,12 +194,12 @@ try {
     ...base, ...svixEnv, PORT: new URL(urls.relay).port, ADMIN_TOKENS: adminToken,
     // The local receiver is on loopback: allowed explicitly, and nothing else private is.
     ENDPOINT_URL_ALLOW: process.env.ENDPOINT_URL_ALLOW ?? new URL(receiver.url).hostname,
-    ...(process.env.DATABASE_URL ? {} : { DATABASE_EMBEDDED_DIR: join(cache, 'svix-relay-db') }),
+    DATABASE_URL: databaseUrl,
   });
   startService('audit', 'services/audit/dist/main.js', {
     ...base, ...svixEnv, PORT: new URL(urls.audit).port, ADMIN_TOKENS: adminToken,
     ...(svix === undefined ? {} : { SVIX_ATTEMPT_POLL_SECONDS: process.env.SVIX_ATTEMPT_POLL_SECONDS ?? '2' }),
-    ...(process.env.DATABASE_URL ? {} : { DATABASE_EMBEDDED_DIR: join(cache, 'audit', 'pglite') }),
+    DATABASE_URL: databaseUrl,
   });
   await Promise.all([
     waitReady('producer', `${urls.producer}/health/ready`),

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { buildEvent, dlqTopic, encodeEvent, getEventContract, TOPICS, type EventType, type GatewayEvent } from '@hookline/contracts';
+import { createTestDatabase } from '@hookline/database';
 import { createKafkaClient, EventProducer, silentKafkaLogger } from '@hookline/kafka';
 import { loadConfig } from '@hookline/observability';
 import { createRelayApp, CONSUMED_TOPICS, relaySettings, type RelayAppOptions, type RelayConfig } from '@hookline/svix-relay';
@@ -54,11 +55,20 @@ export interface RunningRelay {
 }
 
 export async function startRelay(env: Record<string, string>, options: RelayAppOptions = {}): Promise<RunningRelay> {
-  const config = loadConfig(relaySettings, env);
+  // The relay always keeps its connections in PostgreSQL: a throw-away database when the test names none.
+  const database = env.DATABASE_URL === undefined ? await createTestDatabase('relay_test') : undefined;
+  const config = loadConfig(relaySettings, database === undefined ? env : { ...env, DATABASE_URL: database.url });
   const app = await createRelayApp(config, options);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, config, close: () => app.close() };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    config,
+    close: async () => {
+      await app.close();
+      await database?.drop();
+    },
+  };
 }
 
 export interface RelayProcess {
