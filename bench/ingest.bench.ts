@@ -120,9 +120,25 @@ async function rawKafkajs(brokers: string[], batches: IngestEventInput[][]): Pro
   return (total * BATCH) / seconds;
 }
 
-async function startProducer(brokers: string[], port: number): Promise<ChildProcess> {
+/**
+ * A way to run the producer: V8 flags (NODE_OPTIONS) and NAME=value environment words, e.g.
+ * `MALLOC_ARENA_MAX=2 --max-semi-space-size=8`.
+ */
+interface ProducerVariant {
+  readonly label: string;
+  readonly env: Record<string, string>;
+}
+
+function parseVariant(text: string): ProducerVariant {
+  const words = text.trim().split(/\s+/).filter((word) => word !== '');
+  const env = Object.fromEntries(words.filter((word) => /^[A-Z_]+=/.test(word)).map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]));
+  const nodeOptions = words.filter((word) => !/^[A-Z_]+=/.test(word)).join(' ');
+  return { label: text.trim() === '' ? '(node defaults)' : text.trim(), env: { ...env, NODE_OPTIONS: nodeOptions } };
+}
+
+async function startProducer(brokers: string[], port: number, variant: ProducerVariant): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join(root, 'services/producer/dist/main.js')], {
-    env: { PATH: process.env['PATH'] ?? '', NODE_OPTIONS: process.env['BENCH_PRODUCER_NODE_OPTIONS'] ?? '', PORT: String(port), HOST: '127.0.0.1', KAFKA_BROKERS: brokers.join(','), INGEST_TOKENS: TOKEN, LOG_LEVEL: 'warn' },
+    env: { PATH: process.env['PATH'] ?? '', ...variant.env, PORT: String(port), HOST: '127.0.0.1', KAFKA_BROKERS: brokers.join(','), INGEST_TOKENS: TOKEN, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const deadline = Date.now() + 60_000;
@@ -171,7 +187,7 @@ function producerPerformance(brokers: string[], classpath: string): number | und
 
 async function main(): Promise<void> {
   const broker = await provideKafkaBroker({ heapMb: 1024 });
-  let producer: ChildProcess | undefined;
+  const producers: ChildProcess[] = [];
   try {
     const brokers = broker.brokers;
     const admin = new Kafka({ clientId: 'bench-admin', brokers, logLevel: logLevel.NOTHING }).admin();
@@ -179,43 +195,57 @@ async function main(): Promise<void> {
     await admin.createTopics({ topics: [{ topic: 'bench.producer-performance', numPartitions: 6 }], waitForLeaders: true });
     await admin.disconnect();
     const batches = Array.from({ length: 20 }, (_, seed) => makeBatch(seed));
-    const port = await freePort();
-    producer = await startProducer(brokers, port);
-
-    // Warm both paths (JIT, connections, topic metadata) before measuring.
-    await httpIngest(port, batches.slice(0, 2)).catch(() => undefined);
-    // Rounds alternate the legs, so load from elsewhere on the machine falls on both; medians.
-    const httpRates: number[] = [];
+    // Each variant is a producer process of its own; all of them and the raw leg alternate in
+    // every round, so load from elsewhere on the machine falls on all legs; medians.
+    const variants = (process.env['BENCH_PRODUCER_VARIANTS'] ?? process.env['BENCH_PRODUCER_NODE_OPTIONS'] ?? '').split('|').map(parseVariant);
+    const legs: { variant: ProducerVariant; port: number; process: ChildProcess; idle?: MemorySample; peak?: MemorySample; rates: number[] }[] = [];
+    for (const variant of variants) {
+      const port = await freePort();
+      const child = await startProducer(brokers, port, variant);
+      producers.push(child);
+      legs.push({ variant, port, process: child, rates: [] });
+    }
+    for (const leg of legs) {
+      // Warm each path (JIT, connections, topic metadata) before measuring.
+      await httpIngest(leg.port, batches.slice(0, 2)).catch(() => undefined);
+      await sleep(2_000);
+      leg.idle = await sampleMemory(leg.port);
+    }
     const rawRates: number[] = [];
-    let peak: MemorySample | undefined;
     for (let round = 0; round < ROUNDS; round++) {
-      const measured = await withMemorySamples(port, () => httpIngest(port, batches));
-      httpRates.push(measured.result);
-      if (measured.peak !== undefined && (peak === undefined || measured.peak.rss > peak.rss)) peak = measured.peak;
+      for (const leg of legs) {
+        const measured = await withMemorySamples(leg.port, () => httpIngest(leg.port, batches));
+        leg.rates.push(measured.result);
+        if (measured.peak !== undefined && (leg.peak === undefined || measured.peak.rss > leg.peak.rss)) leg.peak = measured.peak;
+      }
       rawRates.push(await rawKafkajs(brokers, batches));
     }
-    const rss = peakRssMb(producer.pid!);
-    const http = median(httpRates);
     const raw = median(rawRates);
-    const ratios = httpRates.map((rate, round) => rate / rawRates[round]!);
     let java: number | undefined;
     if (spawnSync('java', ['-version']).status === 0) java = producerPerformance(brokers, (await ensureKafkaDistribution()).classpath);
 
     const fmt = (n: number) => `${Math.round(n).toLocaleString('en-US')} events/s`;
+    const mb = (n: number) => `${n.toFixed(0)} MB`;
+    const breakdown = (sample: MemorySample) =>
+      `RSS ${mb(sample.rss)}: V8 heap ${mb(sample.heapTotal)} (used ${mb(sample.heapUsed)}; new space ${mb(sample.newSpace)}, old space ${mb(sample.oldSpace)}), external ${mb(sample.external)}, the rest (code, native) ${mb(sample.rss - sample.heapTotal - sample.external)}`;
     console.log(`\ningest benchmark — ${EVENTS} events of ~${EVENT_BYTES} B, batches of ${BATCH}, ${CONCURRENCY} in flight, ${ROUNDS} rounds (medians), ${broker.kind} broker`);
-    console.log(`  POST /v1/events (producer)        ${fmt(http)}`);
     console.log(`  raw kafkajs producer              ${fmt(raw)}`);
     console.log(`  Kafka ProducerPerformance (Java)  ${java === undefined ? 'n/a (no java)' : fmt(java)}`);
-    console.log(`  ratio HTTP / raw kafkajs          ${median(ratios).toFixed(2)} median of rounds ${ratios.map((r) => r.toFixed(2)).join(' ')}  (goal >= ${GOAL_RATIO})`);
-    if (java !== undefined) console.log(`  ratio HTTP / ProducerPerformance  ${(http / java).toFixed(2)}`);
-    console.log(`  producer peak RSS                 ${rss.toFixed(0)} MB  (goal < ${GOAL_RSS_MB} MB)`);
-    if (peak !== undefined) {
-      const mb = (n: number) => `${n.toFixed(0)} MB`;
-      console.log(`  at the highest sampled RSS (${mb(peak.rss)}): V8 heap ${mb(peak.heapTotal)} (used ${mb(peak.heapUsed)}; new space ${mb(peak.newSpace)}, old space ${mb(peak.oldSpace)}), external ${mb(peak.external)}`);
-    }
-    console.log(JSON.stringify({ events: EVENTS, rounds: ROUNDS, http, raw, java, ratioRaw: median(ratios), ratios, ratioJava: java ? http / java : null, peakRssMb: rss, peakSample: peak }));
+    const results = legs.map((leg) => {
+      const ratios = leg.rates.map((rate, round) => rate / rawRates[round]!);
+      const rss = peakRssMb(leg.process.pid!);
+      console.log(`  producer ${leg.variant.label}`);
+      console.log(`    POST /v1/events                 ${fmt(median(leg.rates))}`);
+      console.log(`    ratio HTTP / raw kafkajs        ${median(ratios).toFixed(2)} median of rounds ${ratios.map((r) => r.toFixed(2)).join(' ')}  (goal >= ${GOAL_RATIO})`);
+      if (java !== undefined) console.log(`    ratio HTTP / ProducerPerformance ${(median(leg.rates) / java).toFixed(2)}`);
+      console.log(`    peak RSS                        ${rss.toFixed(0)} MB  (goal < ${GOAL_RSS_MB} MB)`);
+      if (leg.idle !== undefined) console.log(`    idle after warm-up              ${breakdown(leg.idle)}`);
+      if (leg.peak !== undefined) console.log(`    at the highest sampled RSS      ${breakdown(leg.peak)}`);
+      return { variant: leg.variant.label, http: median(leg.rates), ratioRaw: median(ratios), ratios, ratioJava: java ? median(leg.rates) / java : null, peakRssMb: rss, idleSample: leg.idle, peakSample: leg.peak };
+    });
+    console.log(JSON.stringify({ events: EVENTS, rounds: ROUNDS, raw, java, producers: results }));
   } finally {
-    producer?.kill('SIGTERM');
+    for (const producer of producers) producer.kill('SIGTERM');
     await broker.stop();
   }
 }

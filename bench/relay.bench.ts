@@ -55,7 +55,7 @@ const WARM_UP_EVENTS = Number(process.env['BENCH_WARM_UP_EVENTS'] ?? 5_000);
  * either way. `BENCH_BROKER_JVM_OPTIONS=` (empty) runs the JVM's defaults.
  */
 const BROKER_JVM_OPTIONS = (process.env['BENCH_BROKER_JVM_OPTIONS'] ?? '-XX:TieredStopAtLevel=1').split(/\s+/).filter((option) => option !== '');
-/** services/svix-relay/Dockerfile's NODE_OPTIONS and MALLOC_ARENA_MAX. */
+/** The relay image's NODE_OPTIONS (docker-compose.yml's build argument) and the Dockerfile's MALLOC_ARENA_MAX. */
 const RELAY_NODE_OPTIONS = '--max-semi-space-size=8 --max-old-space-size=160';
 const RELAY_MALLOC_ARENA_MAX = '2';
 const ORG = `bench-org-${Date.now().toString(36)}`;

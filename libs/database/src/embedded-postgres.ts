@@ -121,7 +121,8 @@ function endsBatch(message: Uint8Array): boolean {
  * connect while it runs. For `npm start` and tests, never production.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
-  if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
+  // The files hold every table in the clear: the folder is the user's alone (when created here).
+  if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const db = await PGlite.create(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
   // The handler's option names the package's own queue class; ours keeps its contract.
   const queryQueue = new SessionQueue(db) as unknown as PGLiteSocketHandlerOptions['queryQueue'];
