@@ -121,23 +121,25 @@ async function rawKafkajs(brokers: string[], batches: IngestEventInput[][]): Pro
 }
 
 /**
- * A way to run the producer: V8 flags (NODE_OPTIONS) and NAME=value environment words, e.g.
- * `MALLOC_ARENA_MAX=2 --max-semi-space-size=8`.
+ * A way to run the producer: node/V8 flags (on node's command line: NODE_OPTIONS admits only
+ * some V8 flags) and NAME=value environment words, e.g. `MALLOC_ARENA_MAX=2 --max-semi-space-size=8`.
  */
 interface ProducerVariant {
   readonly label: string;
   readonly env: Record<string, string>;
+  readonly flags: readonly string[];
 }
+
+const ENV_WORD = /^[A-Z_]+=/;
 
 function parseVariant(text: string): ProducerVariant {
   const words = text.trim().split(/\s+/).filter((word) => word !== '');
-  const env = Object.fromEntries(words.filter((word) => /^[A-Z_]+=/.test(word)).map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]));
-  const nodeOptions = words.filter((word) => !/^[A-Z_]+=/.test(word)).join(' ');
-  return { label: text.trim() === '' ? '(node defaults)' : text.trim(), env: { ...env, NODE_OPTIONS: nodeOptions } };
+  const env = Object.fromEntries(words.filter((word) => ENV_WORD.test(word)).map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]));
+  return { label: text.trim() === '' ? '(node defaults)' : text.trim(), env, flags: words.filter((word) => !ENV_WORD.test(word)) };
 }
 
 async function startProducer(brokers: string[], port: number, variant: ProducerVariant): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(root, 'services/producer/dist/main.js')], {
+  const child = spawn(process.execPath, [...variant.flags, join(root, 'services/producer/dist/main.js')], {
     env: { PATH: process.env['PATH'] ?? '', ...variant.env, PORT: String(port), HOST: '127.0.0.1', KAFKA_BROKERS: brokers.join(','), INGEST_TOKENS: TOKEN, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
