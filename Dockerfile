@@ -59,13 +59,13 @@ ARG APT_PACKAGES=""
 # (RUNBOOKS_DIR defaults to runbooks/ in it); docker-compose mounts a tmpfs there (the root
 # filesystem is read-only). Empty: none.
 ARG STATE_DIRECTORY=""
-# The relay's small young generation and old-space cap (drizzle-orm's import leaves ~150 MB of
-# garbage V8 would otherwise keep as heap; see the README's relay benchmark).
-ARG NODE_OPTIONS=""
+# V8 flags: by default the young generation capped at 2 × 8 MB, as SERVICE_PROCESS_ENV in
+# libs/observability says (test/deploy checks the two agree); the relay adds an old-space cap.
+ARG NODE_OPTIONS="--max-semi-space-size=8"
 RUN test -n "$SERVICE" && test -n "$PORT" || { echo 'build with --build-arg SERVICE=... --build-arg PORT=...' >&2; exit 1; }
 RUN if [ -n "$APT_PACKAGES" ]; then apt-get update && apt-get install -y --no-install-recommends $APT_PACKAGES && rm -rf /var/lib/apt/lists/*; fi
-# Two malloc arenas instead of glibc's 8 per core: V8's and libuv's threads each grew their own
-# (bench:relay's peak RSS was 193-207 MB with them, 178-195 MB with two).
+# Two malloc arenas instead of glibc's 8 per core (SERVICE_PROCESS_ENV): V8's and libuv's
+# threads each grew their own (see docs/benchmarks.md).
 ENV NODE_ENV=production PORT=${PORT} HOST=0.0.0.0 NODE_OPTIONS=${NODE_OPTIONS} MALLOC_ARENA_MAX=2
 ENV STATE_DIRECTORY=${STATE_DIRECTORY}
 RUN if [ -n "$STATE_DIRECTORY" ]; then install -d -o node -g node -m 0700 "$STATE_DIRECTORY"; fi

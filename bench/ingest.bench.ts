@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, CompressionTypes } from 'kafkajs';
 import { encodeEvent, buildEvent, getEventContract, TOPICS, type IngestEventInput } from '@hookline/contracts';
 import { ensureKafkaDistribution, freePort, provideKafkaBroker } from '@hookline/kafka-broker';
+import { SERVICE_PROCESS_ENV } from '@hookline/observability';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 60_000);
@@ -199,7 +200,9 @@ async function main(): Promise<void> {
     const batches = Array.from({ length: 20 }, (_, seed) => makeBatch(seed));
     // Each variant is a producer process of its own; all of them and the raw leg alternate in
     // every round, so load from elsewhere on the machine falls on all legs; medians.
-    const variants = (process.env['BENCH_PRODUCER_VARIANTS'] ?? process.env['BENCH_PRODUCER_NODE_OPTIONS'] ?? '').split('|').map(parseVariant);
+    // Unset: the producer as the images and npm start run it.
+    const shipped = `MALLOC_ARENA_MAX=${SERVICE_PROCESS_ENV.MALLOC_ARENA_MAX} ${SERVICE_PROCESS_ENV.NODE_OPTIONS}`;
+    const variants = (process.env['BENCH_PRODUCER_VARIANTS'] ?? process.env['BENCH_PRODUCER_NODE_OPTIONS'] ?? shipped).split('|').map(parseVariant);
     const legs: { variant: ProducerVariant; port: number; process: ChildProcess; idle?: MemorySample; peak?: MemorySample; rates: number[] }[] = [];
     for (const variant of variants) {
       const port = await freePort();

@@ -152,7 +152,9 @@ try {
     relay: `http://127.0.0.1:${port('RELAY_PORT', 8083)}`,
     audit: `http://127.0.0.1:${port('AUDIT_PORT', 8084)}`,
   };
-  const base = { HOST: '127.0.0.1', KAFKA_BROKERS: brokers };
+  // SERVICE_PROCESS_ENV: the small young generation and malloc arenas the images run with.
+  const { SERVICE_PROCESS_ENV } = await import('@hookline/observability');
+  const base = { HOST: '127.0.0.1', KAFKA_BROKERS: brokers, ...SERVICE_PROCESS_ENV };
   // One embedded PostgreSQL for the relay and audit (their tables and migration journals differ).
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {

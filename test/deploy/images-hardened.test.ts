@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import { SERVICE_PROCESS_ENV } from '@hookline/observability';
 import { parse } from 'yaml';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -42,6 +43,15 @@ void describe('images and compose: code read-only, root filesystem read-only', (
         const path = source.replace('${SERVICE}', service);
         assert.ok(existsSync(`${ROOT}${path}`), `COPY ${path} (SERVICE=${service}) exists`);
       }
+    }
+  });
+
+  void it("runs each service with the process environment npm start and the benchmarks use (SERVICE_PROCESS_ENV)", () => {
+    assert.match(DOCKERFILE, new RegExp(`\\nARG NODE_OPTIONS="${SERVICE_PROCESS_ENV.NODE_OPTIONS}"\\n`));
+    assert.match(DOCKERFILE, new RegExp(`\\nENV [^\\n]*MALLOC_ARENA_MAX=${SERVICE_PROCESS_ENV.MALLOC_ARENA_MAX}\\b`));
+    for (const service of SERVICES) {
+      const nodeOptions = compose.services[service]?.build?.args?.NODE_OPTIONS;
+      if (nodeOptions !== undefined) assert.ok(nodeOptions.startsWith(SERVICE_PROCESS_ENV.NODE_OPTIONS), `${service} keeps ${SERVICE_PROCESS_ENV.NODE_OPTIONS}`);
     }
   });
 

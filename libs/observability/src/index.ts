@@ -26,3 +26,4 @@ export { answerAfterDraining, DRAIN_MAX_BYTES, DRAIN_MAX_MS } from './http/drain
 export { hasRequestBody, JsonBodyInterceptor, ReadsOwnBody } from './http/json-body.interceptor.js';
 export { listenManagement, separateManagementRoutes } from './http/management-port.js';
 export { redactHealthDetail } from './health/health-registry.service.js';
+export { HEAP_GROWING_PERCENT, limitHeapGrowth, SERVICE_PROCESS_ENV } from './runtime/process-memory.js';

@@ -1,11 +1,13 @@
 import 'reflect-metadata';
-import { ConfigError, listenManagement, loadConfigOrExit } from '@hookline/observability';
+import { ConfigError, limitHeapGrowth, listenManagement, loadConfigOrExit } from '@hookline/observability';
 import { Logger } from '@nestjs/common';
 import { createProducerApp } from './app.factory.js';
 import { checkIngestTokens } from './auth/bearer-token.guard.js';
 import { SERVICE_NAME } from './app.module.js';
 import { producerSettings } from './config/producer.settings.js';
 
+// Before anything allocates: under ingest load the old space would otherwise fill with garbage.
+limitHeapGrowth();
 const config = loadConfigOrExit(producerSettings, { service: SERVICE_NAME });
 try {
   checkIngestTokens(config);
