@@ -70,7 +70,7 @@ void describe('audit configuration at start', () => {
   });
 
   void it('exits 1 naming ADMIN_TOKENS when it is missing', () => {
-    const run = start({ KAFKA_BROKERS: '127.0.0.1:1' });
+    const run = start({ KAFKA_BROKERS: '127.0.0.1:1', DATABASE_URL: 'postgres://audit@127.0.0.1:1/audit' });
     assert.equal(run.status, 1);
     assert.equal(run.stderr, 'audit refuses to start: invalid configuration: ADMIN_TOKENS: required\n');
   });
