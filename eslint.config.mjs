@@ -21,7 +21,8 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Libraries are entered through their index only (novu's rule).
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@hookline/*/*'], message: 'Import a hookline lib through its index: @hookline/<name>.' }] }],
+      // @hookline/database/embedded: the embedded PostgreSQL server, kept out of the index so services never load PGlite.
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@hookline/*/*', '!@hookline/database/embedded'], message: 'Import a hookline lib through its index: @hookline/<name>.' }] }],
     },
   },
   {
