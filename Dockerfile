@@ -19,6 +19,7 @@ FROM node:24-slim AS manifests
 WORKDIR /app
 COPY libs libs
 COPY services services
+COPY tools/package.json tools/
 RUN find libs services -mindepth 2 -maxdepth 2 ! -name package.json -exec rm -rf {} +
 
 FROM node:24-slim AS build

@@ -13,8 +13,8 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { EVENT_TYPES, TOPICS, svixPublicationRecordCodec, type SvixPublicationRecord } from '@hookline/contracts';
-import { LOCAL_TEST_DATABASE_URL, createTestDatabase } from '@hookline/database';
+import { EVENT_TYPES, TOPICS, svixPublicationRecordCodec, svixPublicationRecordSchema, type SvixPublicationRecord } from '@hookline/contracts';
+import { LOCAL_TEST_DATABASE_URL, createTestDatabase } from '@hookline/database/testing';
 import { provideKafkaBroker } from '@hookline/kafka-broker';
 import { loadConfig } from '@hookline/observability';
 import { auditSettings, createAuditApp } from '@hookline/audit';
@@ -94,7 +94,8 @@ async function auditLeg(brokers: string[], databaseUrl: string, runId: string, p
   }
 }
 
-const COLUMNS = ['event_id', 'event_type', 'event_time', 'key', 'sid', 'org_id', 'connection_name', 'svix_app_id', 'svix_message_id', 'already_published', 'published_at'] as const;
+// The table's columns are named as the record's fields.
+const COLUMNS = Object.keys(svixPublicationRecordSchema.shape) as (keyof SvixPublicationRecord)[];
 
 /** The same rows, multi-row INSERTs of RAW_ROWS_PER_STATEMENT on one connection. */
 async function rawLeg(pool: pg.Pool, items: readonly SvixPublicationRecord[]): Promise<number> {

@@ -22,10 +22,10 @@ import autocannon from 'autocannon';
 import { Kafka, logLevel } from 'kafkajs';
 import { Svix } from 'svix';
 import { buildEvent, encodeEvent, getEventContract, type GatewayEvent } from '@hookline/contracts';
-import { createTestDatabase, type TestDatabase } from '@hookline/database';
+import { createTestDatabase, type TestDatabase } from '@hookline/database/testing';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '@hookline/database/embedded';
 import { freePort, provideKafkaBroker } from '@hookline/kafka-broker';
-import { SvixStandIn } from '../test/fixtures/svix-stand-in/index.js';
+import { SvixStandIn } from '@hookline/tools/svix-stand-in';
 import { ensureGatewayTopics, startGroupAtEnd } from '../test/svix-relay/relay-harness.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

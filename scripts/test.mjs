@@ -18,6 +18,7 @@ if (major < 24) {
 const DEFAULT_GLOBS = [
   'libs/*/dist/**/*.spec.js',
   'services/*/dist/**/*.spec.js',
+  'tools/dist/**/*.spec.js',
   'dist/test/**/*.test.js',
 ];
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MessageStatus, Svix } from 'svix';
-import { SvixStandIn, WebhookReceiver } from '../fixtures/svix-stand-in/index.js';
+import { SvixStandIn, WebhookReceiver } from '@hookline/tools/svix-stand-in';
 import { pollUntil } from '../support/poll-until.js';
 import { NO_BROKER_SKIP, brokersFromEnv, startAudit, testDatabase, uniqueId, type RunningAudit } from './audit-harness.js';
 

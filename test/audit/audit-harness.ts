@@ -15,7 +15,8 @@ import {
   type HookExecutionRecord,
   type SvixPublicationRecord,
 } from '@hookline/contracts';
-import { LOCAL_TEST_DATABASE_URL, createTestDatabase, type TestDatabase } from '@hookline/database';
+import { exampleHookExecution } from '@hookline/contracts/testing';
+import { LOCAL_TEST_DATABASE_URL, createTestDatabase, type TestDatabase } from '@hookline/database/testing';
 import { createKafkaClient, EventProducer, silentKafkaLogger, type ProduceRecord } from '@hookline/kafka';
 import { loadConfig } from '@hookline/observability';
 import { auditSettings, createAuditApp, type AuditConfig } from '@hookline/audit';
@@ -103,7 +104,7 @@ export function hookExecution(event: GatewayEvent, overrides: Partial<HookExecut
   const data = event.data as { org_id: string };
   const hook = event.type === 'session.open' ? 'session-open' : 'session-close';
   const started = new Date(Date.parse(event.time) + 1_000);
-  return {
+  return exampleHookExecution({
     event_id: event.id,
     event_type: event.type as 'session.open' | 'session.close',
     event_time: event.time,
@@ -111,20 +112,13 @@ export function hookExecution(event: GatewayEvent, overrides: Partial<HookExecut
     org_id: data.org_id,
     hook,
     hook_path: `hoop-hooks/${hook}.runbook.py`,
-    git_commit: 'a'.repeat(40),
     outcome: 'success',
     started_at: started.toISOString(),
     duration_ms: 120,
     exit_code: 0,
-    signal: null,
-    timed_out: false,
-    skipped_reason: null,
-    error: null,
     stdout: { text: 'sent to SIEM\n', truncated: false, bytes: 13 },
-    stderr: { text: '', truncated: false, bytes: 0 },
-    payload_truncated: false,
     ...overrides,
-  };
+  });
 }
 
 export function publication(event: GatewayEvent, svixAppId: string, svixMessageId: string, publishedAt: Date): SvixPublicationRecord {

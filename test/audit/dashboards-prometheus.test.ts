@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Svix } from 'svix';
-import { SvixStandIn, WebhookReceiver } from '../fixtures/svix-stand-in/index.js';
+import { SvixStandIn, WebhookReceiver } from '@hookline/tools/svix-stand-in';
 import { postEvents, startProducer, validEvent, type RunningProducer } from '../producer/producer-harness.js';
 import { pollUntil } from '../support/poll-until.js';
-import { createTestDatabase, type TestDatabase } from '@hookline/database';
+import { createTestDatabase, type TestDatabase } from '@hookline/database/testing';
 import { ensureGatewayTopics, relayEnv, startGroupAtEnd, startRelay, type RunningRelay } from '../svix-relay/relay-harness.js';
 import {
   NO_BROKER_SKIP,

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Svix } from 'svix';
-import { SvixStandIn, WebhookReceiver } from '../fixtures/svix-stand-in/index.js';
+import { SvixStandIn, WebhookReceiver } from '@hookline/tools/svix-stand-in';
 import { pollUntil } from '../support/poll-until.js';
 import { NO_BROKER_SKIP, OPERATIONAL_SECRET, brokersFromEnv, metricValue, startAudit, testDatabase, uniqueId, type RunningAudit } from './audit-harness.js';
 import { Webhook } from 'svix';

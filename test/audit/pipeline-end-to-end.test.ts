@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import type { Admin } from 'kafkajs';
-import { SvixStandIn, WebhookReceiver } from '../fixtures/svix-stand-in/index.js';
+import { SvixStandIn, WebhookReceiver } from '@hookline/tools/svix-stand-in';
 import { ensureTestTopics, positionGroupAtEnd, startExecutor, type RunningExecutor } from '../hook-executor/executor-harness.js';
 import { RunbooksFixture } from '../hook-executor/runbooks-fixture.js';
 import { postEvents, startProducer, type RunningProducer } from '../producer/producer-harness.js';

@@ -13,7 +13,7 @@ import { hookExecutionRecordCodec, TOPICS } from '@hookline/contracts';
 import { LocalKafkaBroker, type KafkaBrokerUser } from '@hookline/kafka-broker';
 import { createKafkaClient, silentKafkaLogger, type KafkaClientOptions } from '@hookline/kafka';
 import type { Admin, Kafka } from 'kafkajs';
-import { SvixStandIn, WebhookReceiver } from '../fixtures/svix-stand-in/index.js';
+import { SvixStandIn, WebhookReceiver } from '@hookline/tools/svix-stand-in';
 import { getJson, hookExecution, gatewayEvent, metricValue, startAudit, testDatabase, type RunningAudit } from '../audit/audit-harness.js';
 import { ResultReader, startExecutor, type RunningExecutor } from '../hook-executor/executor-harness.js';
 import { RunbooksFixture } from '../hook-executor/runbooks-fixture.js';

@@ -3,7 +3,7 @@
 // check is in relay-security.test.ts.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { createTestDatabase } from '@hookline/database';
+import { createTestDatabase } from '@hookline/database/testing';
 import { listenManagement } from '@hookline/observability';
 import { startAudit, type RunningAudit } from '../audit/audit-harness.js';
 import { brokersFromEnv, NO_BROKER_SKIP, startExecutor, type RunningExecutor } from '../hook-executor/executor-harness.js';

@@ -1,4 +1,4 @@
-// `npm start` (scripts/start.mjs) on the test broker: the whole pipeline comes up, the
+// `npm start` (tools/src/start/start.ts) on the test broker: the whole pipeline comes up, the
 // simulator's sessions reach the local SIEM receiver through the runbook hooks and through
 // Svix (the stand-in), the live summary counts them, and Ctrl-C leaves no process behind.
 import assert from 'node:assert/strict';
@@ -20,7 +20,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Processes whose environment carries this run's HOOKLINE_START_DIR: start.mjs and everything it started. */
+/** Processes whose environment carries this run's HOOKLINE_START_DIR: npm start and everything it started. */
 async function processesOf(startDir: string): Promise<string[]> {
   const found: string[] = [];
   for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
@@ -55,7 +55,7 @@ describe('npm start', { skip: brokers === undefined ? 'KAFKA_BROKERS is not set'
     };
     delete env.SVIX_AUTH_TOKEN;
     delete env.DATABASE_URL;
-    const child = spawn(process.execPath, ['scripts/start.mjs', '--rate', '10', '--svix-stand-in'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['tools/dist/start/start.js', '--rate', '10', '--svix-stand-in'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -104,7 +104,7 @@ describe('npm start', { skip: brokers === undefined ? 'KAFKA_BROKERS is not set'
 describe('npm start with one token for ingest and admin', () => {
   it('refuses before starting anything, without printing the token', () => {
     const shared = 'shared-token-do-not-print-0123';
-    const run = spawnSync(process.execPath, ['scripts/start.mjs'], { env: { ...process.env, INGEST_TOKENS: shared, ADMIN_TOKENS: `other-admin-token-0123456,${shared}` }, encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync(process.execPath, ['tools/dist/start/start.js'], { env: { ...process.env, INGEST_TOKENS: shared, ADMIN_TOKENS: `other-admin-token-0123456,${shared}` }, encoding: 'utf8', timeout: 30_000 });
     assert.equal(run.status, 2, run.stderr);
     assert.match(run.stderr, /INGEST_TOKENS and ADMIN_TOKENS share a token/);
     assert.ok(!`${run.stdout}${run.stderr}`.includes(shared));

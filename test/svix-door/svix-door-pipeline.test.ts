@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Admin } from 'kafkajs';
 import { Svix } from 'svix';
 import { dbrolesJobFinishedPayload, reviewCardPayload, sessionClosePayload, sessionOpenPayload } from '../fixtures/hoop/hoop-payloads.js';
-import { SvixStandIn } from '../fixtures/svix-stand-in/index.js';
+import { SvixStandIn } from '@hookline/tools/svix-stand-in';
 import { ResultReader, ensureTestTopics, positionGroupAtEnd, startExecutor, type RunningExecutor } from '../hook-executor/executor-harness.js';
 import { RunbooksFixture } from '../hook-executor/runbooks-fixture.js';
 import { TEST_TOKEN, startProducer, type RunningProducer } from '../producer/producer-harness.js';

@@ -14,7 +14,7 @@ import {
   sessionClosePayload,
   sessionOpenPayload,
 } from '../fixtures/hoop/hoop-payloads.js';
-import { SvixStandIn } from '../fixtures/svix-stand-in/index.js';
+import { SvixStandIn } from '@hookline/tools/svix-stand-in';
 import { pollUntil } from '../support/poll-until.js';
 import {
   NO_BROKER_SKIP,

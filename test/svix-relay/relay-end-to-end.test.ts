@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { svixPublicationRecordCodec, TOPICS, type IngestEventInput } from '@hookline/contracts';
-import { createTestDatabase, type TestDatabase } from '@hookline/database';
+import { createTestDatabase, type TestDatabase } from '@hookline/database/testing';
 import type { Admin, Kafka } from 'kafkajs';
 import { Svix } from 'svix';
-import { SvixStandIn, WebhookReceiver } from '../fixtures/svix-stand-in/index.js';
+import { SvixStandIn, WebhookReceiver } from '@hookline/tools/svix-stand-in';
 import { postEvents, startProducer, type RunningProducer } from '../producer/producer-harness.js';
 import { pollUntil } from '../support/poll-until.js';
 import { api, brokersFromEnv, connectGatewayKafka, makeEvent, metricValue, NO_BROKER_SKIP, relayEnv, startGroupAtEnd, startRelay, uniqueId, type RunningRelay } from './relay-harness.js';

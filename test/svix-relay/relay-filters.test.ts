@@ -2,11 +2,11 @@
 // API of any instance), dbroles jobs always, and Svix's per-endpoint event-type filters.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, type TestDatabase } from '@hookline/database';
+import { createTestDatabase, type TestDatabase } from '@hookline/database/testing';
 import type { EventProducer } from '@hookline/kafka';
 import type { Admin, Kafka } from 'kafkajs';
 import { Svix } from 'svix';
-import { SvixStandIn, WebhookReceiver } from '../fixtures/svix-stand-in/index.js';
+import { SvixStandIn, WebhookReceiver } from '@hookline/tools/svix-stand-in';
 import { pollUntil } from '../support/poll-until.js';
 import {
   api,

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { buildEvent, dlqTopic, encodeEvent, getEventContract, TOPICS, type EventType, type GatewayEvent } from '@hookline/contracts';
-import { createTestDatabase } from '@hookline/database';
+import { createTestDatabase } from '@hookline/database/testing';
 import { createKafkaClient, EventProducer, silentKafkaLogger } from '@hookline/kafka';
 import { loadConfig } from '@hookline/observability';
 import { createRelayApp, CONSUMED_TOPICS, relaySettings, type RelayAppOptions, type RelayConfig } from '@hookline/svix-relay';

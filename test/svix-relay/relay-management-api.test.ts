@@ -2,9 +2,9 @@
 // reads), clear 4xx for bad input, Svix's own errors passed on. Without Svix: relay-no-svix.test.ts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, type TestDatabase } from '@hookline/database';
+import { createTestDatabase, type TestDatabase } from '@hookline/database/testing';
 import type { Admin, Kafka } from 'kafkajs';
-import { SvixStandIn, WebhookReceiver } from '../fixtures/svix-stand-in/index.js';
+import { SvixStandIn, WebhookReceiver } from '@hookline/tools/svix-stand-in';
 import { pollUntil } from '../support/poll-until.js';
 import { api, AUDITOR_TOKEN, brokersFromEnv, connectGatewayKafka, NO_BROKER_SKIP, relayEnv, startGroupAtEnd, startRelay, uniqueId, type RunningRelay } from './relay-harness.js';
 

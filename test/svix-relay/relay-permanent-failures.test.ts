@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { dlqTopic, encodeEvent, TOPICS } from '@hookline/contracts';
-import { createTestDatabase, type TestDatabase } from '@hookline/database';
+import { createTestDatabase, type TestDatabase } from '@hookline/database/testing';
 import { DLQ_HEADERS, type EventProducer } from '@hookline/kafka';
 import type { Admin, Kafka, Producer } from 'kafkajs';
-import { SvixStandIn } from '../fixtures/svix-stand-in/index.js';
+import { SvixStandIn } from '@hookline/tools/svix-stand-in';
 import { pollUntil } from '../support/poll-until.js';
 import {
   api, brokersFromEnv, connectGatewayKafka, makeEvent, newProducer, NO_BROKER_SKIP, produceEvents, readDeadLetter, relayEnv, startGroupAtEnd, startRelay, uniqueId,

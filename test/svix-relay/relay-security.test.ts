@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, type TestDatabase } from '@hookline/database';
+import { createTestDatabase, type TestDatabase } from '@hookline/database/testing';
 import { listenManagement, loadConfig } from '@hookline/observability';
 import { createRelayApp, relaySettings } from '@hookline/svix-relay';
 import type { Admin, Kafka } from 'kafkajs';
-import { SvixStandIn, WebhookReceiver } from '../fixtures/svix-stand-in/index.js';
+import { SvixStandIn, WebhookReceiver } from '@hookline/tools/svix-stand-in';
 import { pollUntil } from '../support/poll-until.js';
 import { ADMIN_TOKEN, api, AUDITOR_TOKEN, brokersFromEnv, connectGatewayKafka, NO_BROKER_SKIP, relayEnv, startGroupAtEnd, uniqueId } from './relay-harness.js';
 

@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, type TestDatabase } from '@hookline/database';
+import { createTestDatabase, type TestDatabase } from '@hookline/database/testing';
 import type { EventProducer } from '@hookline/kafka';
 import type { GatewayEvent } from '@hookline/contracts';
 import type { Admin, Kafka } from 'kafkajs';
-import { SvixStandIn } from '../fixtures/svix-stand-in/index.js';
+import { SvixStandIn } from '@hookline/tools/svix-stand-in';
 import { pollUntil } from '../support/poll-until.js';
 import {
   api,

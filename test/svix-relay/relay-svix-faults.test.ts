@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { dlqTopic, TOPICS } from '@hookline/contracts';
-import { createTestDatabase, type TestDatabase } from '@hookline/database';
+import { createTestDatabase, type TestDatabase } from '@hookline/database/testing';
 import { DLQ_HEADERS, type EventProducer } from '@hookline/kafka';
 import type { Admin, Kafka } from 'kafkajs';
 import { Svix } from 'svix';
-import { SvixStandIn } from '../fixtures/svix-stand-in/index.js';
+import { SvixStandIn } from '@hookline/tools/svix-stand-in';
 import { pollUntil } from '../support/poll-until.js';
 import {
   api,

@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EVENT_CONTRACTS, type EventType, type IngestEventInput } from '@hookline/contracts';
-import { createTestDatabase, type TestDatabase } from '@hookline/database';
+import { createTestDatabase, type TestDatabase } from '@hookline/database/testing';
 import type { Admin, Kafka } from 'kafkajs';
 import { Svix, type MessageOut } from 'svix';
 import { chooseSvixTarget, portOf, provideSvixTarget, type ProvidedSvixTarget } from '../fixtures/svix-server/index.js';
-import { WebhookReceiver } from '../fixtures/svix-stand-in/index.js';
+import { WebhookReceiver } from '@hookline/tools/svix-stand-in';
 import { postEvents, startProducer, type RunningProducer } from '../producer/producer-harness.js';
 import { pollUntil } from '../support/poll-until.js';
 import { api, AUDITOR_TOKEN, brokersFromEnv, connectGatewayKafka, makeEvent, metricValue, NO_BROKER_SKIP, relayEnv, startGroupAtEnd, startRelay, uniqueId, type RunningRelay } from './relay-harness.js';

@@ -8,11 +8,14 @@ import { TOPICS } from './topics.constant.js';
 export const HOOK_NAMES = ['session-open', 'session-close'] as const;
 export type HookName = (typeof HOOK_NAMES)[number];
 
+/** The gateway events that fire a hook. */
+export const HOOK_EVENT_TYPES = ['session.open', 'session.close'] as const;
+
 /** Outcome of one hook run; also the `outcome` label of hookline_hook_executions_total. */
 export const HOOK_OUTCOMES = ['success', 'failure', 'timeout', 'memory_limit', 'process_limit', 'sandbox_error', 'skipped', 'error'] as const;
 export type HookOutcome = (typeof HOOK_OUTCOMES)[number];
 
-const capturedOutput = z
+export const capturedOutputSchema = z
   .strictObject({
     text: text('Captured bytes decoded as UTF-8 (invalid sequences become U+FFFD), up to the cap'),
     truncated: z.boolean().describe('True when the stream produced more bytes than the cap'),
@@ -28,7 +31,7 @@ const capturedOutput = z
 export const hookExecutionRecordSchema = z
   .strictObject({
     event_id: identifier('Id of the gateway event that fired the hook'),
-    event_type: z.enum(['session.open', 'session.close']).describe('Type of that event'),
+    event_type: z.enum(HOOK_EVENT_TYPES).describe('Type of that event'),
     event_time: isoDateTime('Time of that event'),
     sid: identifier('Session id; the record key'),
     org_id: identifier('Organisation id'),
@@ -45,8 +48,8 @@ export const hookExecutionRecordSchema = z
     timed_out: z.boolean().describe('True when the time limit was reached and the process group was killed'),
     skipped_reason: z.string().max(LIMITS.messageLength).nullable().describe('Why the hook did not run (e.g. no hook file); null when it ran'),
     error: z.string().max(LIMITS.messageLength).nullable().describe('Why the hook could not be run (spawn or sandbox failure) or which limit stopped it; null otherwise'),
-    stdout: capturedOutput,
-    stderr: capturedOutput,
+    stdout: capturedOutputSchema,
+    stderr: capturedOutputSchema,
     payload_truncated: z.boolean().describe('True when input/output were cut in HOOP_RUNBOOK_HOOK_PAYLOAD (the payload file was whole)'),
   })
   .describe('The result of one runbook hook run');

@@ -1,45 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EventDecodeError } from './event-decode.error.js';
-import { hookExecutionRecordCodec, type HookExecutionRecord } from './hook-execution.record.js';
-import { svixPublicationRecordCodec, type SvixPublicationRecord } from './svix-publication.record.js';
+import { hookExecutionRecordCodec } from './hook-execution.record.js';
+import { svixPublicationRecordCodec } from './svix-publication.record.js';
+import { exampleHookExecution, examplePublication } from './testing/records.fixture.js';
 import { TOPICS } from './topics.constant.js';
 
-const hookRun: HookExecutionRecord = {
-  event_id: 'evt-1',
-  event_type: 'session.close',
-  event_time: '2026-11-23T10:00:00Z',
-  sid: 'sid-1',
-  org_id: 'org-1',
-  hook: 'session-close',
-  hook_path: 'hoop-hooks/session-close.runbook.py',
-  git_commit: 'a'.repeat(40),
-  outcome: 'failure',
-  started_at: '2026-11-23T10:00:01.000Z',
-  duration_ms: 12.5,
-  exit_code: 1,
-  signal: null,
-  timed_out: false,
-  skipped_reason: null,
-  error: null,
-  stdout: { text: 'hi\n', truncated: false, bytes: 3 },
-  stderr: { text: '', truncated: false, bytes: 0 },
-  payload_truncated: false,
-};
-
-const publication: SvixPublicationRecord = {
-  event_id: 'evt-2',
-  event_type: 'dbroles.job.finished',
-  event_time: '2026-11-23T10:00:00Z',
-  key: 'job-1',
-  sid: null,
-  org_id: 'org-1',
-  connection_name: null,
-  svix_app_id: 'app_1',
-  svix_message_id: 'msg_1',
-  already_published: false,
-  published_at: '2026-11-23T10:00:02Z',
-};
+const hookRun = exampleHookExecution();
+const publication = examplePublication();
 
 describe('result records', () => {
   it('round-trips a hook execution keyed by sid onto its topic', () => {

@@ -7,7 +7,7 @@ import { openDatabase } from './database-handle.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { redactDatabaseUrl } from './redact-database-url.js';
 import { notes } from './spec-notes.schema.js';
-import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { createTestDatabase, type TestDatabase } from './testing/test-database.js';
 
 const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), '..', 'spec-migrations');
 

@@ -2,6 +2,9 @@ import { TOPICS } from '@hookline/contracts';
 
 export const SERVICE_NAME = 'audit';
 
+/** Where audit listens unless PORT says otherwise. */
+export const DEFAULT_PORT = 8084;
+
 /** Topics the audit service reads. Gateway topics tell each event's time, type, sid and connection. */
 export const GATEWAY_INPUT_TOPICS = [TOPICS.gatewaySessions, TOPICS.gatewayDbroles] as const;
 export const RESULT_INPUT_TOPICS = [TOPICS.hookExecutions, TOPICS.svixPublications] as const;
@@ -37,13 +40,6 @@ export const AUDIT_METRICS = {
   attemptReads: 'hookline_audit_svix_attempt_reads_total',
   retentionDeleted: 'hookline_audit_retention_deleted_total',
 } as const;
-
-/** Svix MessageStatus numbers and the words the API and metrics use for them. */
-export const ATTEMPT_STATUSES = ['success', 'pending', 'fail', 'sending', 'canceled'] as const;
-export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
-
-/** Svix MessageAttemptTriggerType numbers. */
-export const ATTEMPT_TRIGGERS = ['scheduled', 'manual'] as const;
 
 /** Readiness probes answer before the health registry's own 2 s limit. */
 export const DEPENDENCY_CHECK_TIMEOUT_MS = 1_500;

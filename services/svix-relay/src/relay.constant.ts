@@ -3,6 +3,9 @@ import { GATEWAY_TOPICS, TOPICS } from '@hookline/contracts';
 
 export const SERVICE_NAME = 'svix-relay';
 
+/** Where the relay listens unless PORT says otherwise. */
+export const DEFAULT_PORT = 8083;
+
 /** The topics the relay consumes (its own consumer group). */
 export const CONSUMED_TOPICS = GATEWAY_TOPICS;
 /** Where each publication is recorded. */

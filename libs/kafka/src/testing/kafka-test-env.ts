@@ -1,4 +1,4 @@
-// Test helpers for this lib's specs (compiled beside them, not exported from the index).
+// Test helpers for this lib's specs and for tests (@hookline/kafka/testing; never the production index).
 import { randomBytes } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { createKafkaClient } from '../client/create-kafka-client.js';

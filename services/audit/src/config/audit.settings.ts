@@ -2,6 +2,7 @@ import { kafkaSecuritySettings } from '@hookline/kafka';
 import { defineSettings, setting, type ConfigOf } from '@hookline/observability';
 import { z } from 'zod';
 import { TOKEN_MIN_LENGTH } from '../auth/auth.constant.js';
+import { DEFAULT_PORT } from '../audit.constant.js';
 
 // Tokens travel in an Authorization header: visible ASCII only, no commas (they separate them here).
 const TOKEN_PATTERN = new RegExp(`^[\\x21-\\x2B\\x2D-\\x7E]{${TOKEN_MIN_LENGTH},}$`);
@@ -20,7 +21,7 @@ const wholeOrZero = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().
 
 /** Every environment variable the audit service reads; validated before Nest starts. */
 export const auditSettings = defineSettings({
-  PORT: setting.port({ description: 'HTTP port of the query API, /v1/svix/operational, /docs, /health and /metrics.', default: 8084 }),
+  PORT: setting.port({ description: 'HTTP port of the query API, /v1/svix/operational, /docs, /health and /metrics.', default: DEFAULT_PORT }),
   HOST: setting.text({ description: 'Address the HTTP server binds to.', default: '0.0.0.0' }),
   MANAGEMENT_PORT: setting.managementPort(),
   KAFKA_BROKERS: setting.list({ description: 'Kafka bootstrap brokers, comma-separated host:port.' }),

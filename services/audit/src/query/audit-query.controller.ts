@@ -1,11 +1,21 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { EVENT_TYPES, HOOK_NAMES, HOOK_OUTCOMES } from '@hookline/contracts';
-import { ATTEMPT_STATUSES, QUERY_DEFAULT_LIMIT, QUERY_MAX_ANSWER_BYTES, QUERY_MAX_LIMIT } from '../audit.constant.js';
+import {
+  ATTEMPT_STATUSES,
+  EVENT_TYPES,
+  HOOK_NAMES,
+  HOOK_OUTCOMES,
+  attemptPageSchema,
+  endpointsSummarySchema,
+  hookExecutionPageSchema,
+  hookExecutionViewSchema,
+  openApiSchema,
+  timelineSchema,
+} from '@hookline/contracts';
+import { QUERY_DEFAULT_LIMIT, QUERY_MAX_ANSWER_BYTES, QUERY_MAX_LIMIT } from '../audit.constant.js';
 import { ReaderTokenGuard } from '../auth/reader-token.guard.js';
 import { ApiError } from '../http/api-error.js';
 import { AuditQueryService } from './audit-query.service.js';
-import { AttemptPageDto, EndpointsSummaryDto, HookExecutionDto, HookExecutionPageDto, TimelineDto } from './dto/query-responses.dto.js';
 import { QueryGate } from './query-gate.js';
 import { attemptsQuerySchema, endpointsSummaryQuerySchema, hookExecutionsQuerySchema, parseQuery, sidSchema } from './query-params.schema.js';
 
@@ -38,7 +48,7 @@ export class AuditQueryController {
   @ApiQuery(UNTIL)
   @ApiQuery(LIMIT)
   @ApiQuery(CURSOR)
-  @ApiOkResponse({ type: AttemptPageDto })
+  @ApiOkResponse({ schema: openApiSchema(attemptPageSchema) })
   attempts(@Query() query: Record<string, unknown>) {
     const parsed = parseQuery(attemptsQuerySchema, query);
     return this.gate.run(() => this.queries.attempts(parsed));
@@ -53,7 +63,7 @@ export class AuditQueryController {
   @ApiQuery(UNTIL)
   @ApiQuery(LIMIT)
   @ApiQuery(CURSOR)
-  @ApiOkResponse({ type: HookExecutionPageDto })
+  @ApiOkResponse({ schema: openApiSchema(hookExecutionPageSchema) })
   hookExecutions(@Query() query: Record<string, unknown>) {
     const parsed = parseQuery(hookExecutionsQuerySchema, query);
     if (parsed.cursor !== undefined && !RUN_ID.test(parsed.cursor.id)) {
@@ -64,7 +74,7 @@ export class AuditQueryController {
 
   @Get('hook-executions/:id')
   @ApiOperation({ summary: 'One runbook hook run with its captured stdout and stderr' })
-  @ApiOkResponse({ type: HookExecutionDto })
+  @ApiOkResponse({ schema: openApiSchema(hookExecutionViewSchema) })
   @ApiNotFoundResponse({ description: 'No run with this id' })
   async hookExecution(@Param('id') id: string) {
     if (!RUN_ID.test(id)) throw new ApiError(400, 'invalid_id', 'the id must be a hook run id from this API (digits)', [{ field: 'id', message: 'must be 1-18 digits' }]);
@@ -75,7 +85,7 @@ export class AuditQueryController {
 
   @Get('sessions/:sid/timeline')
   @ApiOperation({ summary: "A session's events, hook runs, publications and delivery attempts, in time order" })
-  @ApiOkResponse({ type: TimelineDto })
+  @ApiOkResponse({ schema: openApiSchema(timelineSchema) })
   timeline(@Param('sid') sid: string) {
     const parsed = sidSchema.safeParse(sid);
     if (!parsed.success) throw new ApiError(400, 'invalid_sid', 'the sid must be 1-256 characters', [{ field: 'sid', message: 'must be 1-256 characters' }]);
@@ -86,7 +96,7 @@ export class AuditQueryController {
   @ApiOperation({ summary: 'Per endpoint: attempts by status over the window (default the last 24 h), last success and failure, disabled' })
   @ApiQuery(SINCE)
   @ApiQuery(UNTIL)
-  @ApiOkResponse({ type: EndpointsSummaryDto })
+  @ApiOkResponse({ schema: openApiSchema(endpointsSummarySchema) })
   endpointsSummary(@Query() query: Record<string, unknown>) {
     const parsed = parseQuery(endpointsSummaryQuerySchema, query);
     return this.gate.run(() => this.queries.endpointsSummary(parsed));

@@ -1,9 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import { ATTEMPT_STATUSES, ATTEMPT_TRIGGERS, QUERY_MAX_ANSWER_BYTES, SUMMARY_DEFAULT_WINDOW_MS, TIMELINE_MAX_ENTRIES } from '../audit.constant.js';
+import {
+  ATTEMPT_STATUSES,
+  ATTEMPT_TRIGGERS,
+  hookExecutionSummarySchema,
+  hookExecutionViewSchema,
+  publicationViewSchema,
+  type AttemptView,
+  type EndpointSummary,
+  type EndpointsSummary,
+  type HookExecutionSummary,
+  type HookExecutionView,
+  type Timeline,
+  type TimelineEntry,
+  type TimelineKind,
+} from '@hookline/contracts';
+import { QUERY_MAX_ANSWER_BYTES, SUMMARY_DEFAULT_WINDOW_MS, TIMELINE_MAX_ENTRIES } from '../audit.constant.js';
 import { AuditDatabase } from '../database/audit-database.service.js';
 import { deliveryAttempts, endpointStates, gatewayEvents, hookExecutions, svixPublications } from '../database/audit.schema.js';
+import { rowView } from '../records/record-table.js';
 import { encodePageCursor, type PageCursor } from './page-cursor.js';
 import type { AttemptsQuery, EndpointsSummaryQuery, HookExecutionsQuery } from './query-params.schema.js';
 
@@ -11,16 +27,6 @@ export interface Page<T> {
   readonly data: T[];
   /** Pass as `cursor` for the next page; null on the last page. */
   readonly next_cursor: string | null;
-}
-
-export type TimelineKind = 'event' | 'hook_execution' | 'publication' | 'attempt';
-
-export interface TimelineEntry {
-  readonly time: string;
-  readonly kind: TimelineKind;
-  readonly event_id: string | null;
-  readonly event_type: string | null;
-  readonly detail: Record<string, unknown>;
 }
 
 // Entries at the same instant keep the pipeline's order: event, hook, publication, attempt.
@@ -40,10 +46,12 @@ function windowOf(column: PgColumn, since: Date | undefined, until: Date | undef
   return [...(since === undefined ? [] : [gte(column, since)]), ...(until === undefined ? [] : [lte(column, until)])];
 }
 
-// Lists and timelines read a run without its output text: a page of 500 runs with 64 KiB of
-// output each was 393 MB of JSON. One run's output comes from hookExecution(id).
-const { stdoutText: _stdoutText, stderrText: _stderrText, ...hookSummaryColumns } = getTableColumns(hookExecutions);
-type HookExecutionSummaryRow = Omit<typeof hookExecutions.$inferSelect, 'stdoutText' | 'stderrText'>;
+// Lists and timelines read a run without its output text (the summary schema has none): a
+// page of 500 runs with 64 KiB of output each was 393 MB of JSON. One run's output comes
+// from hookExecution(id).
+const hookSummary = rowView(hookExecutions, hookExecutionSummarySchema);
+const hookRun = rowView(hookExecutions, hookExecutionViewSchema);
+const publication = rowView(svixPublications, publicationViewSchema);
 
 /** How many of the items (in order) fit in `maxBytes` of JSON; at least one, so a page always moves on. */
 export function countFitting(items: readonly unknown[], maxBytes: number): number {
@@ -61,7 +69,7 @@ export function countFitting(items: readonly unknown[], maxBytes: number): numbe
 export class AuditQueryService {
   constructor(private readonly database: AuditDatabase) {}
 
-  async attempts(query: AttemptsQuery): Promise<Page<ReturnType<typeof attemptView>>> {
+  async attempts(query: AttemptsQuery): Promise<Page<AttemptView>> {
     const rows = await this.database.db
       .select()
       .from(deliveryAttempts)
@@ -76,12 +84,12 @@ export class AuditQueryService {
       )
       .orderBy(desc(deliveryAttempts.attemptedAt), desc(deliveryAttempts.attemptId))
       .limit(query.limit + 1);
-    return page(rows, query.limit, (row) => ({ time: row.attemptedAt, id: row.attemptId }), attemptView);
+    return page(rows, query.limit, attemptView, (attempt) => ({ time: new Date(attempt.time), id: attempt.attempt_id }));
   }
 
-  async hookExecutions(query: HookExecutionsQuery): Promise<Page<ReturnType<typeof hookExecutionSummaryView>>> {
+  async hookExecutions(query: HookExecutionsQuery): Promise<Page<HookExecutionSummary>> {
     const rows = await this.database.db
-      .select(hookSummaryColumns)
+      .select(hookSummary.columns)
       .from(hookExecutions)
       .where(
         and(
@@ -96,22 +104,22 @@ export class AuditQueryService {
       )
       .orderBy(desc(hookExecutions.startedAt), desc(hookExecutions.id))
       .limit(query.limit + 1);
-    return page(rows, query.limit, (row) => ({ time: row.startedAt, id: String(row.id) }), hookExecutionSummaryView);
+    return page(rows, query.limit, hookSummary.view, (run) => ({ time: new Date(run.started_at), id: run.id }));
   }
 
   /** One run with its captured output; undefined when there is no such run. */
-  async hookExecution(id: string): Promise<ReturnType<typeof hookExecutionView> | undefined> {
-    const [row] = await this.database.db.select().from(hookExecutions).where(eq(hookExecutions.id, Number(id))).limit(1);
-    return row === undefined ? undefined : hookExecutionView(row);
+  async hookExecution(id: string): Promise<HookExecutionView | undefined> {
+    const [row] = await this.database.db.select(hookRun.columns).from(hookExecutions).where(eq(hookExecutions.id, Number(id))).limit(1);
+    return row === undefined ? undefined : hookRun.view(row);
   }
 
   /** Every event of the session, every hook run, publication and delivery attempt, in time order. */
-  async timeline(sid: string): Promise<{ sid: string; entries: TimelineEntry[]; truncated: boolean }> {
+  async timeline(sid: string): Promise<Timeline> {
     const db = this.database.db;
     const cap = TIMELINE_MAX_ENTRIES + 1;
     const [events, hooks, publications] = await Promise.all([
       db.select().from(gatewayEvents).where(eq(gatewayEvents.sid, sid)).orderBy(asc(gatewayEvents.eventTime)).limit(cap),
-      db.select(hookSummaryColumns).from(hookExecutions).where(eq(hookExecutions.sid, sid)).orderBy(asc(hookExecutions.startedAt)).limit(cap),
+      db.select(hookSummary.columns).from(hookExecutions).where(eq(hookExecutions.sid, sid)).orderBy(asc(hookExecutions.startedAt)).limit(cap),
       db.select().from(svixPublications).where(eq(svixPublications.sid, sid)).orderBy(asc(svixPublications.publishedAt)).limit(cap),
     ]);
     // Attempts found by sid, or (when read before their publication) by message or event id.
@@ -139,13 +147,13 @@ export class AuditQueryService {
         event_type: row.eventType,
         detail: { org_id: row.orgId, connection_name: row.connectionName, topic: row.topic, partition: row.partition, offset: row.offset },
       })),
-      ...hooks.map((row) => ({
-        at: row.startedAt.getTime(),
-        time: row.startedAt.toISOString(),
+      ...hooks.map(hookSummary.view).map((run) => ({
+        at: Date.parse(run.started_at),
+        time: run.started_at,
         kind: 'hook_execution' as const,
-        event_id: row.eventId,
-        event_type: row.eventType,
-        detail: hookExecutionSummaryView(row),
+        event_id: run.event_id,
+        event_type: run.event_type,
+        detail: run,
       })),
       ...publications.map((row) => ({
         at: row.publishedAt.getTime(),
@@ -153,7 +161,7 @@ export class AuditQueryService {
         kind: 'publication' as const,
         event_id: row.eventId,
         event_type: row.eventType,
-        detail: publicationView(row),
+        detail: publication.view(row),
       })),
       ...attempts.map((row) => ({
         at: row.attemptedAt.getTime(),
@@ -171,7 +179,7 @@ export class AuditQueryService {
   }
 
   /** Per endpoint: attempts by status over the window, the last success and failure, disabled or not. */
-  async endpointsSummary(query: EndpointsSummaryQuery): Promise<{ since: string; until: string; endpoints: EndpointSummary[] }> {
+  async endpointsSummary(query: EndpointsSummaryQuery): Promise<EndpointsSummary> {
     const until = query.until ?? new Date();
     const since = query.since ?? new Date(until.getTime() - SUMMARY_DEFAULT_WINDOW_MS);
     const db = this.database.db;
@@ -220,26 +228,16 @@ export class AuditQueryService {
   }
 }
 
-export interface EndpointSummary {
-  endpoint_id: string;
-  app_id: string | null;
-  attempts: Record<string, number>;
-  last_success_at: string | null;
-  last_failure_at: string | null;
-  disabled: boolean;
-  failing_since: string | null;
-}
-
 /** A page of at most `limit` rows and QUERY_MAX_ANSWER_BYTES of JSON; the next page starts after its last row. */
-function page<R, V>(rows: R[], limit: number, cursorOf: (row: R) => PageCursor, view: (row: R) => V): Page<V> {
+function page<R, V>(rows: R[], limit: number, view: (row: R) => V, cursorOf: (item: V) => PageCursor): Page<V> {
   const views = rows.slice(0, limit).map(view);
   const fitting = countFitting(views, QUERY_MAX_ANSWER_BYTES);
   const more = rows.length > fitting;
-  const last = rows[fitting - 1];
+  const last = views[fitting - 1];
   return { data: views.slice(0, fitting), next_cursor: more && last !== undefined ? encodePageCursor(cursorOf(last)) : null };
 }
 
-export function attemptView(row: typeof deliveryAttempts.$inferSelect) {
+export function attemptView(row: typeof deliveryAttempts.$inferSelect): AttemptView {
   return {
     attempt_id: row.attemptId,
     message_id: row.messageId,
@@ -248,61 +246,11 @@ export function attemptView(row: typeof deliveryAttempts.$inferSelect) {
     event_type: row.eventType,
     event_id: row.eventId,
     sid: row.sid,
-    status: statusName(row.status),
+    // A status or trigger number Svix adds later is answered as its digits.
+    status: statusName(row.status) as AttemptView['status'],
     response_status_code: row.responseStatusCode,
-    trigger: ATTEMPT_TRIGGERS[row.triggerType] ?? String(row.triggerType),
+    trigger: (ATTEMPT_TRIGGERS[row.triggerType] ?? String(row.triggerType)) as AttemptView['trigger'],
     time: row.attemptedAt.toISOString(),
     response_duration_ms: row.responseDurationMs,
-  };
-}
-
-/** A run as lists and timelines show it: sizes and truncation flags of its output, not the text. */
-export function hookExecutionSummaryView(row: HookExecutionSummaryRow) {
-  return {
-    id: String(row.id),
-    event_id: row.eventId,
-    event_type: row.eventType,
-    event_time: row.eventTime.toISOString(),
-    sid: row.sid,
-    org_id: row.orgId,
-    hook: row.hook,
-    hook_path: row.hookPath,
-    git_commit: row.gitCommit,
-    outcome: row.outcome,
-    started_at: row.startedAt.toISOString(),
-    duration_ms: row.durationMs,
-    exit_code: row.exitCode,
-    signal: row.signal,
-    timed_out: row.timedOut,
-    skipped_reason: row.skippedReason,
-    error: row.error,
-    stdout: { truncated: row.stdoutTruncated, bytes: row.stdoutBytes },
-    stderr: { truncated: row.stderrTruncated, bytes: row.stderrBytes },
-    payload_truncated: row.payloadTruncated,
-  };
-}
-
-/** One run with its captured output (GET /v1/hook-executions/{id}). */
-export function hookExecutionView(row: typeof hookExecutions.$inferSelect) {
-  const summary = hookExecutionSummaryView(row);
-  return {
-    ...summary,
-    stdout: { text: row.stdoutText, ...summary.stdout },
-    stderr: { text: row.stderrText, ...summary.stderr },
-  };
-}
-
-export function publicationView(row: typeof svixPublications.$inferSelect) {
-  return {
-    event_id: row.eventId,
-    event_type: row.eventType,
-    event_time: row.eventTime.toISOString(),
-    sid: row.sid,
-    org_id: row.orgId,
-    connection_name: row.connectionName,
-    svix_app_id: row.svixAppId,
-    svix_message_id: row.svixMessageId,
-    already_published: row.alreadyPublished,
-    published_at: row.publishedAt.toISOString(),
   };
 }

@@ -1,6 +1,6 @@
-import { EVENT_TYPES, HOOK_NAMES, HOOK_OUTCOMES } from '@hookline/contracts';
+import { ATTEMPT_STATUSES, EVENT_TYPES, HOOK_NAMES, HOOK_OUTCOMES } from '@hookline/contracts';
 import { z } from 'zod';
-import { ATTEMPT_STATUSES, QUERY_DEFAULT_LIMIT, QUERY_MAX_LIMIT } from '../audit.constant.js';
+import { QUERY_DEFAULT_LIMIT, QUERY_MAX_LIMIT } from '../audit.constant.js';
 import { ApiError } from '../http/api-error.js';
 import { decodePageCursor, type PageCursor } from './page-cursor.js';
 

@@ -1,5 +1,6 @@
-import type { GatewayEvent, HookExecutionRecord, SvixPublicationRecord } from '@hookline/contracts';
-import type { deliveryAttempts, gatewayEvents, hookExecutions, svixPublications } from '../database/audit.schema.js';
+import { hookExecutionRecordSchema, svixPublicationRecordSchema, type GatewayEvent, type HookExecutionRecord, type SvixPublicationRecord } from '@hookline/contracts';
+import { hookExecutions, svixPublications, type deliveryAttempts, type gatewayEvents } from '../database/audit.schema.js';
+import { recordToRow } from './record-table.js';
 
 export type GatewayEventRow = typeof gatewayEvents.$inferInsert;
 export type HookExecutionRow = typeof hookExecutions.$inferInsert;
@@ -30,46 +31,8 @@ export function gatewayEventRow(event: GatewayEvent, position: RecordPosition): 
   };
 }
 
-export function hookExecutionRow(record: HookExecutionRecord): HookExecutionRow {
-  return {
-    eventId: record.event_id,
-    eventType: record.event_type,
-    eventTime: new Date(record.event_time),
-    sid: record.sid,
-    orgId: record.org_id,
-    hook: record.hook,
-    hookPath: record.hook_path,
-    gitCommit: record.git_commit,
-    outcome: record.outcome,
-    startedAt: new Date(record.started_at),
-    durationMs: record.duration_ms,
-    exitCode: record.exit_code,
-    signal: record.signal,
-    timedOut: record.timed_out,
-    skippedReason: record.skipped_reason,
-    error: record.error,
-    stdoutText: record.stdout.text,
-    stdoutTruncated: record.stdout.truncated,
-    stdoutBytes: record.stdout.bytes,
-    stderrText: record.stderr.text,
-    stderrTruncated: record.stderr.truncated,
-    stderrBytes: record.stderr.bytes,
-    payloadTruncated: record.payload_truncated,
-  };
-}
+/** A hook run's record as its row (columns named as the record's fields). */
+export const hookExecutionRow: (record: HookExecutionRecord) => HookExecutionRow = recordToRow(hookExecutions, hookExecutionRecordSchema);
 
-export function publicationRow(record: SvixPublicationRecord): PublicationRow {
-  return {
-    eventId: record.event_id,
-    eventType: record.event_type,
-    eventTime: new Date(record.event_time),
-    key: record.key,
-    sid: record.sid,
-    orgId: record.org_id,
-    connectionName: record.connection_name,
-    svixAppId: record.svix_app_id,
-    svixMessageId: record.svix_message_id,
-    alreadyPublished: record.already_published,
-    publishedAt: new Date(record.published_at),
-  };
-}
+/** A publication's record as its row (columns named as the record's fields). */
+export const publicationRow: (record: SvixPublicationRecord) => PublicationRow = recordToRow(svixPublications, svixPublicationRecordSchema);

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, openDatabase, type DatabaseHandle, type TestDatabase } from '@hookline/database';
+import { openDatabase, type DatabaseHandle } from '@hookline/database';
+import { createTestDatabase, type TestDatabase } from '@hookline/database/testing';
 import { MetricsRegistry } from '@hookline/observability';
 import { sql } from 'drizzle-orm';
 import { MIGRATIONS_TABLE } from '../audit.constant.js';

@@ -1,15 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_TYPES } from '@hookline/contracts';
+import { ATTEMPT_STATUSES, EVENT_TYPES } from '@hookline/contracts';
 import { APP_CONFIG } from '@hookline/observability';
 import { sql, type SQL } from 'drizzle-orm';
-import { ATTEMPT_STATUSES } from '../audit.constant.js';
 import type { AuditConfig } from '../config/audit.settings.js';
 import { AuditDatabase } from '../database/audit-database.service.js';
-import { deliveryAttempts } from '../database/audit.schema.js';
+import { deliveryAttempts, gatewayEvents, hookExecutions, svixPublications } from '../database/audit.schema.js';
 import { AuditMetrics } from '../metrics/audit-metrics.service.js';
 import { isRowError } from './database-error.js';
 import type { AttemptRow, GatewayEventRow, HookExecutionRow, PublicationRow } from './record-rows.js';
-import { GATEWAY_EVENT_COLUMNS, HOOK_EXECUTION_COLUMNS, PUBLICATION_COLUMNS } from './record-columns.js';
 import { bulkInsert, rowsOf } from './unnest-insert.js';
 import { RowBatcher } from './row-batcher.js';
 
@@ -88,7 +86,7 @@ export class RecordStore {
 
   private async insertEvents(rows: readonly GatewayEventRow[]): Promise<StoreOutcome[]> {
     const result = await this.guard('gateway_events', () =>
-      this.database.db.execute(sql`${bulkInsert('gateway_events', GATEWAY_EVENT_COLUMNS, rows)} ON CONFLICT DO NOTHING RETURNING event_id AS key`),
+      this.database.db.execute(sql`${bulkInsert(gatewayEvents, rows)} ON CONFLICT DO NOTHING RETURNING event_id AS key`),
     );
     const inserted = rowsOf<{ key: string }>(result);
     this.metrics.rowsStored.inc({ table: 'gateway_events' }, inserted.length);
@@ -99,7 +97,7 @@ export class RecordStore {
   private async insertHookExecutions(rows: readonly HookExecutionRow[]): Promise<StoreOutcome[]> {
     const result = await this.guard('hook_executions', () =>
       this.database.db.execute(
-        sql`${bulkInsert('hook_executions', HOOK_EXECUTION_COLUMNS, rows)} ON CONFLICT DO NOTHING RETURNING event_id, hook, started_at, outcome, duration_ms`,
+        sql`${bulkInsert(hookExecutions, rows)} ON CONFLICT DO NOTHING RETURNING event_id, hook, started_at, outcome, duration_ms`,
       ),
     );
     const inserted = rowsOf<{ event_id: string; hook: string; started_at: string | Date; outcome: string; duration_ms: number }>(result);
@@ -114,7 +112,7 @@ export class RecordStore {
 
   private async insertPublications(rows: readonly PublicationRow[]): Promise<StoreOutcome[]> {
     const result = await this.guard('svix_publications', () =>
-      this.database.db.execute(sql`${bulkInsert('svix_publications', PUBLICATION_COLUMNS, rows)} ON CONFLICT DO NOTHING RETURNING event_id AS key, event_type AS label`),
+      this.database.db.execute(sql`${bulkInsert(svixPublications, rows)} ON CONFLICT DO NOTHING RETURNING event_id AS key, event_type AS label`),
     );
     const inserted = rowsOf<{ key: string; label: string | null }>(result);
     this.metrics.rowsStored.inc({ table: 'svix_publications' }, inserted.length);

@@ -1,20 +1,34 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { getTableColumns, getTableName, sql, type Column, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import { pgText } from './pg-text.js';
 
-/** PostgreSQL types the audit tables use, as array element types for unnest(). */
-export type ColumnType = 'text' | 'int4' | 'float8' | 'bool' | 'timestamptz';
+type ParamValue = string | number | boolean | null;
 
-/** One column of a bulk insert: its name, its type and how a row gives its value. */
-export interface BulkColumn<R> {
+/** One column of a bulk insert: its SQL name and type, and the row key holding its value. */
+interface BulkColumn {
+  readonly key: string;
   readonly name: string;
-  readonly type: ColumnType;
-  readonly value: (row: R) => string | number | boolean | Date | null | undefined;
+  readonly type: string;
 }
 
-function toParam(value: string | number | boolean | Date | null | undefined): string | number | boolean | null {
+const COLUMNS = new WeakMap<PgTable, readonly BulkColumn[]>();
+
+/** The columns a row fills, from the drizzle table: all but those PostgreSQL fills itself (identity, defaults). */
+function bulkColumns(table: PgTable): readonly BulkColumn[] {
+  let columns = COLUMNS.get(table);
+  if (columns === undefined) {
+    columns = Object.entries(getTableColumns(table) as Record<string, Column>)
+      .filter(([, column]) => !column.hasDefault && column.generatedIdentity === undefined)
+      .map(([key, column]) => ({ key, name: column.name, type: column.getSQLType() }));
+    COLUMNS.set(table, columns);
+  }
+  return columns;
+}
+
+function toParam(value: unknown): ParamValue {
   if (value === undefined || value === null) return null;
   if (value instanceof Date) return value.toISOString();
-  return typeof value === 'string' ? pgText(value) : value;
+  return typeof value === 'string' ? pgText(value) : (value as ParamValue);
 }
 
 /**
@@ -22,13 +36,14 @@ function toParam(value: string | number | boolean | Date | null | undefined): st
  * per column whatever the number of rows, so a 500-row batch is 10-25 parameters that the
  * driver sends as they are, instead of thousands of placeholders built one by one.
  */
-export function bulkInsert<R>(table: string, columns: readonly BulkColumn<R>[], rows: readonly R[]): SQL {
+export function bulkInsert<T extends PgTable>(table: T, rows: readonly T['$inferInsert'][]): SQL {
+  const columns = bulkColumns(table);
   const names = sql.raw(columns.map((column) => `"${column.name}"`).join(', '));
   const arrays = sql.join(
-    columns.map((column) => sql`${sql.param(rows.map((row) => toParam(column.value(row))))}::${sql.raw(column.type)}[]`),
+    columns.map((column) => sql`${sql.param(rows.map((row) => toParam((row as Record<string, unknown>)[column.key])))}::${sql.raw(column.type)}[]`),
     sql`, `,
   );
-  return sql`INSERT INTO ${sql.identifier(table)} (${names}) SELECT * FROM unnest(${arrays})`;
+  return sql`INSERT INTO ${sql.identifier(getTableName(table))} (${names}) SELECT * FROM unnest(${arrays})`;
 }
 
 /** Rows of a raw `db.execute`, whichever driver answered (both give `rows`). */

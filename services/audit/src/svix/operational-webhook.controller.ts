@@ -1,11 +1,11 @@
 import { Controller, Headers, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { openApiSchema, operationalReceiptSchema } from '@hookline/contracts';
 import { APP_CONFIG, ReadsOwnBody } from '@hookline/observability';
 import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
 import type { AuditConfig } from '../config/audit.settings.js';
 import { ApiError } from '../http/api-error.js';
-import { OperationalReceiptDto } from './dto/operational-receipt.dto.js';
 import { OperationalWebhookService, type OperationalReceipt } from './operational-webhook.service.js';
 
 /** Svix's operational webhooks (endpoint disabled, attempts exhausted or failing...). */
@@ -25,7 +25,7 @@ export class OperationalWebhookController {
   @Post('operational')
   @HttpCode(200)
   @ApiOperation({ summary: 'Receive a Svix operational webhook (signature verified with the svix SDK; stored once per svix-id)' })
-  @ApiOkResponse({ type: OperationalReceiptDto })
+  @ApiOkResponse({ schema: openApiSchema(operationalReceiptSchema) })
   @ApiUnauthorizedResponse({ description: 'Missing or wrong signature, or a timestamp more than 5 minutes off' })
   @ApiBadRequestResponse({ description: 'The body is not an operational webhook' })
   async receive(

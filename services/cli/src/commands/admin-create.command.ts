@@ -1,3 +1,4 @@
+import type { EndpointView, EventTypeView } from '@hookline/contracts';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
@@ -5,7 +6,7 @@ import { CLI_EXIT, WEBHOOKS_PLUGIN } from '../cli.constant.js';
 import type { CliIo } from '../cli-io.js';
 import { CliError } from '../http/cli.error.js';
 import { CommandContext } from './command-context.js';
-import { endpointColumns, eventTypeColumns, pluginColumns, type EndpointRow, type EventTypeRow, type PluginConnectionRow } from './resource-columns.js';
+import { endpointColumns, eventTypeColumns, pluginColumns, type PluginConnectionRow } from './resource-columns.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -71,8 +72,8 @@ export function adminCreateCommand(io: CliIo): Command {
       const body = { description: opts.description, ...(schema === undefined ? {} : { schema }) };
       const row =
         opts.overwrite === true
-          ? await ctx.relay().request<EventTypeRow>({ method: 'PUT', path: `/v1/event-types/${encodeURIComponent(name)}`, body })
-          : await ctx.relay().request<EventTypeRow>({ method: 'POST', path: '/v1/event-types', body: { name, ...body } });
+          ? await ctx.relay().request<EventTypeView>({ method: 'PUT', path: `/v1/event-types/${encodeURIComponent(name)}`, body })
+          : await ctx.relay().request<EventTypeView>({ method: 'POST', path: '/v1/event-types', body: { name, ...body } });
       ctx.print(row, eventTypeColumns(ctx.now));
     });
 
@@ -94,8 +95,8 @@ export function adminCreateCommand(io: CliIo): Command {
       const body = { url: opts.url, ...(opts.description === undefined ? {} : { description: opts.description }), ...(filters === undefined ? {} : { event_types: filters }) };
       const row =
         id === undefined
-          ? await ctx.relay().request<EndpointRow>({ method: 'POST', path: `/v1/orgs/${org}/endpoints`, body })
-          : await ctx.relay().request<EndpointRow>({ method: 'PUT', path: `/v1/orgs/${org}/endpoints/${encodeURIComponent(id)}`, body });
+          ? await ctx.relay().request<EndpointView>({ method: 'POST', path: `/v1/orgs/${org}/endpoints`, body })
+          : await ctx.relay().request<EndpointView>({ method: 'PUT', path: `/v1/orgs/${org}/endpoints/${encodeURIComponent(id)}`, body });
       ctx.print(row, endpointColumns(ctx.now));
     });
 

@@ -1,3 +1,4 @@
+import type { EndpointView, EventTypeView, HookExecutionPage, HookExecutionView, MessageAttemptPage, MessageView, Timeline } from '@hookline/contracts';
 import { Command } from 'commander';
 import { CLI_EXIT, WEBHOOKS_PLUGIN } from '../cli.constant.js';
 import type { CliIo } from '../cli-io.js';
@@ -12,14 +13,7 @@ import {
   messageColumns,
   pluginColumns,
   timelineColumns,
-  type AttemptRow,
-  type EndpointRow,
-  type EventTypeRow,
-  type HookRunDetail,
-  type HookRunRow,
-  type MessageRow,
   type PluginConnectionRow,
-  type TimelineEntryRow,
 } from './resource-columns.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -48,10 +42,10 @@ export function adminGetCommand(io: CliIo): Command {
     .action(async (name: string | undefined, _opts: unknown, command: Command) => {
       const ctx = await CommandContext.of(command, io);
       if (name !== undefined) {
-        ctx.print(await ctx.relay().request<EventTypeRow>({ path: `/v1/event-types/${encodeURIComponent(name)}` }), eventTypeColumns(ctx.now));
+        ctx.print(await ctx.relay().request<EventTypeView>({ path: `/v1/event-types/${encodeURIComponent(name)}` }), eventTypeColumns(ctx.now));
         return;
       }
-      const page = await ctx.relay().request<{ data: EventTypeRow[] }>({ path: '/v1/event-types' });
+      const page = await ctx.relay().request<{ data: EventTypeView[] }>({ path: '/v1/event-types' });
       ctx.print(page.data, eventTypeColumns(ctx.now));
     });
 
@@ -63,10 +57,10 @@ export function adminGetCommand(io: CliIo): Command {
       const ctx = await CommandContext.of(command, io);
       const org = ctx.org();
       if (id !== undefined) {
-        ctx.print(await ctx.relay().request<EndpointRow>({ path: `/v1/orgs/${org}/endpoints/${encodeURIComponent(id)}` }), endpointColumns(ctx.now));
+        ctx.print(await ctx.relay().request<EndpointView>({ path: `/v1/orgs/${org}/endpoints/${encodeURIComponent(id)}` }), endpointColumns(ctx.now));
         return;
       }
-      const page = await ctx.relay().request<{ data: EndpointRow[] }>({ path: `/v1/orgs/${org}/endpoints` });
+      const page = await ctx.relay().request<{ data: EndpointView[] }>({ path: `/v1/orgs/${org}/endpoints` });
       ctx.print(page.data, endpointColumns(ctx.now));
     });
 
@@ -80,11 +74,11 @@ export function adminGetCommand(io: CliIo): Command {
       const org = ctx.org();
       if (id !== undefined) {
         if (opts.query.length > 0) throw new CliError('-q filters the attempt list; leave it out when naming a message', CLI_EXIT.usage);
-        ctx.print(await ctx.relay().request<MessageRow>({ path: `/v1/orgs/${org}/messages/${encodeURIComponent(id)}` }), messageColumns(ctx.now));
+        ctx.print(await ctx.relay().request<MessageView>({ path: `/v1/orgs/${org}/messages/${encodeURIComponent(id)}` }), messageColumns(ctx.now));
         return;
       }
       const query = parseQueryPairs(opts.query, ATTEMPT_FILTERS);
-      const page = await ctx.relay().request<{ data: AttemptRow[]; endpoint_id?: string }>({ path: `/v1/orgs/${org}/attempts`, query });
+      const page = await ctx.relay().request<MessageAttemptPage>({ path: `/v1/orgs/${org}/attempts`, query });
       ctx.print(page.data, attemptColumns(ctx.now));
     });
 
@@ -94,7 +88,7 @@ export function adminGetCommand(io: CliIo): Command {
     .argument('<sid>', 'session id')
     .action(async (sid: string, _opts: unknown, command: Command) => {
       const ctx = await CommandContext.of(command, io);
-      const timeline = await ctx.audit().request<{ sid: string; entries: TimelineEntryRow[]; truncated: boolean }>({ path: `/v1/sessions/${encodeURIComponent(sid)}/timeline` });
+      const timeline = await ctx.audit().request<Timeline>({ path: `/v1/sessions/${encodeURIComponent(sid)}/timeline` });
       ctx.print(timeline.entries, timelineColumns);
       if (timeline.truncated) ctx.info(`(more entries than one answer holds: use -o json and the audit API for the rest)`);
     });
@@ -106,7 +100,7 @@ export function adminGetCommand(io: CliIo): Command {
     .action(async (opts: { query: string[] }, command: Command) => {
       const ctx = await CommandContext.of(command, io);
       const query = parseQueryPairs(opts.query, HOOK_RUN_FILTERS);
-      const page = await ctx.audit().request<{ data: HookRunRow[]; next_cursor: string | null }>({ path: '/v1/hook-executions', query });
+      const page = await ctx.audit().request<HookExecutionPage>({ path: '/v1/hook-executions', query });
       ctx.print(page.data, hookRunColumns(ctx.now));
       if (page.next_cursor !== null && page.next_cursor !== undefined) ctx.info(`more: -q cursor=${page.next_cursor}`);
     });
@@ -118,7 +112,7 @@ export function adminGetCommand(io: CliIo): Command {
     .action(async (id: string, _opts: unknown, command: Command) => {
       const ctx = await CommandContext.of(command, io);
       if (!/^\d{1,18}$/.test(id)) throw new CliError(`hookrun ${JSON.stringify(escapeControl(id))}: expected a run id (digits) from \`get hookruns\``, CLI_EXIT.usage);
-      const run = await ctx.audit().request<HookRunDetail>({ path: `/v1/hook-executions/${id}` });
+      const run = await ctx.audit().request<HookExecutionView>({ path: `/v1/hook-executions/${id}` });
       ctx.print(run, hookRunColumns(ctx.now));
       if (ctx.format !== 'table') return;
       // The hook's output, with line breaks kept and every control character shown escaped.

@@ -1,80 +1,26 @@
+import type {
+  EndpointView,
+  EventTypeView,
+  HookExecutionSummary,
+  MessageAttemptView,
+  MessageView,
+  PluginChange,
+  PluginConnectionView,
+  TimelineEntry,
+} from '@hookline/contracts';
 import type { Column } from '../output/render-output.js';
 import { formatAge } from '../output/format-age.js';
 
-// The API's answers as the CLI reads them (svix-relay and audit speak snake_case JSON).
-export interface EndpointRow {
-  id: string;
-  url: string;
-  description?: string | null;
-  disabled?: boolean;
-  version?: number | null;
-  event_types?: string[] | null;
-  created_at?: string;
-  stats?: { fail: number; pending: number; sending: number; success: number };
-}
-export interface AttemptRow {
-  id: string;
-  msg_id: string;
-  endpoint_id: string;
-  status: string;
-  response_status_code: number;
-  trigger_type: string;
-  timestamp: string;
-}
-export interface MessageRow {
-  id: string;
-  event_id: string | null;
-  event_type: string;
-  payload_size: number;
-  timestamp: string;
-}
-export interface EventTypeRow {
-  name: string;
-  description: string;
-  schema: unknown;
-  archived?: boolean;
-  deprecated?: boolean;
-  created_at?: string;
-}
-export interface PluginConnectionRow {
-  org_id: string;
-  connection_name: string;
-  enabled_at?: string;
-  enabled?: boolean;
-}
-export interface TimelineEntryRow {
-  time: string;
-  kind: string;
-  event_id: string | null;
-  event_type: string | null;
-  detail: Record<string, unknown>;
-}
-/** One run as GET /v1/hook-executions/{id} answers it: the list's fields and both streams' text. */
-export interface HookRunDetail extends HookRunRow {
-  stdout: { text: string; truncated: boolean; bytes: number };
-  stderr: { text: string; truncated: boolean; bytes: number };
-}
+/** A row of `get plugin` (the list) or of `create plugin` (what each change did). */
+export type PluginConnectionRow = PluginConnectionView | PluginChange;
 
-/** A run in lists: its output's sizes and truncation flags only (the text is on the run's own route). */
-export interface HookRunRow {
-  id: string;
-  event_id: string;
-  sid: string;
-  hook: string;
-  outcome: string;
-  exit_code: number | null;
-  signal: string | null;
-  duration_ms: number;
-  git_commit: string | null;
-  started_at: string;
-}
-
-export function endpointColumns(now: Date): Column<EndpointRow>[] {
+export function endpointColumns(now: Date): Column<EndpointView>[] {
   return [
     { header: 'ID', cell: (r) => r.id },
     { header: 'DESCRIPTION', cell: (r) => r.description },
     { header: 'DISABLED', cell: (r) => r.disabled ?? false },
-    { header: 'VERSION', cell: (r) => r.version },
+    // The relay answers no version (Svix retired it); the column stays where scripts read it.
+    { header: 'VERSION', cell: () => null },
     { header: 'FAIL', cell: (r) => r.stats?.fail },
     { header: 'PENDING', cell: (r) => r.stats?.pending },
     { header: 'SENDING', cell: (r) => r.stats?.sending },
@@ -84,7 +30,7 @@ export function endpointColumns(now: Date): Column<EndpointRow>[] {
   ];
 }
 
-export function attemptColumns(now: Date): Column<AttemptRow>[] {
+export function attemptColumns(now: Date): Column<MessageAttemptView>[] {
   return [
     { header: 'ID', cell: (r) => r.msg_id },
     { header: 'ATTEMPTID', cell: (r) => r.id },
@@ -95,7 +41,7 @@ export function attemptColumns(now: Date): Column<AttemptRow>[] {
   ];
 }
 
-export function messageColumns(now: Date): Column<MessageRow>[] {
+export function messageColumns(now: Date): Column<MessageView>[] {
   return [
     { header: 'ID', cell: (r) => r.id },
     { header: 'EVENTID', cell: (r) => r.event_id },
@@ -105,7 +51,7 @@ export function messageColumns(now: Date): Column<MessageRow>[] {
   ];
 }
 
-export function eventTypeColumns(now: Date): Column<EventTypeRow>[] {
+export function eventTypeColumns(now: Date): Column<EventTypeView>[] {
   return [
     { header: 'NAME', cell: (r) => r.name },
     { header: 'DESCRIPTION', cell: (r) => r.description },
@@ -120,13 +66,13 @@ export function pluginColumns(now: Date): Column<PluginConnectionRow>[] {
     { header: 'PLUGIN', cell: () => 'webhooks' },
     { header: 'ORG', cell: (r) => r.org_id },
     { header: 'CONNECTION', cell: (r) => r.connection_name },
-    { header: 'ENABLED', cell: (r) => r.enabled ?? true },
-    { header: 'AGE', cell: (r) => formatAge(r.enabled_at, now) },
+    { header: 'ENABLED', cell: (r) => ('enabled' in r ? r.enabled : true) },
+    { header: 'AGE', cell: (r) => formatAge('enabled_at' in r ? r.enabled_at : undefined, now) },
   ];
 }
 
 /** One line per timeline entry: what it was and how it went. */
-function timelineSummary(entry: TimelineEntryRow): string {
+function timelineSummary(entry: TimelineEntry): string {
   const d = entry.detail;
   const text = (key: string): string => {
     const value = d[key];
@@ -139,12 +85,14 @@ function timelineSummary(entry: TimelineEntryRow): string {
       return `svix message ${text('svix_message_id')}`;
     case 'attempt':
       return `${text('status')} ${text('response_status_code')} endpoint=${text('endpoint_id')}`;
+    // An event, or a kind a newer audit service answers.
+    case 'event':
     default:
       return text('connection_name') === '-' ? '' : `connection=${text('connection_name')}`;
   }
 }
 
-export const timelineColumns: Column<TimelineEntryRow>[] = [
+export const timelineColumns: Column<TimelineEntry>[] = [
   { header: 'TIME', cell: (r) => r.time },
   { header: 'KIND', cell: (r) => r.kind },
   { header: 'EVENTTYPE', cell: (r) => r.event_type },
@@ -152,7 +100,7 @@ export const timelineColumns: Column<TimelineEntryRow>[] = [
   { header: 'DETAIL', cell: timelineSummary },
 ];
 
-export function hookRunColumns(now: Date): Column<HookRunRow>[] {
+export function hookRunColumns(now: Date): Column<HookExecutionSummary>[] {
   return [
     { header: 'ID', cell: (r) => r.id },
     { header: 'SID', cell: (r) => r.sid },

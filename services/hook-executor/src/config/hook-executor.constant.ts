@@ -2,6 +2,9 @@
 
 export const SERVICE_NAME = 'hook-executor';
 
+/** Where the hook-executor listens unless PORT says otherwise. */
+export const DEFAULT_PORT = 8082;
+
 /** Operator variables `HOOK_ENV_<NAME>=v` reach hooks as `<NAME>=v`. */
 export const HOOK_ENV_PREFIX = 'HOOK_ENV_';
 

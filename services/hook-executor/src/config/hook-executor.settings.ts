@@ -1,7 +1,7 @@
 import { kafkaSecuritySettings } from '@hookline/kafka';
 import { ConfigError, defineSettings, loadConfig, setting, type ConfigIssue, type ConfigOf } from '@hookline/observability';
 import { z } from 'zod';
-import { ENV_NAME_PATTERN, HOOK_ENV_PREFIX, MAX_OUTPUT_CAP_BYTES, RESERVED_HOOK_ENV_NAMES } from './hook-executor.constant.js';
+import { DEFAULT_PORT, ENV_NAME_PATTERN, HOOK_ENV_PREFIX, MAX_OUTPUT_CAP_BYTES, RESERVED_HOOK_ENV_NAMES } from './hook-executor.constant.js';
 import { gitUrlKind, gitUrlProblem } from '../runbooks/git-url.js';
 import { defaultRunbooksDir } from '../runbooks/runbooks-dir.js';
 
@@ -13,7 +13,7 @@ const outputCap = z
 
 /** Every environment variable the hook-executor reads (besides HOOK_ENV_*); validated before Nest starts. */
 export const hookExecutorSettings = defineSettings({
-  PORT: setting.port({ description: 'HTTP port of /health and /metrics.', default: 8082 }),
+  PORT: setting.port({ description: 'HTTP port of /health and /metrics.', default: DEFAULT_PORT }),
   HOST: setting.text({ description: 'Address the HTTP server binds to.', default: '0.0.0.0' }),
   MANAGEMENT_PORT: setting.managementPort(),
   KAFKA_BROKERS: setting.list({ description: 'Kafka bootstrap brokers, comma-separated host:port.' }),

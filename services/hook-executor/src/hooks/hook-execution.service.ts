@@ -57,7 +57,7 @@ export class HookExecutionService implements OnApplicationBootstrap, OnApplicati
       // Only when hooks are off: with hooks on, nothing is consumed before the first snapshot.
       const now = new Date().toISOString();
       const empty = { text: '', truncated: false, bytes: 0 };
-      result = { outcome: 'skipped', startedAt: now, durationMs: 0, exitCode: null, signal: null, timedOut: false, skippedReason: HOOKS_OFF_REASON, error: null, stdout: empty, stderr: empty, payloadTruncated: payload.truncated };
+      result = { outcome: 'skipped', started_at: now, duration_ms: 0, exit_code: null, signal: null, timed_out: false, skipped_reason: HOOKS_OFF_REASON, error: null, stdout: empty, stderr: empty, payload_truncated: payload.truncated };
     } else {
       commit = lease.snapshot.commit;
       let spawned = false;
@@ -84,10 +84,10 @@ export class HookExecutionService implements OnApplicationBootstrap, OnApplicati
       }
     }
     const ran = result.outcome !== 'skipped' && result.error === null;
-    this.metrics.finished(hook, result.outcome, ran ? result.durationMs / 1000 : undefined);
+    this.metrics.finished(hook, result.outcome, ran ? result.duration_ms / 1000 : undefined);
     const level = result.outcome === 'success' || result.outcome === 'skipped' ? 'debug' : 'warn';
     this.logger[level](
-      { eventId: event.id, sid: event.data.sid, hook, commit, outcome: result.outcome, exitCode: result.exitCode, signal: result.signal, ms: Math.round(result.durationMs), reason: result.skippedReason ?? result.error },
+      { eventId: event.id, sid: event.data.sid, hook, commit, outcome: result.outcome, exitCode: result.exit_code, signal: result.signal, ms: Math.round(result.duration_ms), reason: result.skipped_reason ?? result.error },
       'hook run',
     );
     return {
@@ -99,17 +99,7 @@ export class HookExecutionService implements OnApplicationBootstrap, OnApplicati
       hook,
       hook_path: hookPath,
       git_commit: commit,
-      outcome: result.outcome,
-      started_at: result.startedAt,
-      duration_ms: result.durationMs,
-      exit_code: result.exitCode,
-      signal: result.signal,
-      timed_out: result.timedOut,
-      skipped_reason: result.skippedReason,
-      error: result.error,
-      stdout: result.stdout,
-      stderr: result.stderr,
-      payload_truncated: result.payloadTruncated,
+      ...result,
     };
   }
 }

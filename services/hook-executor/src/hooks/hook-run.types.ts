@@ -1,11 +1,7 @@
-import type { HookName, HookOutcome } from '@hookline/contracts';
+import type { HookExecutionRecord, HookName } from '@hookline/contracts';
 import type { PreparedPayload } from './hook-payload.js';
 
-export interface CapturedStream {
-  text: string;
-  truncated: boolean;
-  bytes: number;
-}
+export type CapturedStream = HookExecutionRecord['stdout'];
 
 /** What one hook run is asked to do. */
 export interface HookRunRequest {
@@ -28,17 +24,8 @@ export interface HookRunRequest {
   readonly onSpawn?: (startedAtMs: number) => void;
 }
 
-/** How one hook run went; maps one-to-one onto HookExecutionRecord fields. */
-export interface HookRunResult {
-  outcome: HookOutcome;
-  startedAt: string;
-  durationMs: number;
-  exitCode: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  skippedReason: string | null;
-  error: string | null;
-  stdout: CapturedStream;
-  stderr: CapturedStream;
-  payloadTruncated: boolean;
-}
+/**
+ * How one hook run went: the record's own fields, less those of the event and the snapshot
+ * that the service adds around it.
+ */
+export type HookRunResult = Omit<HookExecutionRecord, 'event_id' | 'event_type' | 'event_time' | 'sid' | 'org_id' | 'hook' | 'hook_path' | 'git_commit'>;

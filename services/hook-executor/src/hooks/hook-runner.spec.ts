@@ -38,7 +38,7 @@ void describe('HookRunner refuses what it must not run', () => {
     const result = await runner.run(request('hoop-hooks/big.py'));
     assert.equal(result.outcome, 'error');
     assert.match(result.error ?? '', /over the 1048576-byte limit/);
-    assert.equal(result.exitCode, null);
+    assert.equal(result.exit_code, null);
   });
 
   void it('a link that leads out of the repository, and a directory', async () => {
@@ -53,7 +53,7 @@ void describe('HookRunner refuses what it must not run', () => {
   void it('a missing file is a skip; a missing interpreter an error naming it', async () => {
     const missing = await runner.run(request('hoop-hooks/none.py'));
     assert.equal(missing.outcome, 'skipped');
-    assert.equal(missing.skippedReason, 'no hoop-hooks/none.py in the runbooks repository');
+    assert.equal(missing.skipped_reason, 'no hoop-hooks/none.py in the runbooks repository');
     writeFileSync(join(snapshot, 'hoop-hooks/ok.py'), 'print("ok")\n');
     const noInterpreter = await runner.run(request('hoop-hooks/ok.py', { interpreter: 'no-such-python-9' }));
     assert.equal(noInterpreter.outcome, 'error');
@@ -73,7 +73,7 @@ void describe('HookRunner refuses what it must not run', () => {
     const started = Date.now();
     const result = await runner.run(request('hoop-hooks/sleepy.py', { signal: controller.signal, onSpawn: () => setTimeout(() => controller.abort(), 100) }));
     assert.equal(result.signal, 'SIGKILL');
-    assert.equal(result.timedOut, false);
+    assert.equal(result.timed_out, false);
     assert.ok(Date.now() - started < 10_000);
   });
 });

@@ -42,7 +42,7 @@ export class HookRunner {
       return {
         ...notRun(decidedAt, request),
         outcome: skipped ? 'skipped' : 'error',
-        skippedReason: skipped ? check.reason : null,
+        skipped_reason: skipped ? check.reason : null,
         error: skipped ? null : check.reason,
       };
     }
@@ -135,7 +135,7 @@ export class HookRunner {
         });
         const durationMs = performance.now() - started;
         if (result.kind === 'sandbox-error') {
-          return { ...sandboxError(request, result.reason), startedAt: startedAt.toISOString(), durationMs, stdout: stdout.result(), stderr: stderr.result() };
+          return { ...sandboxError(request, result.reason), started_at: startedAt.toISOString(), duration_ms: durationMs, stdout: stdout.result(), stderr: stderr.result() };
         }
         const exit = result.exit;
         return this.finished(request, startedAt, durationMs, stdout.result(exit.stdoutBytes), stderr.result(exit.stderrBytes), exit.exit, exit.signal, exit.timedOut, exit.limit);
@@ -151,7 +151,7 @@ export class HookRunner {
 
   /** The outcome of a run that ended: limits told apart, each with its reason. */
   private finished(request: HookRunRequest, startedAt: Date, durationMs: number, stdout: CapturedStream, stderr: CapturedStream, code: number | null, signal: string | null, timedOut: boolean, limit: WarmExit['limit']): HookRunResult {
-    const base = { startedAt: startedAt.toISOString(), durationMs, stdout, stderr, payloadTruncated: request.payload.truncated, skippedReason: null, exitCode: code, signal, timedOut };
+    const base = { started_at: startedAt.toISOString(), duration_ms: durationMs, stdout, stderr, payload_truncated: request.payload.truncated, skipped_reason: null, exit_code: code, signal, timed_out: timedOut };
     if (timedOut) return { ...base, outcome: 'timeout', error: null };
     const limits = this.sandbox.limits;
     switch (limit) {
@@ -192,7 +192,7 @@ export class HookRunner {
       const options = bwrapSpawnOptions(this.sandbox, this.sandboxEnv(request), [snapshot.fd, runFolder.fd]);
       const result = await this.spawnHook(request, BWRAP, command, { ...options, stdio: ['ignore', 'pipe', 'pipe', snapshot.fd, runFolder.fd] });
       // bwrap reports its own failures as "bwrap: ..." with exit code 1, before the hook ever ran.
-      if (result.exitCode === 1 && result.stderr.text.startsWith('bwrap: ')) return { ...result, outcome: 'sandbox_error', error: result.stderr.text.split('\n')[0]!.slice(0, 400) };
+      if (result.exit_code === 1 && result.stderr.text.startsWith('bwrap: ')) return { ...result, outcome: 'sandbox_error', error: result.stderr.text.split('\n')[0]!.slice(0, 400) };
       if (result.signal === 'SIGXCPU') return { ...result, outcome: 'timeout', error: `the hook used up its CPU time (HOOK_CPU_SECONDS=${limits.cpuSeconds})` };
       return result;
     } finally {
@@ -274,18 +274,18 @@ export class HookRunner {
         request.signal?.removeEventListener('abort', abandon);
         const durationMs = performance.now() - started;
         const final = exit ?? { code, signal };
-        const base = { startedAt: startedAt.toISOString(), durationMs, stdout: stdout.result(), stderr: stderr.result(), payloadTruncated: request.payload.truncated, skippedReason: null };
+        const base = { started_at: startedAt.toISOString(), duration_ms: durationMs, stdout: stdout.result(), stderr: stderr.result(), payload_truncated: request.payload.truncated, skipped_reason: null };
         if (spawnError !== undefined && exit === undefined) {
           const sandboxed = program === BWRAP;
-          resolve({ ...base, outcome: sandboxed ? 'sandbox_error' : 'error', exitCode: null, signal: null, timedOut: false, error: `could not start ${program}: ${spawnError.message}` });
+          resolve({ ...base, outcome: sandboxed ? 'sandbox_error' : 'error', exit_code: null, signal: null, timed_out: false, error: `could not start ${program}: ${spawnError.message}` });
           return;
         }
         resolve({
           ...base,
           outcome: timedOut ? 'timeout' : final.code === 0 ? 'success' : 'failure',
-          exitCode: final.code,
+          exit_code: final.code,
           signal: final.signal,
-          timedOut,
+          timed_out: timedOut,
           error: null,
         });
       });
@@ -304,16 +304,16 @@ function sandboxError(request: HookRunRequest, reason: string): HookRunResult {
 function notRun(decidedAt: Date, request: HookRunRequest): HookRunResult {
   return {
     outcome: 'skipped',
-    startedAt: decidedAt.toISOString(),
-    durationMs: 0,
-    exitCode: null,
+    started_at: decidedAt.toISOString(),
+    duration_ms: 0,
+    exit_code: null,
     signal: null,
-    timedOut: false,
-    skippedReason: null,
+    timed_out: false,
+    skipped_reason: null,
     error: null,
     stdout: EMPTY,
     stderr: EMPTY,
-    payloadTruncated: request.payload.truncated,
+    payload_truncated: request.payload.truncated,
   };
 }
 

@@ -59,8 +59,8 @@ void describe('warm interpreter runs', () => {
     for (const [hook, code] of [['exit3.py', 3], ['raise.py', 1], ['os-exit.py', 5], ['exit-text.py', 1]] as const) {
       const warm = await runner.run(request(hook));
       const real = spawnReal(hook);
-      assert.equal(warm.exitCode, code, `${hook}: ${warm.stderr.text}`);
-      assert.equal(warm.exitCode, real.code, hook);
+      assert.equal(warm.exit_code, code, `${hook}: ${warm.stderr.text}`);
+      assert.equal(warm.exit_code, real.code, hook);
       assert.equal(warm.stdout.text, real.stdout, `${hook} stdout`);
       assert.equal(warm.stderr.text, real.stderr.replaceAll(join(snapshot, 'hoop-hooks'), '/runbooks/hoop-hooks'), `${hook} stderr`);
       assert.equal(warm.outcome, 'failure');

@@ -3,6 +3,7 @@ import { defineSettings, setting, type ConfigOf } from '@hookline/observability'
 import { LIMITS } from '@hookline/contracts';
 import { z } from 'zod';
 import { INGEST_TOKEN_MIN_LENGTH } from '../auth/auth.constant.js';
+import { DEFAULT_PORT } from './producer.constant.js';
 
 // Tokens travel in an Authorization header: visible ASCII only (no spaces, no commas,
 // which separate them here), and long enough not to be guessed.
@@ -32,7 +33,7 @@ const ingestOrgTokens = z
 
 /** Every environment variable the producer reads; validated before Nest starts. */
 export const producerSettings = defineSettings({
-  PORT: setting.port({ description: 'HTTP port of the ingest API, /health and /metrics.', default: 8081 }),
+  PORT: setting.port({ description: 'HTTP port of the ingest API, /health and /metrics.', default: DEFAULT_PORT }),
   HOST: setting.text({ description: 'Address the HTTP server binds to.', default: '0.0.0.0' }),
   MANAGEMENT_PORT: setting.managementPort(),
   KAFKA_BROKERS: setting.list({ description: 'Kafka bootstrap brokers, comma-separated host:port.' }),

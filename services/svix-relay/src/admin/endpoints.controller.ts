@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { openApiSchema, endpointListSchema, endpointViewSchema, type EndpointView } from '@hookline/contracts';
 import { ApiTokenGuard } from '../auth/api-token.guard.js';
 import { parseInput } from '../http/parse-input.js';
 import { API_PREFIX } from '../relay.constant.js';
-import { endpointWriteSchema, openApiSchema, svixName } from './dto/admin.schemas.js';
+import { endpointWriteSchema, svixName } from './dto/admin.schemas.js';
 import { SvixAdmin } from './svix-admin.service.js';
 
 /** An organisation's Svix endpoints (its application's, uid = org id). */
@@ -16,27 +17,31 @@ export class EndpointsController {
 
   @Get()
   @ApiOperation({ summary: "List the organisation's endpoints with their delivery stats (fail, pending, sending, success)" })
-  async list(@Param('org_id') orgId: string): Promise<{ data: Record<string, unknown>[] }> {
+  @ApiOkResponse({ schema: openApiSchema(endpointListSchema) })
+  async list(@Param('org_id') orgId: string): Promise<{ data: EndpointView[] }> {
     return { data: await this.admin.listEndpoints(org(orgId)) };
   }
 
   @Post()
   @ApiOperation({ summary: 'Create an endpoint (url, description, event-type filters)' })
-  @ApiBody({ schema: openApiSchema(endpointWriteSchema) })
-  create(@Param('org_id') orgId: string, @Body() body: unknown): Promise<Record<string, unknown>> {
+  @ApiBody({ schema: openApiSchema(endpointWriteSchema, 'input') })
+  @ApiCreatedResponse({ schema: openApiSchema(endpointViewSchema) })
+  create(@Param('org_id') orgId: string, @Body() body: unknown): Promise<EndpointView> {
     return this.admin.createEndpoint(org(orgId), parseInput(endpointWriteSchema, body, 'body'));
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Get one endpoint' })
-  get(@Param('org_id') orgId: string, @Param('id') id: string): Promise<Record<string, unknown>> {
+  @ApiOkResponse({ schema: openApiSchema(endpointViewSchema) })
+  get(@Param('org_id') orgId: string, @Param('id') id: string): Promise<EndpointView> {
     return this.admin.getEndpoint(org(orgId), endpoint(id));
   }
 
   @Put(':id')
   @ApiOperation({ summary: 'Overwrite an endpoint by id' })
-  @ApiBody({ schema: openApiSchema(endpointWriteSchema) })
-  overwrite(@Param('org_id') orgId: string, @Param('id') id: string, @Body() body: unknown): Promise<Record<string, unknown>> {
+  @ApiBody({ schema: openApiSchema(endpointWriteSchema, 'input') })
+  @ApiOkResponse({ schema: openApiSchema(endpointViewSchema) })
+  overwrite(@Param('org_id') orgId: string, @Param('id') id: string, @Body() body: unknown): Promise<EndpointView> {
     return this.admin.overwriteEndpoint(org(orgId), endpoint(id), parseInput(endpointWriteSchema, body, 'body'));
   }
 
@@ -50,14 +55,16 @@ export class EndpointsController {
   @Post(':id/enable')
   @HttpCode(200)
   @ApiOperation({ summary: 'Enable an endpoint' })
-  enable(@Param('org_id') orgId: string, @Param('id') id: string): Promise<Record<string, unknown>> {
+  @ApiOkResponse({ schema: openApiSchema(endpointViewSchema) })
+  enable(@Param('org_id') orgId: string, @Param('id') id: string): Promise<EndpointView> {
     return this.admin.setEndpointDisabled(org(orgId), endpoint(id), false);
   }
 
   @Post(':id/disable')
   @HttpCode(200)
   @ApiOperation({ summary: 'Disable an endpoint' })
-  disable(@Param('org_id') orgId: string, @Param('id') id: string): Promise<Record<string, unknown>> {
+  @ApiOkResponse({ schema: openApiSchema(endpointViewSchema) })
+  disable(@Param('org_id') orgId: string, @Param('id') id: string): Promise<EndpointView> {
     return this.admin.setEndpointDisabled(org(orgId), endpoint(id), true);
   }
 }

@@ -1,6 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, EndpointUrlPolicy, EndpointUrlRefused } from '@hookline/observability';
-import { EVENT_CONTRACTS, getEventContract, isEventType, type MicrosoftTeamsReviewCreateData } from '@hookline/contracts';
+import {
+  ATTEMPT_STATUSES,
+  EVENT_CONTRACTS,
+  getEventContract,
+  isEventType,
+  type EndpointView,
+  type EventTypeView,
+  type MessageAttemptPage,
+  type MessageAttemptView,
+  type MessageView,
+  type MicrosoftTeamsReviewCreateData,
+} from '@hookline/contracts';
 import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import { MessageAttemptTriggerType, type EndpointOut, type EventTypeOut, type MessageAttemptOut, type MessageOut } from 'svix';
@@ -18,7 +29,7 @@ const PAGE_SIZE = 250;
 /** Stats calls made at once when listing endpoints. */
 const STATS_CONCURRENCY = 8;
 
-function eventTypeView(type: EventTypeOut): Record<string, unknown> {
+function eventTypeView(type: EventTypeOut): EventTypeView {
   const schemas = type.schemas as Record<string, unknown> | null | undefined;
   return {
     name: type.name,
@@ -31,7 +42,7 @@ function eventTypeView(type: EventTypeOut): Record<string, unknown> {
   };
 }
 
-function endpointView(endpoint: EndpointOut): Record<string, unknown> {
+function endpointView(endpoint: EndpointOut): EndpointView {
   return {
     id: endpoint.id,
     url: endpoint.url,
@@ -43,7 +54,7 @@ function endpointView(endpoint: EndpointOut): Record<string, unknown> {
   };
 }
 
-function messageView(message: MessageOut): Record<string, unknown> {
+function messageView(message: MessageOut): MessageView {
   return {
     id: message.id,
     event_id: message.eventId ?? null,
@@ -53,14 +64,13 @@ function messageView(message: MessageOut): Record<string, unknown> {
   };
 }
 
-const STATUS_NAMES = ['success', 'pending', 'fail', 'sending', 'canceled'] as const;
-
-function attemptView(attempt: MessageAttemptOut): Record<string, unknown> {
+function attemptView(attempt: MessageAttemptOut): MessageAttemptView {
   return {
     id: attempt.id,
     msg_id: attempt.msgId,
     endpoint_id: attempt.endpointId,
-    status: STATUS_NAMES[attempt.status] ?? String(attempt.status),
+    // A status number Svix adds later is answered as its digits.
+    status: ATTEMPT_STATUSES[attempt.status] ?? String(attempt.status),
     response_status_code: attempt.responseStatusCode,
     response_duration_ms: attempt.responseDurationMs,
     trigger_type: attempt.triggerType === MessageAttemptTriggerType.Manual ? 'manual' : 'scheduled',
@@ -84,15 +94,15 @@ export class SvixAdmin {
 
   // ---- event types
 
-  async listEventTypes(): Promise<Record<string, unknown>[]> {
+  async listEventTypes(): Promise<EventTypeView[]> {
     return (await this.allEventTypes()).map(eventTypeView);
   }
 
-  async getEventType(name: string): Promise<Record<string, unknown>> {
+  async getEventType(name: string): Promise<EventTypeView> {
     return eventTypeView(await this.svix.require().eventType.get(name));
   }
 
-  async createEventType(input: EventTypeCreate): Promise<Record<string, unknown>> {
+  async createEventType(input: EventTypeCreate): Promise<EventTypeView> {
     const created = await this.svix.require().eventType.create({
       name: input.name,
       description: input.description,
@@ -101,7 +111,7 @@ export class SvixAdmin {
     return eventTypeView(created);
   }
 
-  async overwriteEventType(name: string, input: EventTypeUpdate): Promise<Record<string, unknown>> {
+  async overwriteEventType(name: string, input: EventTypeUpdate): Promise<EventTypeView> {
     const updated = await this.svix.require().eventType.upsert(name, {
       description: input.description,
       schemas: input.schema === undefined ? null : { [SCHEMA_VERSION]: input.schema },
@@ -115,7 +125,7 @@ export class SvixAdmin {
 
   // ---- endpoints
 
-  async listEndpoints(orgId: string): Promise<Record<string, unknown>[]> {
+  async listEndpoints(orgId: string): Promise<EndpointView[]> {
     const api = this.svix.require();
     const endpoints = await this.allEndpoints(orgId);
     const limit = pLimit(STATS_CONCURRENCY);
@@ -127,11 +137,11 @@ export class SvixAdmin {
     );
   }
 
-  async getEndpoint(orgId: string, id: string): Promise<Record<string, unknown>> {
+  async getEndpoint(orgId: string, id: string): Promise<EndpointView> {
     return endpointView(await this.svix.require().endpoint.get(orgId, id));
   }
 
-  async createEndpoint(orgId: string, input: EndpointWrite): Promise<Record<string, unknown>> {
+  async createEndpoint(orgId: string, input: EndpointWrite): Promise<EndpointView> {
     await this.checkEventTypes(input.event_types);
     await this.checkUrl(input.url);
     const appId = await this.publisher.appIdOf(orgId);
@@ -144,7 +154,7 @@ export class SvixAdmin {
     return endpointView(created);
   }
 
-  async overwriteEndpoint(orgId: string, id: string, input: EndpointWrite): Promise<Record<string, unknown>> {
+  async overwriteEndpoint(orgId: string, id: string, input: EndpointWrite): Promise<EndpointView> {
     await this.checkEventTypes(input.event_types);
     await this.checkUrl(input.url);
     const updated = await this.svix.require().endpoint.upsert(orgId, id, {
@@ -156,7 +166,7 @@ export class SvixAdmin {
     return endpointView(updated);
   }
 
-  async setEndpointDisabled(orgId: string, id: string, disabled: boolean): Promise<Record<string, unknown>> {
+  async setEndpointDisabled(orgId: string, id: string, disabled: boolean): Promise<EndpointView> {
     return endpointView(await this.svix.require().endpoint.patch(orgId, id, { disabled }));
   }
 
@@ -167,7 +177,7 @@ export class SvixAdmin {
   // ---- messages and attempts
 
   /** A test message of a type, its payload the type's example (the Teams card for reviews). */
-  async createTestMessage(orgId: string, eventType: string): Promise<Record<string, unknown>> {
+  async createTestMessage(orgId: string, eventType: string): Promise<MessageView> {
     if (!isEventType(eventType)) {
       throw new ApiError(400, 'validation', `unknown event type "${eventType}"; test messages exist for ${EVENT_CONTRACTS.map((c) => c.type).join(', ')}`);
     }
@@ -179,11 +189,11 @@ export class SvixAdmin {
     return { ...messageView({ ...message, payload }), test: true };
   }
 
-  async getMessage(orgId: string, id: string): Promise<Record<string, unknown>> {
+  async getMessage(orgId: string, id: string): Promise<MessageView> {
     return messageView(await this.svix.require().message.get(orgId, id, { withContent: true }));
   }
 
-  async listAttempts(orgId: string, query: AttemptsQuery): Promise<Record<string, unknown>> {
+  async listAttempts(orgId: string, query: AttemptsQuery): Promise<MessageAttemptPage> {
     const api = this.svix.require();
     let endpointId = query.endpoint_id;
     if (endpointId === undefined) {

@@ -1,6 +1,7 @@
 import { kafkaSecuritySettings } from '@hookline/kafka';
 import { defineSettings, parseAllowEntry, setting, type ConfigOf } from '@hookline/observability';
 import { z } from 'zod';
+import { DEFAULT_PORT } from '../relay.constant.js';
 
 export const API_TOKEN_MIN_LENGTH = 16;
 
@@ -21,7 +22,7 @@ const tokenListExpected = `a comma-separated list of tokens, each at least ${API
 
 /** Every environment variable the svix-relay reads; validated before Nest starts. */
 export const relaySettings = defineSettings({
-  PORT: setting.port({ description: 'HTTP port of the management API, /docs, /health and /metrics.', default: 8083 }),
+  PORT: setting.port({ description: 'HTTP port of the management API, /docs, /health and /metrics.', default: DEFAULT_PORT }),
   HOST: setting.text({ description: 'Address the HTTP server binds to.', default: '0.0.0.0' }),
   MANAGEMENT_PORT: setting.managementPort(),
   KAFKA_BROKERS: setting.list({ description: 'Kafka bootstrap brokers, comma-separated host:port.' }),

@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { PluginConnectionView } from '@hookline/contracts';
 import type { DatabaseHandle } from '@hookline/database';
 import { APP_CONFIG, HealthRegistry } from '@hookline/observability';
 import { and, asc, eq } from 'drizzle-orm';
@@ -8,11 +9,7 @@ import { DATABASE } from '../database/database.constant.js';
 import { WEBHOOKS_PLUGIN } from '../relay.constant.js';
 import { pluginConnections } from './plugin-connection.table.js';
 
-export interface PluginConnection {
-  readonly org_id: string;
-  readonly connection_name: string;
-  readonly enabled_at: string;
-}
+export type PluginConnection = PluginConnectionView;
 
 function keyOf(orgId: string, connectionName: string): string {
   return `${orgId}\u0000${connectionName}`;

@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, Param, Put, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { LIMITS } from '@hookline/contracts';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { LIMITS, pluginChangeSchema, pluginConnectionListSchema, openApiSchema, type PluginChange } from '@hookline/contracts';
 import { z } from 'zod';
 import { listQuerySchema } from '../admin/dto/admin.schemas.js';
 import { ApiTokenGuard } from '../auth/api-token.guard.js';
@@ -23,6 +23,7 @@ export class PluginsController {
   @Get()
   @ApiOperation({ summary: 'List the connections the webhooks plugin is enabled for' })
   @ApiQuery({ name: 'org_id', required: false })
+  @ApiOkResponse({ schema: openApiSchema(pluginConnectionListSchema) })
   async list(@Query() query: unknown): Promise<{ data: PluginConnection[] }> {
     const { org_id: orgId } = parseInput(listQuerySchema, query, 'query');
     return { data: await this.connections.list(orgId) };
@@ -30,7 +31,8 @@ export class PluginsController {
 
   @Put(':org_id/:connection_name')
   @ApiOperation({ summary: 'Enable the webhooks plugin for a connection (idempotent)' })
-  async enable(@Param('org_id') orgId: string, @Param('connection_name') connectionName: string): Promise<Record<string, unknown>> {
+  @ApiOkResponse({ schema: openApiSchema(pluginChangeSchema) })
+  async enable(@Param('org_id') orgId: string, @Param('connection_name') connectionName: string): Promise<PluginChange> {
     const org = parseInput(orgIdSchema, orgId, 'query');
     const name = parseInput(connectionNameSchema, connectionName, 'query');
     const changed = await this.connections.enable(org, name);
@@ -39,7 +41,8 @@ export class PluginsController {
 
   @Delete(':org_id/:connection_name')
   @ApiOperation({ summary: 'Disable the webhooks plugin for a connection (idempotent)' })
-  async disable(@Param('org_id') orgId: string, @Param('connection_name') connectionName: string): Promise<Record<string, unknown>> {
+  @ApiOkResponse({ schema: openApiSchema(pluginChangeSchema) })
+  async disable(@Param('org_id') orgId: string, @Param('connection_name') connectionName: string): Promise<PluginChange> {
     const org = parseInput(orgIdSchema, orgId, 'query');
     const name = parseInput(connectionNameSchema, connectionName, 'query');
     const changed = await this.connections.disable(org, name);

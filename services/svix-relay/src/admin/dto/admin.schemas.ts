@@ -1,5 +1,6 @@
-// Request shapes of the management API (zod): validated here, and their JSON Schemas are
-// what /docs shows, so the description cannot drift from what is enforced.
+// Request shapes of the management API (zod): validated here, and their JSON Schemas
+// (openApiSchema of @hookline/contracts) are what /docs shows, so the description cannot
+// drift from what is enforced.
 import { z } from 'zod';
 import { DEFAULT_ATTEMPTS_LIMIT, MAX_ATTEMPTS_LIMIT, SVIX_ID_MAX_LENGTH, SVIX_ID_PATTERN } from '../../relay.constant.js';
 
@@ -68,8 +69,3 @@ export type EventTypeUpdate = z.infer<typeof eventTypeUpdateSchema>;
 export type EndpointWrite = z.infer<typeof endpointWriteSchema>;
 export type AttemptsQuery = z.infer<typeof attemptsQuerySchema>;
 
-/** JSON Schema of a request shape, for @ApiBody. */
-export function openApiSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' });
-  return rest;
-}

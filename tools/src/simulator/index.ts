@@ -1,4 +1,4 @@
-// The simulator's public surface (`@hookline/producer/simulator`): npm start, the demo and
+// The simulator's public surface (`@hookline/tools/simulator`): npm start, the demo and
 // the benchmarks use these, never the files behind them.
 export {
   TrafficGenerator,

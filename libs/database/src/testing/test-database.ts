@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { LOCAL_TEST_DATABASE_URL } from './database.constant.js';
+import { LOCAL_TEST_DATABASE_URL } from '../database.constant.js';
 
 export interface TestDatabase {
   /** URL of a new, empty database: give it to a service as DATABASE_URL. */
