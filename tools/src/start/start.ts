@@ -170,7 +170,7 @@ async function waitReady(name: string, url: string): Promise<void> {
 async function databaseEnv(state: StartStatePaths): Promise<ServiceEnv<typeof relaySettings> & ServiceEnv<typeof auditSettings>> {
   if (userSetting<typeof relaySettings>('DATABASE_URL') !== undefined) return {};
   const embedded = await startEmbeddedPostgres({ dataDir: state.database });
-  closers.push(embedded.stop);
+  closers.push(() => embedded.stop());
   return { DATABASE_URL: embedded.url };
 }
 
