@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MessageStatus, Svix } from 'svix';
-import { SvixStandIn, WebhookReceiver } from '@hookline/tools/svix-stand-in';
 import { pollUntil } from '../support/poll-until.js';
-import { NO_BROKER_SKIP, brokersFromEnv, startAudit, testDatabase, uniqueId, type RunningAudit } from './audit-harness.js';
+import { NO_BROKER_SKIP, brokersFromEnv, startAudit, uniqueId, type RunningAudit, startDeliveryStage, type DeliveryStage } from './audit-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 const REQUESTS_PER_SECOND = 20;
 
@@ -22,20 +22,17 @@ function busiestSecond(requests: readonly { method: string; at: number }[]): num
 }
 
 void describe('audit: delivery attempts from the Svix attempt API', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
-  let db: Awaited<ReturnType<typeof testDatabase>>;
-  let standIn: SvixStandIn;
-  let healthy: WebhookReceiver;
-  let broken: WebhookReceiver;
+  let stage: DeliveryStage;
   let svix: Svix;
   let audit: RunningAudit | undefined;
   const groupId = uniqueId('hookline-audit-test');
 
   const start = () =>
     startAudit({
-      DATABASE_URL: db.url,
+      DATABASE_URL: stage.db.url,
       KAFKA_GROUP_ID: groupId,
-      SVIX_AUTH_TOKEN: standIn.token,
-      SVIX_SERVER_URL: standIn.url,
+      SVIX_AUTH_TOKEN: stage.standIn.token,
+      SVIX_SERVER_URL: stage.standIn.url,
       SVIX_ATTEMPT_POLL_SECONDS: '0.2',
       // Small pages: every round walks several pages per endpoint.
       SVIX_ATTEMPT_PAGE_SIZE: '7',
@@ -43,11 +40,11 @@ void describe('audit: delivery attempts from the Svix attempt API', { skip: brok
     });
 
   async function storedIds(): Promise<string[]> {
-    return (await db.pool.query<{ attempt_id: string }>('SELECT attempt_id FROM delivery_attempts ORDER BY attempt_id')).rows.map((row) => row.attempt_id);
+    return (await stage.db.pool.query<{ attempt_id: string }>('SELECT attempt_id FROM delivery_attempts ORDER BY attempt_id')).rows.map((row) => row.attempt_id);
   }
 
   function standInIds(): string[] {
-    return standIn.attempts().map((attempt) => attempt.id).sort();
+    return stage.standIn.attempts().map((attempt) => attempt.id).sort();
   }
 
   async function publish(appIds: readonly string[], count: number): Promise<void> {
@@ -59,35 +56,25 @@ void describe('audit: delivery attempts from the Svix attempt API', { skip: brok
 
   /** Waits until Svix has no attempt in flight (a failing message keeps retrying for a moment). */
   async function settled(expected: number): Promise<void> {
-    await pollUntil(() => standIn.attempts().length >= expected && standIn.attempts().every((attempt) => attempt.status !== MessageStatus.Pending && attempt.status !== MessageStatus.Sending), {
+    await pollUntil(() => stage.standIn.attempts().length >= expected && stage.standIn.attempts().every((attempt) => attempt.status !== MessageStatus.Pending && attempt.status !== MessageStatus.Sending), {
       timeoutMs: 30_000,
       what: `${expected}+ attempts made by the stand-in`,
     });
   }
 
   before(async () => {
-    db = await testDatabase();
-    standIn = await SvixStandIn.start({ retryScheduleMs: [30, 30], disableEndpointAfterMs: 600_000 });
-    healthy = await WebhookReceiver.start();
-    broken = await WebhookReceiver.start();
-    broken.answerWith(503);
-    svix = new Svix(standIn.token, { serverUrl: standIn.url, retryScheduleInMs: [] });
+    stage = await startDeliveryStage({ retryScheduleMs: [30, 30], disableEndpointAfterMs: 600_000 }, 503);
+    svix = new Svix(stage.standIn.token, { serverUrl: stage.standIn.url, retryScheduleInMs: [] });
   });
 
-  after(async () => {
-    await audit?.close();
-    await standIn?.close();
-    await healthy?.close();
-    await broken?.close();
-    await db?.drop();
-  });
+  after(() => closeAll(audit, stage));
 
   void it('stores every attempt once, none missed across a restart, paced', async () => {
     await svix.eventType.upsert('session.close', { description: 'session closed' });
     const apps = [await svix.application.getOrCreate({ name: 'a', uid: uniqueId('org-a') }), await svix.application.getOrCreate({ name: 'b', uid: uniqueId('org-b') })];
-    await svix.endpoint.create(apps[0]!.id, { url: healthy.url('/a') });
-    await svix.endpoint.create(apps[0]!.id, { url: broken.url('/a-broken') });
-    await svix.endpoint.create(apps[1]!.id, { url: healthy.url('/b') });
+    await svix.endpoint.create(apps[0]!.id, { url: stage.healthy.url('/a') });
+    await svix.endpoint.create(apps[0]!.id, { url: stage.broken.url('/a-broken') });
+    await svix.endpoint.create(apps[1]!.id, { url: stage.healthy.url('/b') });
     const appIds = apps.map((app) => app.id);
 
     await publish(appIds, 20);
@@ -96,13 +83,13 @@ void describe('audit: delivery attempts from the Svix attempt API', { skip: brok
     audit = await start();
     await pollUntil(async () => (await storedIds()).length === standInIds().length, { timeoutMs: 30_000, what: 'every attempt stored before the restart' });
     assert.deepEqual(await storedIds(), standInIds());
-    const cursors = await db.count('SELECT count(*) AS n FROM attempt_cursors');
+    const cursors = await stage.db.count('SELECT count(*) AS n FROM attempt_cursors');
     assert.equal(cursors, 3, 'a cursor per endpoint');
 
     // Down while Svix keeps delivering: these attempts happen while nobody reads.
     await audit.close();
     audit = undefined;
-    const requestsBefore = standIn.requests().length;
+    const requestsBefore = stage.standIn.requests().length;
     await publish(appIds, 14);
     await settled(50 + 7 + 21 + 7);
 
@@ -111,10 +98,10 @@ void describe('audit: delivery attempts from the Svix attempt API', { skip: brok
     const ids = await storedIds();
     assert.deepEqual(ids, standInIds(), 'the same attempts, none missed');
     assert.equal(new Set(ids).size, ids.length, 'none doubled');
-    assert.equal(await db.count('SELECT count(DISTINCT attempt_id) AS n FROM delivery_attempts'), standIn.attempts().length);
+    assert.equal(await stage.db.count('SELECT count(DISTINCT attempt_id) AS n FROM delivery_attempts'), stage.standIn.attempts().length);
 
     // The restart resumed from the persisted cursors: its attempt listings asked only for what came after.
-    const listings = standIn.requests().slice(requestsBefore).filter((request) => /\/attempt\/endpoint\//.test(request.path));
+    const listings = stage.standIn.requests().slice(requestsBefore).filter((request) => /\/attempt\/endpoint\//.test(request.path));
     assert.ok(listings.length > 0);
     assert.ok(listings.every((request) => request.query.get('after') !== null), 'every listing after the restart names a cursor');
 
@@ -122,15 +109,15 @@ void describe('audit: delivery attempts from the Svix attempt API', { skip: brok
     // bodies. These messages have no publication (the relay did not publish them), so the reader
     // read their types from Svix's message list, also without payloads: a request per app and
     // page of attempts, not one per message.
-    const allListings = standIn.requests().filter((request) => /\/attempt\/endpoint\//.test(request.path));
+    const allListings = stage.standIn.requests().filter((request) => /\/attempt\/endpoint\//.test(request.path));
     assert.ok(allListings.every((request) => request.query.get('with_msg') === 'false' && request.query.get('with_content') === 'false'), 'with_msg=false&with_content=false');
-    const messageLists = standIn.requests().filter((request) => request.method === 'GET' && /\/api\/v1\/app\/[^/]+\/msg$/.test(request.path));
+    const messageLists = stage.standIn.requests().filter((request) => request.method === 'GET' && /\/api\/v1\/app\/[^/]+\/msg$/.test(request.path));
     assert.ok(messageLists.length > 0, 'the types of messages without a publication were read');
     assert.ok(messageLists.every((request) => request.query.get('with_content') === 'false'), 'without payloads');
-    assert.ok(messageLists.length < new Set(standIn.attempts().map((attempt) => attempt.msgId)).size, `${messageLists.length} message listings for ${new Set(standIn.attempts().map((attempt) => attempt.msgId)).size} messages`);
+    assert.ok(messageLists.length < new Set(stage.standIn.attempts().map((attempt) => attempt.msgId)).size, `${messageLists.length} message listings for ${new Set(stage.standIn.attempts().map((attempt) => attempt.msgId)).size} messages`);
 
     // Fields as Svix gave them.
-    const failed = await db.pool.query<{ status: number; response_status_code: number; trigger_type: number; event_type: string; event_id: string }>(
+    const failed = await stage.db.pool.query<{ status: number; response_status_code: number; trigger_type: number; event_type: string; event_id: string }>(
       'SELECT status, response_status_code, trigger_type, event_type, event_id FROM delivery_attempts WHERE status = 2 LIMIT 1',
     );
     assert.equal(failed.rows[0]?.response_status_code, 503);
@@ -138,7 +125,7 @@ void describe('audit: delivery attempts from the Svix attempt API', { skip: brok
     assert.match(failed.rows[0]?.event_id ?? '', /^evt-/);
 
     // Paced: no audit process ever sent more than SVIX_REQUESTS_PER_SECOND requests in a one-second window.
-    const busiest = Math.max(busiestSecond(standIn.requests().slice(0, requestsBefore)), busiestSecond(standIn.requests().slice(requestsBefore)));
+    const busiest = Math.max(busiestSecond(stage.standIn.requests().slice(0, requestsBefore)), busiestSecond(stage.standIn.requests().slice(requestsBefore)));
     assert.ok(busiest <= REQUESTS_PER_SECOND, `at most ${REQUESTS_PER_SECOND} requests in a second, saw ${busiest}`);
   });
 });

@@ -2,7 +2,6 @@
 // throw-away PostgreSQL database, and the helpers its integration tests share:
 // producing gateway events and result records (with the contracts' codecs), querying.
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import {
   buildEvent,
   encodeEvent,
@@ -20,9 +19,11 @@ import { LOCAL_TEST_DATABASE_URL, createTestDatabase, type TestDatabase } from '
 import { createKafkaClient, EventProducer, silentKafkaLogger, type ProduceRecord } from '@hookline/kafka';
 import { loadConfig } from '@hookline/observability';
 import { auditSettings, createAuditApp, type AuditConfig } from '@hookline/audit';
-import type { INestApplication } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import pg from 'pg';
+import { SvixStandIn, WebhookReceiver, type SvixStandInOptions } from '@hookline/tools/svix-stand-in';
+import { closeAll } from '../support/close-all.js';
+import { listenOnLoopback, type RunningApp } from '../support/running-app.js';
 import { pollUntil } from '../support/poll-until.js';
 
 export const ADMIN_TOKEN = 'audit-admin-token-0123456789';
@@ -36,12 +37,15 @@ export function uniqueId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 }
 
-export interface RunningAudit {
-  readonly url: string;
-  readonly config: AuditConfig;
-  /** The Nest app, for tests that drive a service directly (e.g. RetentionService.purge). */
-  readonly app: INestApplication;
-  close(): Promise<void>;
+export type RunningAudit = RunningApp<AuditConfig>;
+
+/** One entry of GET /v1/sessions/{sid}/timeline. */
+export interface TimelineEntry {
+  time: string;
+  kind: string;
+  event_id: string | null;
+  event_type: string | null;
+  detail: Record<string, unknown>;
 }
 
 /** Starts the audit service; `env` overrides the test defaults (a consumer group of its own, fast refreshes). */
@@ -55,10 +59,7 @@ export async function startAudit(env: Record<string, string>): Promise<RunningAu
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const app = await createAuditApp(config);
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, config, app, close: () => app.close() };
+  return listenOnLoopback(await createAuditApp(config), config);
 }
 
 /** A throw-away database and a pg pool on it, for assertions on what was stored. */
@@ -172,23 +173,31 @@ export async function getJson(url: string, token: string | null = ADMIN_TOKEN): 
   return { status: response.status, body };
 }
 
-/** The value of one series on /metrics (undefined when absent). Labels are matched as given. */
-export async function metricValue(url: string, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const labelText = line.includes('{') ? line.slice(line.indexOf('{') + 1, line.lastIndexOf('}')) : '';
-    if (Object.entries(labels).every(([key, value]) => labelText.includes(`${key}="${value}"`))) return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return undefined;
+// metricValue: the first matching series (undefined when absent); metricSum: every series summed.
+export { firstMetricValue as metricValue, metricTotal as metricSum } from '../support/metrics.js';
+
+/** What the delivery-attempt tests start from: an audit database, a Svix stand-in, and two endpoints' receivers, one healthy and one answering an error. */
+export interface DeliveryStage {
+  readonly db: Awaited<ReturnType<typeof testDatabase>>;
+  readonly standIn: SvixStandIn;
+  readonly healthy: WebhookReceiver;
+  readonly broken: WebhookReceiver;
+  close(): Promise<void>;
 }
 
-/** The sum of every series of a metric on /metrics (0 when absent). */
-export async function metricSum(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+export async function startDeliveryStage(standInOptions: SvixStandInOptions, brokenStatus: number): Promise<DeliveryStage> {
+  const db = await testDatabase();
+  let standIn: SvixStandIn | undefined;
+  let healthy: WebhookReceiver | undefined;
+  try {
+    standIn = await SvixStandIn.start(standInOptions);
+    healthy = await WebhookReceiver.start();
+    const broken = await WebhookReceiver.start();
+    broken.answerWith(brokenStatus);
+    const opened = { standIn, healthy, broken };
+    return { db, ...opened, close: () => closeAll(opened.standIn, opened.healthy, opened.broken, db) };
+  } catch (error) {
+    await closeAll(standIn, healthy, db).catch(() => undefined);
+    throw error;
   }
-  return sum;
 }

@@ -7,31 +7,19 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { freePort } from '@hookline/kafka-broker';
 import { Svix } from 'svix';
-import { SvixStandIn, WebhookReceiver } from '@hookline/tools/svix-stand-in';
 import { postEvents, startProducer, validEvent, type RunningProducer } from '../producer/producer-harness.js';
 import { pollUntil } from '../support/poll-until.js';
 import { createTestDatabase, type TestDatabase } from '@hookline/database/testing';
 import { ensureGatewayTopics, relayEnv, startGroupAtEnd, startRelay, type RunningRelay } from '../svix-relay/relay-harness.js';
-import {
-  NO_BROKER_SKIP,
-  OPERATIONAL_SECRET,
-  RecordWriter,
-  brokersFromEnv,
-  gatewayEvent,
-  hookExecution,
-  publication,
-  startAudit,
-  testDatabase,
-  testKafka,
-  uniqueId,
-  type RunningAudit,
-} from './audit-harness.js';
+import { NO_BROKER_SKIP, OPERATIONAL_SECRET, RecordWriter, brokersFromEnv, gatewayEvent, hookExecution, publication, startAudit, testKafka, uniqueId, type RunningAudit, startDeliveryStage, type DeliveryStage } from './audit-harness.js';
+import { closeAll } from '../support/close-all.js';
+import { startExecutor, type RunningExecutor } from '../hook-executor/executor-harness.js';
 
 const GRAFANA_DIR = fileURLToPath(new URL('../../../grafana', import.meta.url));
 const hasPrometheus = spawnSync('prometheus', ['--version']).status === 0;
@@ -98,17 +86,6 @@ function dashboardQueries(): PanelQuery[] {
   });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 const queries = dashboardQueries();
 /** Background traffic stops after this many one-second rounds whatever happens. */
 const MAX_TRAFFIC_ROUNDS = 90;
@@ -116,13 +93,10 @@ const MAX_TRAFFIC_ROUNDS = 90;
 void describe('dashboards: every panel query returns data from a real Prometheus', { skip }, () => {
   let producer: RunningProducer;
   let audit: RunningAudit;
-  let db: Awaited<ReturnType<typeof testDatabase>>;
-  let standIn: SvixStandIn;
-  let healthy: WebhookReceiver;
-  let broken: WebhookReceiver;
+  let stage: DeliveryStage;
   let writer: RecordWriter;
   let prometheus: ChildProcess | undefined;
-  let hookExecutor: ChildProcess | undefined;
+  let hookExecutor: RunningExecutor | undefined;
   let prometheusUrl = '';
   let workDir = '';
   let traffic: NodeJS.Timeout | undefined;
@@ -131,22 +105,18 @@ void describe('dashboards: every panel query returns data from a real Prometheus
   let relayDb: TestDatabase | undefined;
 
   before(async () => {
-    db = await testDatabase();
-    standIn = await SvixStandIn.start({ retryScheduleMs: [20, 20], failingAfterAttempts: 2, disableEndpointAfterMs: 100 });
-    healthy = await WebhookReceiver.start();
-    broken = await WebhookReceiver.start();
-    broken.answerWith(500);
+    stage = await startDeliveryStage({ retryScheduleMs: [20, 20], failingAfterAttempts: 2, disableEndpointAfterMs: 100 }, 500);
     writer = new RecordWriter(testKafka());
     producer = await startProducer();
     audit = await startAudit({
-      DATABASE_URL: db.url,
+      DATABASE_URL: stage.db.url,
       KAFKA_GROUP_ID: uniqueId('hookline-audit-test'),
-      SVIX_AUTH_TOKEN: standIn.token,
-      SVIX_SERVER_URL: standIn.url,
+      SVIX_AUTH_TOKEN: stage.standIn.token,
+      SVIX_SERVER_URL: stage.standIn.url,
       SVIX_ATTEMPT_POLL_SECONDS: '0.5',
       SVIX_REQUESTS_PER_SECOND: '50',
     });
-    standIn.setOperationalWebhook({ url: `${audit.url}/v1/svix/operational`, secret: OPERATIONAL_SECRET });
+    stage.standIn.setOperationalWebhook({ url: `${audit.url}/v1/svix/operational`, secret: OPERATIONAL_SECRET });
 
     // The svix-relay publishes the producer's events to the stand-in: its group starts at the
     // topics' end (earlier tests' events are not its business), the example connection has the
@@ -162,7 +132,7 @@ void describe('dashboards: every panel query returns data from a real Prometheus
     } finally {
       await relayAdmin.disconnect();
     }
-    relay = await startRelay(relayEnv(standIn, relayDb.url, relayGroup));
+    relay = await startRelay(relayEnv(stage.standIn, relayDb.url, relayGroup));
     const example = validEvent('session.open').data as { org_id: string; connection_name: string };
     const enabled = await fetch(`${relay.url}/v1/plugins/webhooks/connections/${example.org_id}/${example.connection_name}`, {
       method: 'PUT',
@@ -175,22 +145,11 @@ void describe('dashboards: every panel query returns data from a real Prometheus
     let hookExecutorTarget: string | undefined;
     if (hasHookExecutor) {
       const repository = runbooksRepository(workDir);
-      const port = await freePort();
-      hookExecutor = spawn(process.execPath, [HOOK_EXECUTOR_MAIN], {
-        env: {
-          PATH: process.env.PATH ?? '',
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          KAFKA_BROKERS: brokersFromEnv ?? '',
-          KAFKA_GROUP_ID: uniqueId('hookline-hook-executor-test'),
-          RUNBOOKS_GIT_URL: repository.url,
-          RUNBOOKS_DIR: join(workDir, 'snapshots'),
-          GIT_HOOK_CONFIG_TTL: '1',
-          LOG_LEVEL: 'silent',
-        },
-        stdio: 'ignore',
+      hookExecutor = await startExecutor({
+        groupId: uniqueId('hookline-hook-executor-test'),
+        env: { RUNBOOKS_GIT_URL: repository.url, RUNBOOKS_DIR: join(workDir, 'snapshots'), GIT_HOOK_CONFIG_TTL: '1', LOG_LEVEL: 'silent' },
       });
-      hookExecutorTarget = `127.0.0.1:${port}`;
+      hookExecutorTarget = new URL(hookExecutor.url).host;
       // Ready = a first snapshot exists; then fetches may fail.
       await pollUntil(async () => (await fetch(`http://${hookExecutorTarget}/health/ready`)).ok, { timeoutMs: 60_000, what: 'hook-executor ready' });
       repository.break();
@@ -230,11 +189,11 @@ void describe('dashboards: every panel query returns data from a real Prometheus
     const accepted = await postEvents(producer.url, events);
     assert.equal(accepted.status, 202);
     assert.equal((await postEvents(producer.url, '{not json')).status, 400);
-    const svix = new Svix(standIn.token, { serverUrl: standIn.url, retryScheduleInMs: [] });
+    const svix = new Svix(stage.standIn.token, { serverUrl: stage.standIn.url, retryScheduleInMs: [] });
     const app = await svix.application.getOrCreate({ name: 'org', uid: uniqueId('org') });
     for (const type of ['session.open', 'session.close']) await svix.eventType.upsert(type, { description: type });
-    await svix.endpoint.create(app.id, { url: healthy.url('/siem') });
-    await svix.endpoint.create(app.id, { url: broken.url('/down') });
+    await svix.endpoint.create(app.id, { url: stage.healthy.url('/siem') });
+    await svix.endpoint.create(app.id, { url: stage.broken.url('/down') });
     // Counters must grow while Prometheus watches for rate() to see it: a small session
     // every second, bounded in count, until the panels are checked.
     const oneSession = async (): Promise<void> => {
@@ -250,7 +209,7 @@ void describe('dashboards: every panel query returns data from a real Prometheus
       await writer.send([open, close, { hook: hookExecution(open) }, { hook: hookExecution(close, timeout) }, ...published]);
       // Svix answers the relay's next message with a 503 once (retried, counted by status class);
       // a session on a connection without the plugin is filtered.
-      standIn.injectFault({ status: 503, times: 1, method: 'POST', path: /\/msg\/?$/ });
+      stage.standIn.injectFault({ status: 503, times: 1, method: 'POST', path: /\/msg\/?$/ });
       const elsewhere = validEvent('session.open');
       (elsewhere.data as { connection_name: string }).connection_name = 'no-plugin-here';
       assert.equal((await postEvents(producer.url, [validEvent('session.open'), elsewhere])).status, 202);
@@ -274,17 +233,9 @@ void describe('dashboards: every panel query returns data from a real Prometheus
     trafficRounds = MAX_TRAFFIC_ROUNDS + 1;
     clearTimeout(traffic);
     await stopProcess(prometheus);
-    await stopProcess(hookExecutor);
+    await hookExecutor?.stop();
     if (workDir !== '') rmSync(workDir, { recursive: true, force: true });
-    await producer?.close();
-    await relay?.close();
-    await relayDb?.drop();
-    await audit?.close();
-    await writer?.disconnect();
-    await standIn?.close();
-    await healthy?.close();
-    await broken?.close();
-    await db?.drop();
+    await closeAll(producer, relay, relayDb, audit, writer, stage);
   });
 
   for (const query of queries) {

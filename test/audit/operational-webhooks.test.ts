@@ -9,6 +9,7 @@ import { SvixStandIn, WebhookReceiver } from '@hookline/tools/svix-stand-in';
 import { pollUntil } from '../support/poll-until.js';
 import { NO_BROKER_SKIP, OPERATIONAL_SECRET, brokersFromEnv, metricValue, startAudit, testDatabase, uniqueId, type RunningAudit } from './audit-harness.js';
 import { Webhook } from 'svix';
+import { closeAll } from '../support/close-all.js';
 
 interface Sent {
   readonly status: number;
@@ -44,10 +45,7 @@ void describe('audit: Svix operational webhooks', { skip: brokersFromEnv === und
     audit = await startAudit({ DATABASE_URL: db.url, KAFKA_GROUP_ID: uniqueId('hookline-audit-test') });
   });
 
-  after(async () => {
-    await audit?.close();
-    await db?.drop();
-  });
+  after(() => closeAll(audit, db));
 
   void it('stores a valid webhook and applies it (endpoint disabled), once per svix-id', async () => {
     const endpointId = uniqueId('ep');

@@ -6,47 +6,21 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import type { Admin } from 'kafkajs';
-import { SvixStandIn, WebhookReceiver } from '@hookline/tools/svix-stand-in';
-import { ensureTestTopics, positionGroupAtEnd, startExecutor, type RunningExecutor } from '../hook-executor/executor-harness.js';
-import { RunbooksFixture } from '../hook-executor/runbooks-fixture.js';
-import { postEvents, startProducer, type RunningProducer } from '../producer/producer-harness.js';
-import { api, ensureGatewayTopics, makeEvent, relayEnv, startGroupAtEnd, startRelay, type RunningRelay } from '../svix-relay/relay-harness.js';
+import { ensureTestTopics, positionGroupAtEnd } from '../hook-executor/executor-harness.js';
+import { postEvents } from '../producer/producer-harness.js';
+import { api, ensureGatewayTopics, makeEvent, startGroupAtEnd } from '../svix-relay/relay-harness.js';
+import { startPipeline, type Pipeline } from '../support/pipeline.js';
 import { pollUntil } from '../support/poll-until.js';
-import { NO_BROKER_SKIP, brokersFromEnv, getJson, startAudit, testDatabase, testKafka, uniqueId, type RunningAudit } from './audit-harness.js';
+import { NO_BROKER_SKIP, brokersFromEnv, getJson, testKafka, uniqueId, type TimelineEntry } from './audit-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 const skip = brokersFromEnv === undefined ? NO_BROKER_SKIP : spawnSync('python3', ['--version']).status !== 0 ? 'python3 is not installed' : false;
 
-interface Entry {
-  time: string;
-  kind: string;
-  event_id: string | null;
-  event_type: string | null;
-  detail: Record<string, unknown>;
-}
-
 void describe('pipeline end to end: the audit record of a session', { skip }, () => {
-  let standIn: SvixStandIn;
-  let receiver: WebhookReceiver;
-  let runbooks: RunbooksFixture;
-  let relayDb: Awaited<ReturnType<typeof testDatabase>>;
-  let auditDb: Awaited<ReturnType<typeof testDatabase>>;
   let admin: Admin;
-  let executor: RunningExecutor;
-  let relay: RunningRelay;
-  let audit: RunningAudit;
-  let producer: RunningProducer;
-  let commit: string;
+  let pipeline: Pipeline;
 
   before(async () => {
-    standIn = await SvixStandIn.start();
-    receiver = await WebhookReceiver.start();
-    runbooks = RunbooksFixture.create();
-    commit = runbooks.commit({
-      'hoop-hooks/session-open.runbook.py': 'print("session opened")\n',
-      'hoop-hooks/session-close.runbook.py': 'import sys\nprint("session closed")\nsys.exit(3)\n',
-    });
-    relayDb = await testDatabase();
-    auditDb = await testDatabase();
     const kafka = testKafka();
     admin = kafka.admin();
     await admin.connect();
@@ -57,51 +31,41 @@ void describe('pipeline end to end: the audit record of a session', { skip }, ()
     await positionGroupAtEnd(admin, executorGroup);
     const relayGroup = uniqueId('hookline-svix-relay-e2e');
     await startGroupAtEnd(kafka, admin, relayGroup);
-    executor = await startExecutor({ groupId: executorGroup, env: { RUNBOOKS_GIT_URL: runbooks.fileUrl, GIT_HOOK_CONFIG_TTL: '60', LOG_LEVEL: 'warn' } });
-    relay = await startRelay(relayEnv(standIn, relayDb.url, relayGroup));
-    audit = await startAudit({
-      DATABASE_URL: auditDb.url,
-      KAFKA_GROUP_ID: uniqueId('hookline-audit-e2e'),
-      SVIX_AUTH_TOKEN: standIn.token,
-      SVIX_SERVER_URL: standIn.url,
-      SVIX_ATTEMPT_POLL_SECONDS: '0.3',
-      SVIX_REQUESTS_PER_SECOND: '50',
+    pipeline = await startPipeline({
+      hooks: {
+        'hoop-hooks/session-open.runbook.py': 'print("session opened")\n',
+        'hoop-hooks/session-close.runbook.py': 'import sys\nprint("session closed")\nsys.exit(3)\n',
+      },
+      executorGroup,
+      relayGroup,
+      auditGroup: uniqueId('hookline-audit-e2e'),
+      executorLogLevel: 'warn',
+      auditEnv: (svix) => ({ SVIX_AUTH_TOKEN: svix.token, SVIX_SERVER_URL: svix.url, SVIX_ATTEMPT_POLL_SECONDS: '0.3', SVIX_REQUESTS_PER_SECOND: '50' }),
     });
-    producer = await startProducer();
   });
 
-  after(async () => {
-    await producer?.close();
-    await audit?.close();
-    await relay?.close();
-    await executor?.stop();
-    await admin?.disconnect();
-    await relayDb?.drop();
-    await auditDb?.drop();
-    await receiver?.close();
-    await standIn?.close();
-  });
+  after(() => closeAll(pipeline, admin));
 
   void it('holds the events, the real hook runs, publications and attempts of a session, in order', async () => {
     const orgId = uniqueId('org');
     const connection = uniqueId('pg-prod');
-    assert.equal((await api(relay.url, 'PUT', `/v1/plugins/webhooks/connections/${orgId}/${connection}`)).status, 200);
-    const endpoint = await api(relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: receiver.url('/siem'), description: 'SIEM' });
+    assert.equal((await api(pipeline.relay.url, 'PUT', `/v1/plugins/webhooks/connections/${orgId}/${connection}`)).status, 200);
+    const endpoint = await api(pipeline.relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: pipeline.receiver.url('/siem'), description: 'SIEM' });
     assert.equal(endpoint.status, 201, JSON.stringify(endpoint.body));
     // The relay applies plugin changes within PLUGIN_REFRESH_MS: wait until it lists the connection.
-    await pollUntil(async () => JSON.stringify((await api(relay.url, 'GET', `/v1/plugins/webhooks/connections?org_id=${orgId}`)).body).includes(connection), { what: 'the connection enabled' });
+    await pollUntil(async () => JSON.stringify((await api(pipeline.relay.url, 'GET', `/v1/plugins/webhooks/connections?org_id=${orgId}`)).body).includes(connection), { what: 'the connection enabled' });
 
     const sid = uniqueId('sid');
     const open = makeEvent('session.open', { orgId, subject: sid, connection });
     const close = makeEvent('session.close', { orgId, subject: sid });
-    const accepted = await postEvents(producer.url, [{ type: open.type, data: open.data }, { type: close.type, data: close.data }]);
+    const accepted = await postEvents(pipeline.producer.url, [{ type: open.type, data: open.data }, { type: close.type, data: close.data }]);
     assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
     const [openId, closeId] = accepted.body.ids as [string, string];
 
     const entries = await pollUntil(
       async () => {
-        const answer = await getJson(`${audit.url}/v1/sessions/${sid}/timeline`);
-        const list = (answer.body.entries ?? []) as Entry[];
+        const answer = await getJson(`${pipeline.audit.url}/v1/sessions/${sid}/timeline`);
+        const list = (answer.body.entries ?? []) as TimelineEntry[];
         const kinds = list.map((entry) => entry.kind);
         const count = (kind: string) => kinds.filter((item) => item === kind).length;
         return count('event') === 2 && count('hook_execution') === 2 && count('publication') === 2 && count('attempt') === 2 ? list : undefined;
@@ -127,15 +91,15 @@ void describe('pipeline end to end: the audit record of a session', { skip }, ()
       assert.equal(run.detail.hook, hook);
       assert.equal(run.detail.outcome, outcome);
       assert.equal(run.detail.exit_code, exitCode);
-      assert.equal(run.detail.git_commit, commit, 'the runbooks commit the hook ran from');
+      assert.equal(run.detail.git_commit, pipeline.commit, 'the runbooks commit the hook ran from');
       // The timeline carries the output's size, not its text; the run's own route has the text.
       assert.deepEqual(run.detail.stdout, { truncated: false, bytes: Buffer.byteLength(output) });
-      const full = await getJson(`${audit.url}/v1/hook-executions/${String(run.detail.id)}`);
+      const full = await getJson(`${pipeline.audit.url}/v1/hook-executions/${String(run.detail.id)}`);
       assert.equal((full.body.stdout as { text: string }).text, output);
       assert.equal(attempt.detail.status, 'success');
       assert.equal(attempt.detail.message_id, published.detail.svix_message_id);
       assert.equal(attempt.detail.endpoint_id, endpoint.body.id);
     }
-    assert.equal(receiver.on('/siem').length, 2, 'the SIEM got both events');
+    assert.equal(pipeline.receiver.on('/siem').length, 2, 'the SIEM got both events');
   });
 });

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { TOPICS } from '@hookline/contracts';
 import type { Admin } from 'kafkajs';
 import { PrivatePostgres, postgresBinDir } from '../support/private-postgres.js';
+import { closeAll } from '../support/close-all.js';
 import { pollUntil } from '../support/poll-until.js';
 import { NO_BROKER_SKIP, RecordWriter, brokersFromEnv, gatewayEvent, hookExecution, metricSum, publication, startAudit, testKafka, uniqueId, type RunningAudit } from './audit-harness.js';
 
@@ -45,9 +46,7 @@ void describe('audit: PostgreSQL stopped and started while records flow', { skip
   });
 
   after(async () => {
-    await audit?.close();
-    await writer?.disconnect();
-    await admin?.disconnect();
+    await closeAll(audit, writer, admin);
     await pool?.end();
     postgres?.destroy();
   });

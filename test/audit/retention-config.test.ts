@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { RetentionService } from '@hookline/audit';
 import { NO_BROKER_SKIP, brokersFromEnv, metricValue, startAudit, testDatabase, uniqueId, type RunningAudit } from './audit-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 const MAIN = fileURLToPath(new URL('../../../services/audit/dist/main.js', import.meta.url));
 
@@ -24,10 +25,7 @@ void describe('audit: retention', { skip: brokersFromEnv === undefined ? NO_BROK
     });
   });
 
-  after(async () => {
-    await audit?.close();
-    await db?.drop();
-  });
+  after(() => closeAll(audit, db));
 
   void it('deletes rows older than AUDIT_RETENTION_DAYS, in batches, and keeps the rest', async () => {
     const insert = (id: string, daysAgo: number) =>

@@ -22,15 +22,9 @@ import {
   testKafka,
   uniqueId,
   type RunningAudit,
+  type TimelineEntry,
 } from './audit-harness.js';
-
-interface Entry {
-  time: string;
-  kind: string;
-  event_id: string | null;
-  event_type: string | null;
-  detail: Record<string, unknown>;
-}
+import { closeAll } from '../support/close-all.js';
 
 void describe('audit: session timeline and queries', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
   let audit: RunningAudit;
@@ -54,13 +48,7 @@ void describe('audit: session timeline and queries', { skip: brokersFromEnv === 
     });
   });
 
-  after(async () => {
-    await audit?.close();
-    await writer?.disconnect();
-    await standIn?.close();
-    await receiver?.close();
-    await db?.drop();
-  });
+  after(() => closeAll(audit, writer, standIn, receiver, db));
 
   void it('answers the whole story of a session in time order', async () => {
     const sid = uniqueId('sid');
@@ -91,7 +79,7 @@ void describe('audit: session timeline and queries', { skip: brokersFromEnv === 
     const timeline = await pollUntil(
       async () => {
         const answer = await getJson(`${audit.url}/v1/sessions/${sid}/timeline`);
-        const entries = answer.body.entries as Entry[] | undefined;
+        const entries = answer.body.entries as TimelineEntry[] | undefined;
         return entries !== undefined && entries.length === 8 ? entries : undefined;
       },
       { timeoutMs: 30_000, what: 'the 8 entries of the session (2 events, 2 hook runs, 2 publications, 2 attempts)' },

@@ -16,6 +16,7 @@ import { SvixStandIn, WebhookReceiver } from '@hookline/tools/svix-stand-in';
 import { pollUntil } from '../support/poll-until.js';
 import { RecordWriter, gatewayEvent, hookExecution, startAudit, type RunningAudit } from '../audit/audit-harness.js';
 import { ADMIN_TOKEN, AUDITOR_TOKEN, brokersFromEnv, NO_BROKER_SKIP, relayEnv, startRelay, testKafka, uniqueId, type RunningRelay } from '../svix-relay/relay-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 interface Run {
   code: number;
@@ -66,12 +67,7 @@ describe('hookline CLI against the running services', { skip: brokersFromEnv ===
   });
 
   after(async () => {
-    await relay?.close();
-    await audit?.close();
-    await relayDb?.drop();
-    await auditDb?.drop();
-    await receiver?.close();
-    await standIn?.close();
+    await closeAll(relay, audit, relayDb, auditDb, receiver, standIn);
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -4,14 +4,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@hookline/kafka-broker';
 import { buildEvent, encodeEvent, getEventContract, hookExecutionRecordCodec, TOPICS, type HookExecutionRecord, type IngestEventInput } from '@hookline/contracts';
 import { createKafkaClient, ensureTopics, silentKafkaLogger } from '@hookline/kafka';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import { closeAll, type CleanupSteps } from '../support/close-all.js';
+import { firstMetricValue } from '../support/metrics.js';
 import { pollUntil } from '../support/poll-until.js';
+import { RunbooksFixture } from './runbooks-fixture.js';
 
 export const NO_BROKER_SKIP = 'KAFKA_BROKERS is not set: the hook-executor integration tests need a real Kafka broker';
 export const brokersFromEnv: string | undefined = process.env.KAFKA_BROKERS?.trim() || undefined;
@@ -20,15 +23,6 @@ const MAIN = fileURLToPath(new URL('../../../services/hook-executor/dist/main.js
 
 export function uniqueId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 export function testKafka(): Kafka {
@@ -236,13 +230,7 @@ export class ResultReader {
 
 /** The value of one series on /metrics (0 when absent). */
 export async function metricValue(url: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const labelText = line.includes('{') ? line.slice(line.indexOf('{') + 1, line.lastIndexOf('}')) : '';
-    if (Object.entries(labels).every(([key, value]) => labelText.includes(`${key}="${value}"`))) return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return 0;
+  return (await firstMetricValue(url, name, labels)) ?? 0;
 }
 
 /** Live (not zombie) processes of this machine whose command line contains `marker`. */
@@ -259,4 +247,54 @@ export function hostProcessesWith(marker: string): number[] {
     }
   }
   return found;
+}
+
+/** The broker side of an executor test: a client, an admin (test topics made), a reader of hook records from their current end, and a sender of events. */
+export interface HookStage {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  readonly reader: ResultReader;
+  readonly sender: EventSender;
+  close(): Promise<void>;
+}
+
+/** A `HookStage` with a runbooks repository holding the given hooks, committed once. */
+export interface HookStageWithRunbooks extends HookStage {
+  readonly fixture: RunbooksFixture;
+  /** The commit of the hooks. */
+  readonly commit: string;
+}
+
+export async function startHookStage(): Promise<HookStage>;
+export async function startHookStage(runbooks: { files: Record<string, string>; message?: string }): Promise<HookStageWithRunbooks>;
+export async function startHookStage(runbooks?: { files: Record<string, string>; message?: string }): Promise<HookStage | HookStageWithRunbooks> {
+  const kafka = testKafka();
+  const admin = kafka.admin();
+  let reader: ResultReader | undefined;
+  let sender: EventSender | undefined;
+  let fixture: RunbooksFixture | undefined;
+  try {
+    await admin.connect();
+    await ensureTestTopics(admin);
+    reader = await ResultReader.start(kafka, admin);
+    sender = await EventSender.connect(kafka);
+    const opened = { reader, sender };
+    if (runbooks === undefined) return { kafka, admin, ...opened, close: () => closeAll(opened.reader, opened.sender, admin) };
+    const created = RunbooksFixture.create();
+    fixture = created;
+    const commit = created.commit(runbooks.files, runbooks.message);
+    return { kafka, admin, ...opened, fixture: created, commit, close: () => closeAll(opened.reader, opened.sender, admin, created) };
+  } catch (error) {
+    await closeAll(reader, sender, admin, fixture).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Starts an executor in a new group (`prefix-…`) positioned at the topics' end, so it sees only what comes next; `cleanup`, when given, stops it (say after each test). */
+export async function startExecutorAtEnd(admin: Admin, prefix: string, options: Omit<ExecutorOptions, 'groupId'>, cleanup?: CleanupSteps): Promise<RunningExecutor> {
+  const groupId = uniqueId(prefix);
+  await positionGroupAtEnd(admin, groupId);
+  const executor = await startExecutor({ groupId, ...options });
+  cleanup?.push(() => executor.stop());
+  return executor;
 }

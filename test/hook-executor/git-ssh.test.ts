@@ -4,54 +4,36 @@
 // and neither the private key nor anything of it is in the output.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Admin, Kafka } from 'kafkajs';
+import { closeAll } from '../support/close-all.js';
 import { pollUntil } from '../support/poll-until.js';
 import {
-  EventSender, NO_BROKER_SKIP, ResultReader, brokersFromEnv, ensureTestTopics, isReady, metricValue, positionGroupAtEnd, sessionOpen, startExecutor, testKafka, uniqueId,
-  type RunningExecutor,
+  NO_BROKER_SKIP, brokersFromEnv, isReady, metricValue, positionGroupAtEnd, sessionOpen, startExecutor, uniqueId, type RunningExecutor, startHookStage, type HookStageWithRunbooks,
 } from './executor-harness.js';
-import { RunbooksFixture } from './runbooks-fixture.js';
 import { SSHD, SshGitServer } from './ssh-server.js';
 
 const skip = brokersFromEnv === undefined ? NO_BROKER_SKIP : SSHD === undefined ? 'sshd is not installed (Debian: openssh-server; .ci/run installs it)' : false;
 
 void describe('runbooks over ssh', { skip }, () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let sender: EventSender;
-  let reader: ResultReader;
+  let stage: HookStageWithRunbooks;
   let sshd: SshGitServer;
-  let fixture: RunbooksFixture;
-  let commit: string;
   const executors: RunningExecutor[] = [];
 
   before(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    await ensureTestTopics(admin);
-    reader = await ResultReader.start(kafka, admin);
-    sender = await EventSender.connect(kafka);
+    stage = await startHookStage({ files: { 'hoop-hooks/session-open.runbook.py': 'print("over ssh")\n' } });
     sshd = await SshGitServer.start();
-    fixture = RunbooksFixture.create();
-    commit = fixture.commit({ 'hoop-hooks/session-open.runbook.py': 'print("over ssh")\n' });
   });
 
   after(async () => {
     for (const executor of executors) await executor.stop();
-    await sshd?.stop();
-    fixture?.remove();
-    await reader?.close();
-    await sender?.close();
-    await admin?.disconnect();
+    await closeAll(sshd, stage);
   });
 
   async function executorWith(knownHosts: string): Promise<RunningExecutor> {
     const groupId = uniqueId('git-ssh');
-    await positionGroupAtEnd(admin, groupId);
+    await positionGroupAtEnd(stage.admin, groupId);
     const executor = await startExecutor({
       groupId,
-      env: { RUNBOOKS_GIT_URL: sshd.url(fixture.bare), GIT_SSH_KEY: sshd.clientKey, GIT_SSH_KNOWN_HOSTS: knownHosts, GIT_HOOK_CONFIG_TTL: '1' },
+      env: { RUNBOOKS_GIT_URL: sshd.url(stage.fixture.bare), GIT_SSH_KEY: sshd.clientKey, GIT_SSH_KNOWN_HOSTS: knownHosts, GIT_HOOK_CONFIG_TTL: '1' },
     });
     executors.push(executor);
     return executor;
@@ -60,10 +42,10 @@ void describe('runbooks over ssh', { skip }, () => {
   void it('the real host key: fetched over ssh with the key, and the hook runs', async () => {
     const executor = await executorWith(sshd.knownHosts);
     await pollUntil(() => isReady(executor.url), { timeoutMs: 30_000, what: `ready over ssh:\n${executor.output().slice(-2000)}\n${sshd.log().slice(-1000)}` });
-    const [id] = await sender.send([sessionOpen(uniqueId('sid'))]);
-    const [record] = await reader.waitFor([id!]);
+    const [id] = await stage.sender.send([sessionOpen(uniqueId('sid'))]);
+    const [record] = await stage.reader.waitFor([id!]);
     assert.equal(record!.outcome, 'success');
-    assert.equal(record!.git_commit, commit);
+    assert.equal(record!.git_commit, stage.commit);
     assert.equal(record!.stdout.text, 'over ssh\n');
   });
 

@@ -6,42 +6,29 @@ import { chmodSync, chownSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { Admin, Kafka } from 'kafkajs';
 import { pollUntil } from '../support/poll-until.js';
-import { NO_BROKER_SKIP, brokersFromEnv, ensureTestTopics, positionGroupAtEnd, startExecutor, testKafka, uniqueId, type RunningExecutor } from './executor-harness.js';
+import { NO_BROKER_SKIP, brokersFromEnv, type RunningExecutor, startExecutorAtEnd, startHookStage, type HookStage } from './executor-harness.js';
 import { startGitHttpServer } from './git-http-server.js';
 import { RunbooksFixture } from './runbooks-fixture.js';
+import { CleanupSteps, closeAll } from '../support/close-all.js';
 
 const TOKEN = 'glpat-Hardening-T0ken-4711';
 const NOBODY = 65534;
 
 void describe('git URL and RUNBOOKS_DIR hardening', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  const cleanup: (() => Promise<void> | void)[] = [];
+  let stage: HookStage;
+  const cleanup = new CleanupSteps();
 
   before(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    await ensureTestTopics(admin);
+    stage = await startHookStage();
   });
 
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-  });
+  afterEach(() => cleanup.run());
 
-  after(async () => {
-    await admin?.disconnect();
-  });
+  after(() => closeAll(stage));
 
-  async function executorFor(env: Record<string, string>, options: { noWait?: boolean } = {}): Promise<RunningExecutor> {
-    const groupId = uniqueId('git-hardening');
-    await positionGroupAtEnd(admin, groupId);
-    const executor = await startExecutor({ groupId, env: { HOOK_TIMEOUT_SECONDS: '10', GIT_HOOK_CONFIG_TTL: '1', ...env }, ...options });
-    cleanup.push(() => executor.stop());
-    return executor;
-  }
+  const executorFor = (env: Record<string, string>, options: { noWait?: boolean } = {}): Promise<RunningExecutor> =>
+    startExecutorAtEnd(stage.admin, 'git-hardening', { env: { HOOK_TIMEOUT_SECONDS: '10', GIT_HOOK_CONFIG_TTL: '1', ...env }, ...options }, cleanup);
 
   async function refusal(env: Record<string, string>): Promise<string> {
     const executor = await executorFor(env, { noWait: true });

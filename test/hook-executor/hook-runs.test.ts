@@ -6,15 +6,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { HookExecutionRecord } from '@hookline/contracts';
-import type { Admin, Kafka } from 'kafkajs';
 import { pollUntil } from '../support/poll-until.js';
 import { BEHAVIOUR_HOOK } from './behaviour-hooks.js';
 import {
-  EventSender, NO_BROKER_SKIP, hostProcessesWith, ResultReader, brokersFromEnv, ensureTestTopics, metricValue, positionGroupAtEnd, sessionClose, sessionOpen, startExecutor, testKafka, uniqueId,
-  type RunningExecutor,
+  NO_BROKER_SKIP, hostProcessesWith, brokersFromEnv, metricValue, sessionClose, sessionOpen, uniqueId, type RunningExecutor, startExecutorAtEnd, startHookStage, type HookStageWithRunbooks,
 } from './executor-harness.js';
-import { RunbooksFixture } from './runbooks-fixture.js';
 import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
+import { closeAll } from '../support/close-all.js';
 
 const SECRET_PASSWORD = 'pw-Secret-4711-never-in-hooks';
 const SECRET_HOOK_TOKEN = 'siem-token-0042';
@@ -27,29 +25,14 @@ function interpreterOwnVariables(): string[] {
 }
 
 void describe('hook runs', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let fixture: RunbooksFixture;
+  let stage: HookStageWithRunbooks;
   let server: GitHttpServer;
   let executor: RunningExecutor;
-  let sender: EventSender;
-  let reader: ResultReader;
-  let commit: string;
 
   before(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    await ensureTestTopics(admin);
-    fixture = RunbooksFixture.create();
-    commit = fixture.commit({ 'hoop-hooks/session-open.runbook.py': BEHAVIOUR_HOOK }, 'only an open hook');
-    server = await startGitHttpServer(fixture.root, { user: 'runbooks', password: SECRET_PASSWORD });
-    const groupId = uniqueId('hook-runs');
-    await positionGroupAtEnd(admin, groupId);
-    reader = await ResultReader.start(kafka, admin);
-    sender = await EventSender.connect(kafka);
-    executor = await startExecutor({
-      groupId,
+    stage = await startHookStage({ files: { 'hoop-hooks/session-open.runbook.py': BEHAVIOUR_HOOK }, message: 'only an open hook' });
+    server = await startGitHttpServer(stage.fixture.root, { user: 'runbooks', password: SECRET_PASSWORD });
+    executor = await startExecutorAtEnd(stage.admin, 'hook-runs', {
       env: {
         RUNBOOKS_GIT_URL: `${server.url}/runbooks.git`,
         RUNBOOKS_GIT_ALLOW_INSECURE: 'true',
@@ -64,18 +47,11 @@ void describe('hook runs', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP
     });
   });
 
-  after(async () => {
-    await executor?.stop();
-    await reader?.close();
-    await sender?.close();
-    await admin?.disconnect();
-    await server?.close();
-    fixture?.remove();
-  });
+  after(() => closeAll(executor, stage, server));
 
   async function runOpen(mode: string, fields: Record<string, unknown> = {}): Promise<HookExecutionRecord> {
-    const [id] = await sender.send([sessionOpen(uniqueId('sid'), { connection_name: mode, ...fields })]);
-    const [record] = await reader.waitFor([id!], 30_000);
+    const [id] = await stage.sender.send([sessionOpen(uniqueId('sid'), { connection_name: mode, ...fields })]);
+    const [record] = await stage.reader.waitFor([id!], 30_000);
     return record!;
   }
 
@@ -83,7 +59,7 @@ void describe('hook runs', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP
     const record = await runOpen('ok');
     assert.equal(record.outcome, 'success');
     assert.equal(record.exit_code, 0);
-    assert.equal(record.git_commit, commit);
+    assert.equal(record.git_commit, stage.commit);
     assert.equal(record.hook, 'session-open');
     assert.equal(record.hook_path, 'hoop-hooks/session-open.runbook.py');
     assert.equal(record.stdout.text, 'done ok\n');
@@ -161,8 +137,8 @@ void describe('hook runs', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP
 
   void it('the payload is exactly the documented shape, without env keys or review details', async () => {
     const sid = uniqueId('sid');
-    const [id] = await sender.send([sessionOpen(sid, { connection_name: 'payload', connection_env_keys: ['envvar:PASS'] })]);
-    const [record] = await reader.waitFor([id!]);
+    const [id] = await stage.sender.send([sessionOpen(sid, { connection_name: 'payload', connection_env_keys: ['envvar:PASS'] })]);
+    const [record] = await stage.reader.waitFor([id!]);
     const payload = JSON.parse(record!.stdout.text.split('\n')[0]!) as Record<string, unknown>;
     assert.deepEqual(Object.keys(payload), ['id', 'sid', 'command', 'event_session_open', 'event_session_close']);
     assert.equal(payload.id, id);
@@ -179,15 +155,15 @@ void describe('hook runs', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP
   void it('a missing hook file is a recorded skip; a second session.open of a reviewed session runs again', async () => {
     const sid = uniqueId('sid');
     const skippedBefore = await metricValue(executor.url, 'hookline_hook_executions_total', { hook: 'session-close', outcome: 'skipped' });
-    const ids = await sender.send([
+    const ids = await stage.sender.send([
       sessionOpen(sid, { connection_name: 'ok', review: { type: 'onetime', status: 'PENDING', owner_email: 'a@example.com' } }),
       sessionOpen(sid, { connection_name: 'ok', review: { type: 'onetime', status: 'APPROVED', owner_email: 'a@example.com' } }),
       sessionClose(sid),
     ]);
-    const records = await reader.waitFor(ids);
+    const records = await stage.reader.waitFor(ids);
     assert.deepEqual(records.map((r) => r.outcome), ['success', 'success', 'skipped']);
     assert.equal(records[2]!.skipped_reason, 'no hoop-hooks/session-close.runbook.py in the runbooks repository');
-    assert.equal(records[2]!.git_commit, commit);
+    assert.equal(records[2]!.git_commit, stage.commit);
     assert.equal(records[2]!.exit_code, null);
     assert.equal(await metricValue(executor.url, 'hookline_hook_executions_total', { hook: 'session-close', outcome: 'skipped' }), skippedBefore + 1);
     assert.ok((await metricValue(executor.url, 'hookline_hook_duration_seconds_count', { hook: 'session-open' })) >= 2);

@@ -11,14 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { HookExecutionRecord } from '@hookline/contracts';
-import type { Admin, Kafka } from 'kafkajs';
 import { pollUntil } from '../support/poll-until.js';
+import { closeAll } from '../support/close-all.js';
 import {
-  EventSender, NO_BROKER_SKIP, ResultReader, brokersFromEnv, ensureTestTopics, hostProcessesWith, isReady, metricValue, positionGroupAtEnd, sessionClose, sessionOpen, startExecutor, testKafka, uniqueId,
-  type RunningExecutor,
+  NO_BROKER_SKIP, brokersFromEnv, hostProcessesWith, isReady, metricValue, sessionClose, sessionOpen, uniqueId, type RunningExecutor, startExecutorAtEnd, startHookStage, type HookStageWithRunbooks,
 } from './executor-harness.js';
 import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
-import { RunbooksFixture } from './runbooks-fixture.js';
 
 /** Every secret value starts with this; hooks look for it in all they can read. */
 const SECRET_MARK = 'hookline-secret-';
@@ -43,12 +41,10 @@ mode = opened.get("connection_name", "close")
 known = json.loads(opened.get("input") or "{}")
 MARK = "hookline-" + "secret-"  # never whole in this file, which the walk reads too
 
-
 def contained():
     # A PID namespace of our own (a child of its pid 1, a handful of processes) and not root: else do nothing.
     pids = [p for p in os.listdir("/proc") if p.isdigit()]
     return os.getuid() != 0 and os.geteuid() != 0 and os.getppid() == 1 and len(pids) <= 10
-
 
 if mode not in ("state-set", "state-check", "seed", "peer") and not contained():
     print("NOT CONTAINED: refusing to run %s (pid %d, uid %d)" % (mode, os.getpid(), os.getuid()))
@@ -56,14 +52,12 @@ if mode not in ("state-set", "state-check", "seed", "peer") and not contained():
 print("contained")
 sys.stdout.flush()
 
-
 def read(path, limit=1 << 20):
     try:
         with open(path, "rb") as handle:
             return handle.read(limit)
     except OSError as error:
         return ("<%s>" % error.__class__.__name__).encode()
-
 
 if mode == "secrets":
     found = []
@@ -249,13 +243,9 @@ interface Found {
 }
 
 void describe('hostile hooks are contained', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let fixture: RunbooksFixture;
+  let stage: HookStageWithRunbooks;
   let server: GitHttpServer;
   let executor: RunningExecutor;
-  let sender: EventSender;
-  let reader: ResultReader;
   let stateDir: string;
   let keyFile: string;
   let runbooksDir: string;
@@ -263,13 +253,8 @@ void describe('hostile hooks are contained', { skip: brokersFromEnv === undefine
   let siem: { url: string; close: () => Promise<void> };
 
   before(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    await ensureTestTopics(admin);
-    fixture = RunbooksFixture.create();
-    fixture.commit({ 'hoop-hooks/session-open.runbook.py': HOSTILE_HOOK }, 'hostile hooks');
-    server = await startGitHttpServer(fixture.root, { user: 'runbooks', password: GIT_PASSWORD });
+    stage = await startHookStage({ files: { 'hoop-hooks/session-open.runbook.py': HOSTILE_HOOK }, message: 'hostile hooks' });
+    server = await startGitHttpServer(stage.fixture.root, { user: 'runbooks', password: GIT_PASSWORD });
     stateDir = mkdtempSync(join(tmpdir(), 'hookline-hostile-'));
     keyFile = join(stateDir, 'id_ed25519');
     writeFileSync(keyFile, `-----BEGIN OPENSSH PRIVATE KEY-----\n${KEY_TEXT}\n-----END OPENSSH PRIVATE KEY-----\n`, { mode: 0o600 });
@@ -285,12 +270,7 @@ void describe('hostile hooks are contained', { skip: brokersFromEnv === undefine
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     siem = { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/siem`, close: () => new Promise<void>((resolve) => http.close(() => resolve())) };
-    const groupId = uniqueId('hostile');
-    await positionGroupAtEnd(admin, groupId);
-    reader = await ResultReader.start(kafka, admin);
-    sender = await EventSender.connect(kafka);
-    executor = await startExecutor({
-      groupId,
+    executor = await startExecutorAtEnd(stage.admin, 'hostile', {
       env: {
         RUNBOOKS_GIT_URL: `${server.url}/runbooks.git`,
         GIT_USER: 'runbooks',
@@ -311,19 +291,13 @@ void describe('hostile hooks are contained', { skip: brokersFromEnv === undefine
   });
 
   after(async () => {
-    await executor?.stop();
-    await reader?.close();
-    await sender?.close();
-    await admin?.disconnect();
-    await server?.close();
-    await siem?.close();
-    fixture?.remove();
+    await closeAll(executor, stage, server, siem);
     if (stateDir !== undefined) rmSync(stateDir, { recursive: true, force: true });
   });
 
   async function run(modes: readonly { mode: string; known?: unknown }[], timeoutMs = 60_000): Promise<HookExecutionRecord[]> {
-    const ids = await sender.send(modes.map(({ mode, known }) => sessionOpen(uniqueId('sid'), { connection_name: mode, input: JSON.stringify(known ?? {}), input_size: 1 })));
-    return reader.waitFor(ids, timeoutMs);
+    const ids = await stage.sender.send(modes.map(({ mode, known }) => sessionOpen(uniqueId('sid'), { connection_name: mode, input: JSON.stringify(known ?? {}), input_size: 1 })));
+    return stage.reader.waitFor(ids, timeoutMs);
   }
 
   function assertContained(record: HookExecutionRecord): void {
@@ -437,7 +411,7 @@ void describe('hostile hooks are contained', { skip: brokersFromEnv === undefine
 
   void it('module state, environment, TMPDIR files and cwd of one run are not visible in the next', async () => {
     const sid = uniqueId('sid');
-    const [set] = await sender.send([sessionOpen(sid, { connection_name: 'state-set', input: '{}', input_size: 2 })]).then((ids) => reader.waitFor(ids));
+    const [set] = await stage.sender.send([sessionOpen(sid, { connection_name: 'state-set', input: '{}', input_size: 2 })]).then((ids) => stage.reader.waitFor(ids));
     assert.match(set!.stdout.text, /set/);
     const checks = await run(Array.from({ length: 4 }, () => ({ mode: 'state-check' })));
     for (const check of checks) {
@@ -445,44 +419,25 @@ void describe('hostile hooks are contained', { skip: brokersFromEnv === undefine
       assert.deepEqual(JSON.parse(check.stdout.text.split('\n')[1]!), { leaks: [], name: '__main__' });
     }
     // A run that ends another session's hook is gone; the close hook of a session without one is skipped.
-    const [closed] = await sender.send([sessionClose(sid)]).then((ids) => reader.waitFor(ids));
+    const [closed] = await stage.sender.send([sessionClose(sid)]).then((ids) => stage.reader.waitFor(ids));
     assert.equal(closed!.outcome, 'skipped');
   });
 });
 
 void describe('a slot reused by the next run keeps nothing of the last', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
   // HOOK_CONCURRENCY=1: one slot, so the second run is forked from the same slot's pid 1.
-  let kafka: Kafka;
-  let admin: Admin;
-  let fixture: RunbooksFixture;
+  let stage: HookStageWithRunbooks;
   let executor: RunningExecutor;
-  let sender: EventSender;
-  let reader: ResultReader;
 
   before(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    await ensureTestTopics(admin);
-    fixture = RunbooksFixture.create();
-    fixture.commit({ 'hoop-hooks/session-open.runbook.py': HOSTILE_HOOK }, 'hostile hooks');
-    const groupId = uniqueId('slot-reuse');
-    await positionGroupAtEnd(admin, groupId);
-    reader = await ResultReader.start(kafka, admin);
-    sender = await EventSender.connect(kafka);
-    executor = await startExecutor({ groupId, env: { RUNBOOKS_GIT_URL: fixture.fileUrl, GIT_HOOK_CONFIG_TTL: '300', HOOK_CONCURRENCY: '1', HOOK_TIMEOUT_SECONDS: '20' } });
+    stage = await startHookStage({ files: { 'hoop-hooks/session-open.runbook.py': HOSTILE_HOOK }, message: 'hostile hooks' });
+    executor = await startExecutorAtEnd(stage.admin, 'slot-reuse', { env: { RUNBOOKS_GIT_URL: stage.fixture.fileUrl, GIT_HOOK_CONFIG_TTL: '300', HOOK_CONCURRENCY: '1', HOOK_TIMEOUT_SECONDS: '20' } });
   });
 
-  after(async () => {
-    await executor?.stop();
-    await reader?.close();
-    await sender?.close();
-    await admin?.disconnect();
-    fixture?.remove();
-  });
+  after(() => closeAll(executor, stage));
 
   void it('files in /tmp and /dev/shm, /tmp xattrs and mode, System V IPC, POSIX queues, keys, daemons, output in pid 1 memory', async () => {
-    const [leave] = await sender.send([sessionOpen(uniqueId('sid'), { connection_name: 'leave', input: '{}', input_size: 2 })]).then((ids) => reader.waitFor(ids, 60_000));
+    const [leave] = await stage.sender.send([sessionOpen(uniqueId('sid'), { connection_name: 'leave', input: '{}', input_size: 2 })]).then((ids) => stage.reader.waitFor(ids, 60_000));
     assert.ok(leave!.stdout.text.startsWith('contained\n'), `${leave!.stdout.text.slice(0, 300)} ${leave!.stderr.text.slice(-300)}`);
     assert.equal(leave!.outcome, 'success', leave!.stderr.text);
     const left = JSON.parse(leave!.stdout.text.trim().split('\n').at(-1)!) as Record<string, unknown>;
@@ -497,7 +452,7 @@ void describe('a slot reused by the next run keeps nothing of the last', { skip:
     assert.notEqual(left['/run/left'], 'written', '/run is read-only');
     assert.notEqual(left['/dev/left'], 'written', '/dev is read-only');
     assert.equal(await pollUntil(() => hostProcessesWith(`left-${leave!.sid}`).length === 0, { timeoutMs: 3_000, what: 'no daemon of the run left' }), true);
-    const [inherit] = await sender.send([sessionOpen(uniqueId('sid'), { connection_name: 'inherit', input: '{}', input_size: 2 })]).then((ids) => reader.waitFor(ids, 60_000));
+    const [inherit] = await stage.sender.send([sessionOpen(uniqueId('sid'), { connection_name: 'inherit', input: '{}', input_size: 2 })]).then((ids) => stage.reader.waitFor(ids, 60_000));
     assert.equal(inherit!.outcome, 'success', inherit!.stderr.text);
     assert.deepEqual(JSON.parse(inherit!.stdout.text.trim().split('\n').at(-1)!), { files: [], xattrs: [], tmpMode: '0o1777', ipc: [], key: false, sessionKey: false, pids: true, memory: 0 });
   });

@@ -5,13 +5,9 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { Admin, Kafka } from 'kafkajs';
 import { pollUntil } from '../support/poll-until.js';
-import {
-  EventSender, NO_BROKER_SKIP, ResultReader, brokersFromEnv, ensureTestTopics, positionGroupAtEnd, sessionClose, sessionOpen, startExecutor, testKafka, uniqueId,
-  type RunningExecutor,
-} from './executor-harness.js';
-import { RunbooksFixture } from './runbooks-fixture.js';
+import { closeAll } from '../support/close-all.js';
+import { NO_BROKER_SKIP, brokersFromEnv, positionGroupAtEnd, sessionClose, sessionOpen, startExecutor, uniqueId, type RunningExecutor, startHookStage, type HookStageWithRunbooks } from './executor-harness.js';
 
 // Appends "<sid> <event id> <seq> <start> <end>" once the run is done; sleeps a little so runs overlap.
 const LOGGING_HOOK = String.raw`
@@ -64,23 +60,12 @@ function readRuns(name: string): Run[] {
 }
 
 void describe('order and crashes', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let sender: EventSender;
-  let reader: ResultReader;
-  let fixture: RunbooksFixture;
+  let stage: HookStageWithRunbooks;
   let receiver: { url: string; close: () => Promise<void> };
   const executors: RunningExecutor[] = [];
 
   before(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    await ensureTestTopics(admin);
-    reader = await ResultReader.start(kafka, admin);
-    sender = await EventSender.connect(kafka);
-    fixture = RunbooksFixture.create();
-    fixture.commit({ 'hoop-hooks/session-open.runbook.py': LOGGING_HOOK, 'hoop-hooks/session-close.runbook.py': LOGGING_HOOK });
+    stage = await startHookStage({ files: { 'hoop-hooks/session-open.runbook.py': LOGGING_HOOK, 'hoop-hooks/session-close.runbook.py': LOGGING_HOOK } });
     receiver = await startReceiver();
   });
 
@@ -88,31 +73,25 @@ void describe('order and crashes', { skip: brokersFromEnv === undefined ? NO_BRO
     for (const executor of executors.splice(0)) await executor.stop();
   });
 
-  after(async () => {
-    await reader?.close();
-    await sender?.close();
-    await admin?.disconnect();
-    fixture?.remove();
-    await receiver?.close();
-  });
+  after(() => closeAll(stage, receiver));
 
   function env(runLog: string, concurrency: number): Record<string, string> {
-    return { RUNBOOKS_GIT_URL: fixture.fileUrl, GIT_HOOK_CONFIG_TTL: '300', HOOK_CONCURRENCY: String(concurrency), HOOK_ENV_RUN_LOG: `${receiver.url}${runLog}`, KAFKA_SESSION_TIMEOUT_MS: '6000' };
+    return { RUNBOOKS_GIT_URL: stage.fixture.fileUrl, GIT_HOOK_CONFIG_TTL: '300', HOOK_CONCURRENCY: String(concurrency), HOOK_ENV_RUN_LOG: `${receiver.url}${runLog}`, KAFKA_SESSION_TIMEOUT_MS: '6000' };
   }
 
   void it("runs one session's hooks in event order, different sessions at once (bounded)", async () => {
     const runLog = '/order';
     const concurrency = 6;
     const groupId = uniqueId('order');
-    await positionGroupAtEnd(admin, groupId);
+    await positionGroupAtEnd(stage.admin, groupId);
     executors.push(await startExecutor({ groupId, env: env(runLog, concurrency) }));
 
     const sessions = Array.from({ length: 30 }, () => uniqueId('sid'));
     const perSession = 4;
     // Interleaved: every session's events are spread over the whole batch.
     const inputs = Array.from({ length: perSession }, (_, seq) => sessions.map((sid) => sessionOpen(sid, { input: String(seq), input_size: 1 }))).flat();
-    const ids = await sender.send(inputs);
-    const records = await reader.waitFor(ids, 60_000);
+    const ids = await stage.sender.send(inputs);
+    const records = await stage.reader.waitFor(ids, 60_000);
     assert.ok(records.every((r) => r.outcome === 'success'), 'every run succeeded');
 
     const runs = readRuns(runLog);
@@ -137,12 +116,12 @@ void describe('order and crashes', { skip: brokersFromEnv === undefined ? NO_BRO
   void it('killed with SIGKILL mid-batch: after a restart every hook has run at least once, none skipped', async () => {
     const runLog = '/crash';
     const groupId = uniqueId('crash');
-    await positionGroupAtEnd(admin, groupId);
+    await positionGroupAtEnd(stage.admin, groupId);
     const first = await startExecutor({ groupId, env: env(runLog, 4) });
     executors.push(first);
     const sids = Array.from({ length: 30 }, () => uniqueId('sid'));
     const inputs = Array.from({ length: 5 }, () => sids.map((sid) => sessionClose(sid))).flat();
-    const ids = await sender.send(inputs);
+    const ids = await stage.sender.send(inputs);
 
     await pollUntil(() => readRuns(runLog).length >= 20, { timeoutMs: 30_000, intervalMs: 20, what: '20 hook runs before the kill' });
     first.child.kill('SIGKILL');
@@ -161,9 +140,9 @@ void describe('order and crashes', { skip: brokersFromEnv === undefined ? NO_BRO
     }, { timeoutMs: 180_000, what: 'every event hook run after the restart' }).catch((error: unknown) => {
       throw new Error(`${String(error)} (${ranCount} of ${ids.length} ran)`);
     });
-    const records = await reader.waitFor(ids, 30_000);
+    const records = await stage.reader.waitFor(ids, 30_000);
     for (const id of ids) {
-      const all = reader.byEventId.get(id) ?? [];
+      const all = stage.reader.byEventId.get(id) ?? [];
       assert.ok(all.length >= 1);
       assert.ok(all.every((record) => record.outcome === 'success'), `${id}: ${all.map((r) => r.outcome).join(',')}`);
     }

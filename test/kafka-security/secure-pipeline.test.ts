@@ -13,14 +13,14 @@ import { hookExecutionRecordCodec, TOPICS } from '@hookline/contracts';
 import { LocalKafkaBroker, type KafkaBrokerUser } from '@hookline/kafka-broker';
 import { createKafkaClient, silentKafkaLogger, type KafkaClientOptions } from '@hookline/kafka';
 import type { Admin, Kafka } from 'kafkajs';
-import { SvixStandIn, WebhookReceiver } from '@hookline/tools/svix-stand-in';
-import { getJson, hookExecution, gatewayEvent, metricValue, startAudit, testDatabase, type RunningAudit } from '../audit/audit-harness.js';
-import { ResultReader, startExecutor, type RunningExecutor } from '../hook-executor/executor-harness.js';
-import { RunbooksFixture } from '../hook-executor/runbooks-fixture.js';
-import { postEvents, startProducer, type RunningProducer } from '../producer/producer-harness.js';
-import { api, makeEvent, relayEnv, startRelay, type RunningRelay } from '../svix-relay/relay-harness.js';
+import { getJson, hookExecution, gatewayEvent, metricValue } from '../audit/audit-harness.js';
+import { ResultReader, startExecutor } from '../hook-executor/executor-harness.js';
+import { postEvents } from '../producer/producer-harness.js';
+import { api, makeEvent } from '../svix-relay/relay-harness.js';
+import { startPipeline, type Pipeline } from '../support/pipeline.js';
 import { pollUntil } from '../support/poll-until.js';
 import { applyKafkaRecipe, readKafkaRecipe } from './kafka-recipe.js';
+import { closeAll } from '../support/close-all.js';
 
 const hasTool = (tool: string, flag: string): boolean => spawnSync(tool, [flag]).status === 0;
 const skip = !hasTool('java', '-version') ? 'java is not installed (the local broker needs it)'
@@ -62,15 +62,7 @@ void describe('Kafka over SASL_SSL with ACLs: each service its own principal', {
   let brokers: string;
   let superUser: Kafka;
   let admin: Admin;
-  let standIn: SvixStandIn;
-  let receiver: WebhookReceiver;
-  let runbooks: RunbooksFixture;
-  let relayDb: Awaited<ReturnType<typeof testDatabase>>;
-  let auditDb: Awaited<ReturnType<typeof testDatabase>>;
-  let producer: RunningProducer;
-  let executor: RunningExecutor;
-  let relay: RunningRelay;
-  let audit: RunningAudit;
+  let pipeline: Pipeline;
 
   /** A service's settings: TLS against the broker's CA with the client certificate, its own principal. */
   const kafkaEnv = (principal: KafkaBrokerUser, mechanism: string, password = principal.password): Record<string, string> => ({
@@ -101,42 +93,30 @@ void describe('Kafka over SASL_SSL with ACLs: each service its own principal', {
     await admin.connect();
     await applyKafkaRecipe(admin, readKafkaRecipe());
 
-    standIn = await SvixStandIn.start();
-    receiver = await WebhookReceiver.start();
-    runbooks = RunbooksFixture.create();
-    runbooks.commit({
-      'hoop-hooks/session-open.runbook.py': 'print("session opened")\n',
-      // Prints its whole environment: the executor's Kafka credentials must not be in it.
-      'hoop-hooks/session-close.runbook.py': 'import json, os\nprint("session closed")\nprint(json.dumps(dict(os.environ)))\n',
+    pipeline = await startPipeline({
+      hooks: {
+        'hoop-hooks/session-open.runbook.py': 'print("session opened")\n',
+        // Prints its whole environment: the executor's Kafka credentials must not be in it.
+        'hoop-hooks/session-close.runbook.py': 'import json, os\nprint("session closed")\nprint(json.dumps(dict(os.environ)))\n',
+      },
+      executorGroup: 'hookline-hook-executor',
+      relayGroup: 'hookline-svix-relay',
+      auditGroup: 'hookline-audit',
+      executorLogLevel: 'info',
+      // Mechanisms differ between services so each kind is used for real.
+      kafkaEnv: {
+        producer: kafkaEnv(USERS.producer, 'scram-sha-512'),
+        executor: kafkaEnv(USERS.executor, 'scram-sha-256'),
+        relay: kafkaEnv(USERS.relay, 'plain'),
+        audit: kafkaEnv(USERS.audit, 'scram-sha-512'),
+      },
     });
-    relayDb = await testDatabase();
-    auditDb = await testDatabase();
-    // Mechanisms differ between services so each kind is used for real.
-    producer = await startProducer(kafkaEnv(USERS.producer, 'scram-sha-512'));
-    executor = await startExecutor({
-      groupId: 'hookline-hook-executor',
-      env: { ...kafkaEnv(USERS.executor, 'scram-sha-256'), RUNBOOKS_GIT_URL: runbooks.fileUrl, GIT_HOOK_CONFIG_TTL: '60', LOG_LEVEL: 'info' },
-    });
-    relay = await startRelay(relayEnv(standIn, relayDb.url, 'hookline-svix-relay', kafkaEnv(USERS.relay, 'plain')));
-    audit = await startAudit({ ...kafkaEnv(USERS.audit, 'scram-sha-512'), DATABASE_URL: auditDb.url, KAFKA_GROUP_ID: 'hookline-audit' });
   });
 
-  after(async () => {
-    await producer?.close();
-    await audit?.close();
-    await relay?.close();
-    await executor?.stop();
-    await admin?.disconnect();
-    await relayDb?.drop();
-    await auditDb?.drop();
-    await receiver?.close();
-    await standIn?.close();
-    runbooks?.remove();
-    await broker.stop();
-  });
+  after(() => closeAll(pipeline, admin, broker));
 
   void it('carries an event from the producer through the hooks and the relay into the audit timeline', async () => {
-    for (const [name, url] of [['producer', producer.url], ['hook-executor', executor.url], ['svix-relay', relay.url], ['audit', audit.url]] as const) {
+    for (const [name, url] of [['producer', pipeline.producer.url], ['hook-executor', pipeline.executor.url], ['svix-relay', pipeline.relay.url], ['audit', pipeline.audit.url]] as const) {
       const ready = await pollUntil(async () => {
         const answer = await fetch(`${url}/health/ready`);
         return answer.status === 200 ? answer.text() : undefined;
@@ -145,22 +125,22 @@ void describe('Kafka over SASL_SSL with ACLs: each service its own principal', {
     }
     const orgId = `org-${randomBytes(4).toString('hex')}`;
     const connection = 'pg-prod';
-    assert.equal((await api(relay.url, 'PUT', `/v1/plugins/webhooks/connections/${orgId}/${connection}`)).status, 200);
-    const endpoint = await api(relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: receiver.url('/siem'), description: 'SIEM' });
+    assert.equal((await api(pipeline.relay.url, 'PUT', `/v1/plugins/webhooks/connections/${orgId}/${connection}`)).status, 200);
+    const endpoint = await api(pipeline.relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: pipeline.receiver.url('/siem'), description: 'SIEM' });
     assert.equal(endpoint.status, 201, JSON.stringify(endpoint.body));
-    await pollUntil(async () => JSON.stringify((await api(relay.url, 'GET', `/v1/plugins/webhooks/connections?org_id=${orgId}`)).body).includes(connection), { what: 'the connection enabled' });
+    await pollUntil(async () => JSON.stringify((await api(pipeline.relay.url, 'GET', `/v1/plugins/webhooks/connections?org_id=${orgId}`)).body).includes(connection), { what: 'the connection enabled' });
 
     const sid = `sid-${randomBytes(6).toString('hex')}`;
     const open = makeEvent('session.open', { orgId, subject: sid, connection });
     const close = makeEvent('session.close', { orgId, subject: sid });
     // The hook records as the hook-executor wrote them, read by the super user.
     const results = await ResultReader.start(superUser, admin);
-    const accepted = await postEvents(producer.url, [{ type: open.type, data: open.data }, { type: close.type, data: close.data }]);
+    const accepted = await postEvents(pipeline.producer.url, [{ type: open.type, data: open.data }, { type: close.type, data: close.data }]);
     assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
     const ids = accepted.body.ids as [string, string];
 
     await pollUntil(async () => {
-      const list = ((await getJson(`${audit.url}/v1/sessions/${sid}/timeline`)).body.entries ?? []) as { kind: string }[];
+      const list = ((await getJson(`${pipeline.audit.url}/v1/sessions/${sid}/timeline`)).body.entries ?? []) as { kind: string }[];
       const count = (kind: string) => list.filter((entry) => entry.kind === kind).length;
       return count('event') === 2 && count('hook_execution') === 2 && count('publication') === 2;
     }, { timeoutMs: 60_000, what: "the session's 2 events, 2 hook runs and 2 publications in the audit timeline" });
@@ -172,12 +152,12 @@ void describe('Kafka over SASL_SSL with ACLs: each service its own principal', {
     assert.ok(Object.keys(hookEnv).some((name) => name.startsWith('HOOP_RUNBOOK_HOOK_PAYLOAD')), environment);
     assert.deepEqual(Object.keys(hookEnv).filter((name) => name.startsWith('KAFKA_')), [], 'no Kafka setting reaches a hook');
     assertNoPassword(environment!, "a hook's environment");
-    await pollUntil(() => receiver.on('/siem').length === 2, { timeoutMs: 30_000, what: 'the SIEM to get both events' });
-    assertNoPassword(executor.output(), "the hook-executor's logs");
+    await pollUntil(() => pipeline.receiver.on('/siem').length === 2, { timeoutMs: 30_000, what: 'the SIEM to get both events' });
+    assertNoPassword(pipeline.executor.output(), "the hook-executor's logs");
 
     // The audit principal may describe the hookline groups and the .dlq topics: its lag and dead-letter metrics work.
-    await pollUntil(async () => (await metricValue(audit.url, 'hookline_kafka_consumer_lag', { group: 'hookline-hook-executor', topic: TOPICS.gatewaySessions })) !== undefined
-      && (await metricValue(audit.url, 'hookline_dead_letter_records_total', { topic: `${TOPICS.hookExecutions}.dlq` })) !== undefined,
+    await pollUntil(async () => (await metricValue(pipeline.audit.url, 'hookline_kafka_consumer_lag', { group: 'hookline-hook-executor', topic: TOPICS.gatewaySessions })) !== undefined
+      && (await metricValue(pipeline.audit.url, 'hookline_dead_letter_records_total', { topic: `${TOPICS.hookExecutions}.dlq` })) !== undefined,
     { timeoutMs: 30_000, what: "audit's consumer-lag and dead-letter metrics under its ACLs" });
   });
 
@@ -219,7 +199,7 @@ void describe('Kafka over SASL_SSL with ACLs: each service its own principal', {
       }
     }
     assert.equal(await endOffsets(TOPICS.hookExecutions), before, 'no record was added');
-    const timeline = await getJson(`${audit.url}/v1/sessions/${forgedSid}/timeline`);
+    const timeline = await getJson(`${pipeline.audit.url}/v1/sessions/${forgedSid}/timeline`);
     assert.deepEqual(timeline.body.entries ?? [], [], 'the invented session has no timeline');
   });
 

@@ -9,6 +9,7 @@ import {
   NO_BROKER_SKIP, brokersFromEnv, endOffsets, postEvents, readRecordsById, recordsBetween, startProducer, testKafka, uniqueId, validEvent,
   type RunningProducer,
 } from './producer-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -24,10 +25,7 @@ void describe('POST /v1/events accepts valid events once Kafka has them', { skip
     await admin.connect();
   });
 
-  after(async () => {
-    await admin?.disconnect();
-    await producer?.close();
-  });
+  after(() => closeAll(admin, producer));
 
   /** Posts `body`, expects 202 for `sent`, and checks each record against the event sent. */
   async function acceptedAndOnKafka(body: unknown, sent: readonly IngestEventInput[]): Promise<string[]> {

@@ -7,6 +7,7 @@ import {
   NO_BROKER_SKIP, OTHER_TOKEN, TEST_TOKEN, brokersFromEnv, endOffsets, postEvents, recordsBetween, startProducer, testKafka, validEvent,
   type Answer, type PostOptions, type RunningProducer,
 } from './producer-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 const MAX_EVENTS = 20;
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -21,10 +22,7 @@ void describe('POST /v1/events refuses bad requests and writes nothing', { skip:
     await admin.connect();
   });
 
-  after(async () => {
-    await admin?.disconnect();
-    await producer?.close();
-  });
+  after(() => closeAll(admin, producer));
 
   /** Posts, then checks that no watched topic grew. The valid control request proves the check can see a write. */
   async function refused(body: unknown, options: PostOptions = {}): Promise<Answer> {

@@ -9,6 +9,7 @@ import { pollUntil } from '../support/poll-until.js';
 import { ApiException, Svix } from 'svix';
 import { sessionClosePayload } from '../fixtures/hoop/hoop-payloads.js';
 import { TEST_TOKEN, postEvents, startProducer, validEvent, type RunningProducer } from './producer-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 const SEND_TIMEOUT_MS = 3_000;
 const javaMissing = spawnSync('java', ['-version']).status !== 0;
@@ -22,10 +23,7 @@ void describe('POST /v1/events while Kafka is down', { skip: javaMissing ? 'java
     producer = await startProducer({ KAFKA_BROKERS: broker.brokers.join(','), KAFKA_SEND_TIMEOUT_MS: String(SEND_TIMEOUT_MS) });
   });
 
-  after(async () => {
-    await producer?.close();
-    await broker?.stop();
-  });
+  after(() => closeAll(producer, broker));
 
   void it('answers 503 with Retry-After in time, then accepts again once Kafka is back', async () => {
     assert.equal((await postEvents(producer.url, validEvent('session.open'))).status, 202);

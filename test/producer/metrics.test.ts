@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { NO_BROKER_SKIP, brokersFromEnv, metricValue, postEvents, startProducer, validEvent, type RunningProducer } from './producer-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 void describe('producer metrics', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
   let producer: RunningProducer;
@@ -11,9 +12,7 @@ void describe('producer metrics', { skip: brokersFromEnv === undefined ? NO_BROK
     producer = await startProducer();
   });
 
-  after(async () => {
-    await producer?.close();
-  });
+  after(() => closeAll(producer));
 
   void it('counts accepted and rejected events by type and refused requests by reason', async () => {
     const events = (type: string, outcome: string) => metricValue(producer.url, 'hookline_ingest_events_total', { event_type: type, outcome });

@@ -1,12 +1,14 @@
 // Starts the producer in-process on 127.0.0.1:0 against KAFKA_BROKERS, and the
 // helpers its integration tests share: posting, valid events, Kafka end offsets, reading records.
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+
 import { GATEWAY_TOPICS, dlqTopic, getEventContract, type EventType, type IngestEventInput } from '@hookline/contracts';
 import { createKafkaClient, silentKafkaLogger } from '@hookline/kafka';
 import { loadConfig } from '@hookline/observability';
 import { createProducerApp, producerSettings, type ProducerAppOptions, type ProducerConfig } from '@hookline/producer';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
+import { firstMetricValue } from '../support/metrics.js';
+import { listenOnLoopback, type RunningApp } from '../support/running-app.js';
 import { pollUntil } from '../support/poll-until.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
@@ -17,11 +19,7 @@ export const brokersFromEnv: string | undefined = process.env.KAFKA_BROKERS?.tri
 /** The topics a request could write to: the gateway topics and their dead-letter topics. */
 export const WATCHED_TOPICS: readonly string[] = GATEWAY_TOPICS.flatMap((topic) => [topic, dlqTopic(topic)]);
 
-export interface RunningProducer {
-  readonly url: string;
-  readonly config: ProducerConfig;
-  close(): Promise<void>;
-}
+export type RunningProducer = RunningApp<ProducerConfig>;
 
 export async function startProducer(env: Record<string, string> = {}, options: ProducerAppOptions = {}): Promise<RunningProducer> {
   const config = loadConfig(producerSettings, {
@@ -30,10 +28,7 @@ export async function startProducer(env: Record<string, string> = {}, options: P
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const app = await createProducerApp(config, options);
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, config, close: () => app.close() };
+  return listenOnLoopback(await createProducerApp(config, options), config);
 }
 
 export interface Answer {
@@ -168,11 +163,5 @@ export async function readRecordsById(client: Kafka, topic: string, from: Readon
 
 /** The value of one series on /metrics (0 when absent). Labels are matched as given, in any order. */
 export async function metricValue(url: string, name: string, labels: Record<string, string>): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue;
-    const labelText = line.slice(name.length + 1, line.lastIndexOf('}'));
-    if (Object.entries(labels).every(([key, value]) => labelText.includes(`${key}="${value}"`))) return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return 0;
+  return (await firstMetricValue(url, name, labels)) ?? 0;
 }

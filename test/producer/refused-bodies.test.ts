@@ -8,6 +8,7 @@ import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { startProducer, TEST_TOKEN, type RunningProducer } from './producer-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 const BODY_BYTES = 20 * 1024 * 1024;
 const run = promisify(execFile);
@@ -47,9 +48,7 @@ void describe('a refused body is answered readably', { timeout: 180_000 }, () =>
     producer = await startProducer({ KAFKA_BROKERS: '127.0.0.1:9' });
   });
 
-  after(async () => {
-    await producer?.close();
-  });
+  after(() => closeAll(producer));
 
   void it('python3 http.client, 20 MB with Content-Length: reads the 413', async () => {
     const answer = await python(producer.url, TEST_TOKEN, 'length');

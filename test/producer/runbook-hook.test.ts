@@ -13,6 +13,7 @@ import {
 } from './producer-harness.js';
 import { pollUntil } from '../support/poll-until.js';
 import { BOUND_ORG, BOUND_TOKEN, HOOK_PATH, freshPayload, hookVector, secretForms } from './hoop-hook-vectors.js';
+import { closeAll } from '../support/close-all.js';
 
 const MAX_BODY = 256 * 1024;
 
@@ -34,10 +35,7 @@ void describe('POST /v1/hoop/runbook-hook', { skip: brokersFromEnv === undefined
     await pollUntil(() => endOffsets(admin), { timeoutMs: 30_000, what: 'leaders of the gateway topics' });
   });
 
-  after(async () => {
-    await admin?.disconnect();
-    await producer?.close();
-  });
+  after(() => closeAll(admin, producer));
 
   const postHook = (body: unknown, options: PostOptions = {}): Promise<Answer> => postEvents(producer.url, body, { token: BOUND_TOKEN, path: HOOK_PATH, ...options });
 

@@ -4,21 +4,13 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { freePort } from '@hookline/kafka-broker';
 import { pollUntil } from '../support/poll-until.js';
 
 const brokers = process.env.KAFKA_BROKERS?.trim();
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Processes whose environment carries this run's HOOKLINE_START_DIR: npm start and everything it started. */
 async function processesOf(startDir: string): Promise<string[]> {

@@ -14,6 +14,7 @@ import { RunbooksFixture } from '../hook-executor/runbooks-fixture.js';
 import { TEST_TOKEN, startProducer, type RunningProducer } from '../producer/producer-harness.js';
 import { NO_BROKER_SKIP, api, brokersFromEnv, ensureGatewayTopics, relayEnv, startGroupAtEnd, startRelay, testKafka, uniqueId, type RunningRelay } from '../svix-relay/relay-harness.js';
 import { pollUntil } from '../support/poll-until.js';
+import { closeAll } from '../support/close-all.js';
 
 const skip = brokersFromEnv === undefined ? NO_BROKER_SKIP : spawnSync('python3', ['--version']).status !== 0 ? 'python3 is not installed' : false;
 
@@ -49,14 +50,7 @@ void describe('the Svix door end to end: hoop → producer → relay → Svix, a
     producer = await startProducer({ SVIX_AUTH_TOKEN: standIn.token, SVIX_SERVER_URL: standIn.url });
   });
 
-  after(async () => {
-    await producer?.close();
-    await relay?.close();
-    await executor?.stop();
-    await results?.close();
-    await admin?.disconnect();
-    await standIn?.close();
-  });
+  after(() => closeAll(producer, relay, executor, results, admin, standIn));
 
   void it('publishes every event type to Svix and runs the session hooks', async () => {
     const orgId = crypto.randomUUID();

@@ -29,6 +29,7 @@ import {
   uniqueId,
   type RunningProducer,
 } from '../producer/producer-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 const skip = brokersFromEnv === undefined ? NO_BROKER_SKIP : false;
 const EVENTS = 'hookline_svix_door_events_total';
@@ -67,38 +68,50 @@ async function raw(url: string, path: string, init: { method?: string; token?: s
   return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
 }
 
+interface DoorStage {
+  readonly standIn: SvixStandIn;
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  close(): Promise<void>;
+}
+
+/** A Svix stand-in and an admin on the test broker, once the gateway topics have leaders (a just-started broker may not have them yet). */
+async function startDoorStage(): Promise<DoorStage> {
+  const standIn = await SvixStandIn.start();
+  const kafka = testKafka();
+  const admin = kafka.admin();
+  const close = () => closeAll(admin, standIn);
+  try {
+    await admin.connect();
+    await pollUntil(() => endOffsets(admin), { timeoutMs: 60_000, what: 'the gateway topics to have leaders' });
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+  return { standIn, kafka, admin, close };
+}
+
 void describe('the Svix door: hoop Enterprise sends through the svix SDK', { skip }, () => {
+  let stage: DoorStage;
   let producer: RunningProducer;
-  let standIn: SvixStandIn;
-  let kafka: Kafka;
-  let admin: Admin;
   let svix: Svix;
 
   before(async () => {
-    standIn = await SvixStandIn.start();
+    stage = await startDoorStage();
     // hoop admin … svixendpoint writes need the operator's explicit SVIX_DOOR_MANAGEMENT=write (default read).
-    producer = await startProducer({ SVIX_AUTH_TOKEN: standIn.token, SVIX_SERVER_URL: standIn.url, SVIX_DOOR_MANAGEMENT: 'write' });
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
+    producer = await startProducer({ SVIX_AUTH_TOKEN: stage.standIn.token, SVIX_SERVER_URL: stage.standIn.url, SVIX_DOOR_MANAGEMENT: 'write' });
     // hoop's plugin: svix.New(WEBHOOK_APPKEY, &svix.SvixOptions{ServerUrl: WEBHOOK_APPURL}).
     svix = new Svix(TEST_TOKEN, { serverUrl: producer.url, retryScheduleInMs: [] });
-    // On a just-started broker the gateway topics may not have their leaders yet.
-    await pollUntil(() => endOffsets(admin), { timeoutMs: 60_000, what: 'the gateway topics to have leaders' });
   });
 
-  after(async () => {
-    await admin?.disconnect();
-    await producer?.close();
-    await standIn?.close();
-  });
+  after(() => closeAll(producer, stage));
 
   void it('maps every hoop event type into its contract on Kafka, acknowledged with a MessageOut', async () => {
     const orgId = crypto.randomUUID();
     const sid = crypto.randomUUID();
     const jobId = crypto.randomUUID();
     const input = "SELECT * FROM invoices WHERE note = 'é';";
-    const before = await endOffsets(admin, [TOPICS.gatewaySessions, TOPICS.gatewayDbroles]);
+    const before = await endOffsets(stage.admin, [TOPICS.gatewaySessions, TOPICS.gatewayDbroles]);
     const ids = { open: eventId(), review: eventId(), close: eventId(), job: eventId() };
     const review = { type: 'onetime', status: 'PENDING', owner_email: 'alice@example.com' };
     const open = await svix.message.create(orgId, { eventType: 'session.open', eventId: ids.open, payload: sessionOpenPayload({ sid, input, review }) });
@@ -123,9 +136,9 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
     assert.deepEqual(withContent.payload, sessionClosePayload(sid));
 
     // Acknowledged only once Kafka has it: every record is there, with the eventId as ce_id.
-    const sessions = await readRecords(kafka, TOPICS.gatewaySessions, before, [ids.open, ids.review, ids.close]);
-    const dbroles = await readRecords(kafka, TOPICS.gatewayDbroles, before, [ids.job]);
-    assert.equal(recordsBetween(before, await endOffsets(admin, [TOPICS.gatewaySessions, TOPICS.gatewayDbroles])), 5, 'one record per message');
+    const sessions = await readRecords(stage.kafka, TOPICS.gatewaySessions, before, [ids.open, ids.review, ids.close]);
+    const dbroles = await readRecords(stage.kafka, TOPICS.gatewayDbroles, before, [ids.job]);
+    assert.equal(recordsBetween(before, await endOffsets(stage.admin, [TOPICS.gatewaySessions, TOPICS.gatewayDbroles])), 5, 'one record per message');
 
     const openRecord = sessions.get(ids.open)!;
     assert.equal(openRecord.message.key?.toString(), sid);
@@ -181,21 +194,21 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
   });
 
   void it('acknowledges dbroles.custom.job.finished without carrying it, so hoop goes on to send dbroles.job.finished', async () => {
-    const before = await endOffsets(admin);
+    const before = await endOffsets(stage.admin);
     const out = await svix.message.create(crypto.randomUUID(), { eventType: 'dbroles.custom.job.finished', eventId: eventId(), payload: dbrolesCustomJobFinishedPayload() });
     assert.equal(out.eventType, 'dbroles.custom.job.finished');
-    assert.equal(recordsBetween(before, await endOffsets(admin)), 0, 'nothing on Kafka');
+    assert.equal(recordsBetween(before, await endOffsets(stage.admin)), 0, 'nothing on Kafka');
     assert.ok((await metricValue(producer.url, EVENTS, { event_type: 'dbroles.custom.job.finished', outcome: 'not_carried' })) >= 1);
   });
 
   void it('accepts unknown extra fields (gateways add fields), drops and counts them', async () => {
     const sid = crypto.randomUUID();
     const id = eventId();
-    const before = await endOffsets(admin, [TOPICS.gatewaySessions]);
+    const before = await endOffsets(stage.admin, [TOPICS.gatewaySessions]);
     const counted = await metricValue(producer.url, DROPPED, { event_type: 'session.close', field: 'unknown_field' });
     const payload = { ...sessionClosePayload(sid), new_field: 'x', another: { nested: true } };
     await svix.message.create(crypto.randomUUID(), { eventType: 'session.close', eventId: id, payload });
-    const record = (await readRecords(kafka, TOPICS.gatewaySessions, before, [id])).get(id)!;
+    const record = (await readRecords(stage.kafka, TOPICS.gatewaySessions, before, [id])).get(id)!;
     assert.ok(!('new_field' in dataOf(record)) && !('another' in dataOf(record)));
     assert.equal((await metricValue(producer.url, DROPPED, { event_type: 'session.close', field: 'unknown_field' })) - counted, 2);
   });
@@ -204,7 +217,7 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
     const orgId = crypto.randomUUID();
     const sid = crypto.randomUUID();
     const id = eventId();
-    const before = await endOffsets(admin, [TOPICS.gatewaySessions]);
+    const before = await endOffsets(stage.admin, [TOPICS.gatewaySessions]);
     const first = await svix.message.create(orgId, { eventType: 'session.close', eventId: id, payload: sessionClosePayload(sid) }, { idempotencyKey: 'key-1' });
     const again = await svix.message.create(orgId, { eventType: 'session.close', eventId: id, payload: sessionClosePayload(sid, 9) }, { idempotencyKey: 'key-1' });
     assert.deepEqual(again, first, 'the same key gets the first answer, whatever the body');
@@ -214,12 +227,12 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
     assert.match(String(conflict.body.detail), new RegExp(id));
     // The same eventId in another application is another message, as in Svix.
     await svix.message.create(crypto.randomUUID(), { eventType: 'session.close', eventId: id, payload: sessionClosePayload(sid) });
-    await readRecords(kafka, TOPICS.gatewaySessions, before, [id]);
-    assert.equal(recordsBetween(before, await endOffsets(admin, [TOPICS.gatewaySessions])), 2, 'one record per application, none for the repeats');
+    await readRecords(stage.kafka, TOPICS.gatewaySessions, before, [id]);
+    assert.equal(recordsBetween(before, await endOffsets(stage.admin, [TOPICS.gatewaySessions])), 2, 'one record per application, none for the repeats');
   });
 
   void it('refuses bad input in Svix shapes, and nothing reaches Kafka', async () => {
-    const before = await endOffsets(admin);
+    const before = await endOffsets(stage.admin);
     const orgId = crypto.randomUUID();
     const sid = crypto.randomUUID();
 
@@ -271,7 +284,7 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
     assert.equal(badApp.status, 422);
     assert.deepEqual((badApp.body.detail as { loc: unknown[] }[])[0]!.loc, ['path', 'app_id']);
 
-    assert.equal(recordsBetween(before, await endOffsets(admin)), 0, 'no refused call reached Kafka');
+    assert.equal(recordsBetween(before, await endOffsets(stage.admin)), 0, 'no refused call reached Kafka');
     assert.ok((await metricValue(producer.url, EVENTS, { event_type: 'unknown', outcome: 'unauthorized' })) >= 2);
     assert.ok((await metricValue(producer.url, EVENTS, { event_type: 'unknown', outcome: 'unknown_event_type' })) >= 1);
     assert.ok((await metricValue(producer.url, EVENTS, { event_type: 'session.open', outcome: 'unmappable' })) >= 2);
@@ -279,7 +292,7 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
 
   void it('lists the applications of the Svix behind it plus the organisations seen, and get-or-creates them there', async () => {
     const inSvix = uniqueId('org-in-svix');
-    await new Svix(standIn.token, { serverUrl: standIn.url }).application.create({ name: 'org', uid: inSvix });
+    await new Svix(stage.standIn.token, { serverUrl: stage.standIn.url }).application.create({ name: 'org', uid: inSvix });
     const seen = crypto.randomUUID();
     await svix.message.create(seen, { eventType: 'session.close', eventId: eventId(), payload: sessionClosePayload(crypto.randomUUID()) });
     const uids = (await svix.application.list()).data.map((app) => app.uid);
@@ -290,16 +303,16 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
     const orgId = crypto.randomUUID();
     const created = await svix.application.getOrCreate({ name: orgId.slice(0, 8), uid: orgId });
     assert.equal(created.uid, orgId);
-    assert.equal(standIn.appByUid(orgId)?.id, created.id, 'created in the Svix behind the door, its answer unchanged');
+    assert.equal(stage.standIn.appByUid(orgId)?.id, created.id, 'created in the Svix behind the door, its answer unchanged');
     const again = await svix.application.getOrCreate({ name: orgId.slice(0, 8), uid: orgId });
     assert.equal(again.id, created.id);
   });
 
   void it('forwards every management call to Svix and returns its answer unchanged', async () => {
     const orgId = crypto.randomUUID();
-    const direct = new Svix(standIn.token, { serverUrl: standIn.url });
+    const direct = new Svix(stage.standIn.token, { serverUrl: stage.standIn.url });
     await svix.application.getOrCreate({ name: orgId.slice(0, 8), uid: orgId });
-    const seenBefore = standIn.requests().length;
+    const seenBefore = stage.standIn.requests().length;
 
     const endpoint = await svix.endpoint.create(orgId, { url: 'https://siem.example.com/hook', description: 'SIEM' });
     assert.deepEqual(await svix.endpoint.get(orgId, endpoint.id), await direct.endpoint.get(orgId, endpoint.id));
@@ -313,7 +326,7 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
     assert.equal(created.name, typeName);
     assert.ok((await svix.eventType.list({ limit: 250 })).data.some((type) => type.name === typeName));
     assert.equal((await svix.eventType.upsert(typeName, { description: 'updated' })).description, 'updated');
-    assert.equal(standIn.eventType(typeName)?.description, 'updated');
+    assert.equal(stage.standIn.eventType(typeName)?.description, 'updated');
 
     // hoop's Endpoint.Update and EventType.Update are PUTs (upsert in the TypeScript SDK).
     // A message the relay published (here: straight into the stand-in), read back through the door.
@@ -329,7 +342,7 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
     assert.equal(gone.code, 404, "Svix's own 404, unchanged");
     assert.equal(gone.body.code, 'not_found');
 
-    const paths = standIn.requests().slice(seenBefore).map((request) => `${request.method} ${request.path}`);
+    const paths = stage.standIn.requests().slice(seenBefore).map((request) => `${request.method} ${request.path}`);
     for (const expected of [
       `POST /api/v1/app/${orgId}/endpoint`,
       `PUT /api/v1/app/${orgId}/endpoint/${endpoint.id}`,
@@ -345,7 +358,7 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
   });
 
   void it('forwards nothing for hostile paths or without the ingest token', async () => {
-    const seenBefore = standIn.requests().length;
+    const seenBefore = stage.standIn.requests().length;
     for (const path of ['/api/v1/app/..%2F..%2Fevent-type/endpoint', '/api/v1/app/a%2Fb/endpoint', '/api/v1/event-type/..', '/api/v1/app/x/endpoint/%2e%2e']) {
       const answer = await raw(producer.url, path, { method: 'GET' });
       assert.ok([404, 422].includes(answer.status), `${path}: ${answer.status}`);
@@ -353,47 +366,36 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
     }
     const anonymous = await raw(producer.url, '/api/v1/event-type', { method: 'GET', token: null });
     assert.equal(anonymous.status, 401);
-    assert.equal(standIn.requests().length, seenBefore, 'the stand-in was not called');
+    assert.equal(stage.standIn.requests().length, seenBefore, 'the stand-in was not called');
   });
 });
 
 void describe('the Svix door lends an ingest token no admin power by default, and holds a bound token to its organisation', { skip }, () => {
   const BOUND_ORG = crypto.randomUUID();
   const BOUND_TOKEN = 'door-bound-token-0123456789';
-  let standIn: SvixStandIn;
+  let stage: DoorStage;
   let readOnly: RunningProducer;
   let closed: RunningProducer;
-  let kafka: Kafka;
-  let admin: Admin;
 
   before(async () => {
-    standIn = await SvixStandIn.start();
-    const svixEnv = { SVIX_AUTH_TOKEN: standIn.token, SVIX_SERVER_URL: standIn.url };
+    stage = await startDoorStage();
+    const svixEnv = { SVIX_AUTH_TOKEN: stage.standIn.token, SVIX_SERVER_URL: stage.standIn.url };
     readOnly = await startProducer({ ...svixEnv, INGEST_ORG_TOKENS: `${BOUND_ORG}=${BOUND_TOKEN}` });
     closed = await startProducer({ ...svixEnv, SVIX_DOOR_MANAGEMENT: 'off' });
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    await pollUntil(() => endOffsets(admin), { timeoutMs: 60_000, what: 'the gateway topics to have leaders' });
   });
 
-  after(async () => {
-    await admin?.disconnect();
-    await readOnly?.close();
-    await closed?.close();
-    await standIn?.close();
-  });
+  after(() => closeAll(readOnly, closed, stage));
 
   void it('default read: hoop admin get … is forwarded; creating, changing or deleting an endpoint or event type, or a portal link, is refused and never reaches Svix', async () => {
     const orgId = crypto.randomUUID();
-    const direct = new Svix(standIn.token, { serverUrl: standIn.url });
+    const direct = new Svix(stage.standIn.token, { serverUrl: stage.standIn.url });
     await direct.application.getOrCreate({ name: orgId.slice(0, 8), uid: orgId });
     const endpoint = await direct.endpoint.create(orgId, { url: 'https://siem.example.com/hook', description: 'SIEM' });
     const svix = new Svix(TEST_TOKEN, { serverUrl: readOnly.url, retryScheduleInMs: [] });
     assert.deepEqual((await svix.endpoint.list(orgId)).data.map((item) => item.id), [endpoint.id]);
     assert.deepEqual(await svix.endpoint.getStats(orgId, endpoint.id), await direct.endpoint.getStats(orgId, endpoint.id));
 
-    const seenBefore = standIn.requests().length;
+    const seenBefore = stage.standIn.requests().length;
     for (const call of [
       svix.endpoint.create(orgId, { url: 'https://exfiltrate.example.com/', description: 'attacker' }),
       svix.endpoint.upsert(orgId, endpoint.id, { url: 'https://exfiltrate.example.com/', description: 'attacker', disabled: true }),
@@ -406,18 +408,18 @@ void describe('the Svix door lends an ingest token no admin power by default, an
       assert.equal(refused.body.code, 'forbidden');
       assert.match(String(refused.body.detail), /SVIX_DOOR_MANAGEMENT=read/);
     }
-    assert.equal(standIn.requests().length, seenBefore, 'no write reached the stand-in');
+    assert.equal(stage.standIn.requests().length, seenBefore, 'no write reached the stand-in');
     assert.equal((await direct.endpoint.get(orgId, endpoint.id)).url, 'https://siem.example.com/hook', 'the SIEM endpoint is unchanged');
   });
 
   void it('off: no management call is forwarded, ingest still works', async () => {
     const orgId = crypto.randomUUID();
     const svix = new Svix(TEST_TOKEN, { serverUrl: closed.url, retryScheduleInMs: [] });
-    const seenBefore = standIn.requests().length;
+    const seenBefore = stage.standIn.requests().length;
     const refused = await refusal(svix.endpoint.list(orgId));
     assert.equal(refused.code, 403);
     assert.match(String(refused.body.detail), /SVIX_DOOR_MANAGEMENT=off/);
-    assert.equal(standIn.requests().length, seenBefore);
+    assert.equal(stage.standIn.requests().length, seenBefore);
     const out = await svix.message.create(orgId, { eventType: 'session.close', eventId: eventId(), payload: sessionClosePayload(crypto.randomUUID()) });
     assert.ok(out.id);
   });
@@ -425,15 +427,15 @@ void describe('the Svix door lends an ingest token no admin power by default, an
   void it('a token bound to an organisation sends, lists and reads only its own application', async () => {
     const bound = new Svix(BOUND_TOKEN, { serverUrl: readOnly.url, retryScheduleInMs: [] });
     const otherOrg = crypto.randomUUID();
-    const direct = new Svix(standIn.token, { serverUrl: standIn.url });
+    const direct = new Svix(stage.standIn.token, { serverUrl: stage.standIn.url });
     await direct.application.getOrCreate({ name: otherOrg.slice(0, 8), uid: otherOrg });
     await bound.application.getOrCreate({ name: BOUND_ORG.slice(0, 8), uid: BOUND_ORG });
 
-    const before = await endOffsets(admin, [TOPICS.gatewaySessions, TOPICS.gatewayDbroles]);
+    const before = await endOffsets(stage.admin, [TOPICS.gatewaySessions, TOPICS.gatewayDbroles]);
     const forged = await refusal(bound.message.create(otherOrg, { eventType: 'session.close', eventId: eventId(), payload: sessionClosePayload(crypto.randomUUID()) }));
     assert.equal(forged.code, 403);
     assert.equal(forged.body.code, 'forbidden');
-    assert.deepEqual(await endOffsets(admin, [TOPICS.gatewaySessions, TOPICS.gatewayDbroles]), before, 'nothing reached Kafka for another organisation');
+    assert.deepEqual(await endOffsets(stage.admin, [TOPICS.gatewaySessions, TOPICS.gatewayDbroles]), before, 'nothing reached Kafka for another organisation');
     assert.equal((await refusal(bound.application.getOrCreate({ name: 'other', uid: otherOrg }))).code, 403);
     assert.equal((await refusal(bound.endpoint.list(otherOrg))).code, 403);
 
@@ -441,7 +443,7 @@ void describe('the Svix door lends an ingest token no admin power by default, an
     assert.deepEqual(uids, [BOUND_ORG], 'only its own application is listed');
     const id = eventId();
     await bound.message.create(BOUND_ORG, { eventType: 'session.close', eventId: id, payload: sessionClosePayload(crypto.randomUUID()) });
-    const record = (await readRecords(kafka, TOPICS.gatewaySessions, before, [id])).get(id);
+    const record = (await readRecords(stage.kafka, TOPICS.gatewaySessions, before, [id])).get(id);
     assert.ok(record, 'the bound organisation\'s event is on Kafka');
     assert.equal(dataOf(record).org_id, BOUND_ORG);
   });
@@ -454,9 +456,7 @@ void describe('the Svix door without a Svix behind it', { skip }, () => {
     producer = await startProducer();
   });
 
-  after(async () => {
-    await producer?.close();
-  });
+  after(() => closeAll(producer));
 
   void it('still ingests, answers get-or-create and lists the organisations seen, and says management needs SVIX_AUTH_TOKEN', async () => {
     const svix = new Svix(TEST_TOKEN, { serverUrl: producer.url, retryScheduleInMs: [] });

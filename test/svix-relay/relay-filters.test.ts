@@ -2,37 +2,13 @@
 // API of any instance), dbroles jobs always, and Svix's per-endpoint event-type filters.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, type TestDatabase } from '@hookline/database/testing';
-import type { EventProducer } from '@hookline/kafka';
-import type { Admin, Kafka } from 'kafkajs';
 import { Svix } from 'svix';
-import { SvixStandIn, WebhookReceiver } from '@hookline/tools/svix-stand-in';
 import { pollUntil } from '../support/poll-until.js';
-import {
-  api,
-  connectGatewayKafka,
-  AUDITOR_TOKEN,
-  brokersFromEnv,
-  makeEvent,
-  metricValue,
-  newProducer,
-  NO_BROKER_SKIP,
-  produceEvents,
-  relayEnv,
-  startGroupAtEnd,
-  startRelay,
-  uniqueId,
-  type RunningRelay,
-} from './relay-harness.js';
+import { api, AUDITOR_TOKEN, brokersFromEnv, makeEvent, metricValue, NO_BROKER_SKIP, produceEvents, relayEnv, startRelay, uniqueId, type RunningRelay, startRelayOnStage, type RelayStageWithRelay } from './relay-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
-  let standIn: SvixStandIn;
-  let receiver: WebhookReceiver;
-  let database: TestDatabase;
-  let kafka: Kafka;
-  let admin: Admin;
-  let producer: EventProducer;
-  let relay: RunningRelay;
+  let stage: RelayStageWithRelay;
   /** A second instance on the same database, without Svix: only its API is used. */
   let other: RunningRelay;
   const orgId = uniqueId('org');
@@ -40,32 +16,17 @@ describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_
   const disabled = uniqueId('conn-off');
 
   before(async () => {
-    standIn = await SvixStandIn.start();
-    receiver = await WebhookReceiver.start();
-    database = await createTestDatabase('relay_filters');
-    ({ kafka, admin } = await connectGatewayKafka());
-    const groupId = uniqueId('relay-filters');
-    await startGroupAtEnd(kafka, admin, groupId);
-    producer = newProducer(kafka);
-    relay = await startRelay(relayEnv(standIn, database.url, groupId));
-    other = await startRelay(relayEnv(undefined, database.url, uniqueId('relay-filters-other')));
-    assert.equal((await api(relay.url, 'PUT', `/v1/plugins/webhooks/connections/${orgId}/${enabled}`)).status, 200);
+    stage = await startRelayOnStage('relay_filters');
+    other = await startRelay(relayEnv(undefined, stage.database.url, uniqueId('relay-filters-other')));
+    assert.equal((await api(stage.relay.url, 'PUT', `/v1/plugins/webhooks/connections/${orgId}/${enabled}`)).status, 200);
   });
 
-  after(async () => {
-    await other?.close();
-    await relay?.close();
-    await producer?.disconnect();
-    await admin?.disconnect();
-    await database?.drop();
-    await receiver?.close();
-    await standIn?.close();
-  });
+  after(() => closeAll(other, stage));
 
   it('publishes the sessions of enabled connections only; dbroles jobs always', async () => {
     const on = uniqueId('sid');
     const off = uniqueId('sid');
-    const before = await metricValue(relay.url, 'hookline_relay_filtered_total', { reason: 'plugin_disabled' });
+    const before = await metricValue(stage.relay.url, 'hookline_relay_filtered_total', { reason: 'plugin_disabled' });
     const events = [
       makeEvent('session.open', { orgId, subject: off, connection: disabled }),
       makeEvent('session.open', { orgId, subject: on, connection: enabled }),
@@ -74,10 +35,10 @@ describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_
       makeEvent('session.close', { orgId, subject: on }),
       makeEvent('dbroles.job.finished', { orgId, subject: uniqueId('job') }),
     ];
-    await produceEvents(producer, events);
-    await pollUntil(async () => (await metricValue(relay.url, 'hookline_relay_filtered_total', { reason: 'plugin_disabled' })) - before === 3, { what: '3 filtered events' });
-    await pollUntil(() => standIn.messages(orgId).length === 3, { what: '3 published events' });
-    const published = standIn.messages(orgId).map((message) => message.eventId);
+    await produceEvents(stage.producer, events);
+    await pollUntil(async () => (await metricValue(stage.relay.url, 'hookline_relay_filtered_total', { reason: 'plugin_disabled' })) - before === 3, { what: '3 filtered events' });
+    await pollUntil(() => stage.standIn.messages(orgId).length === 3, { what: '3 published events' });
+    const published = stage.standIn.messages(orgId).map((message) => message.eventId);
     assert.deepEqual(published.sort(), [events[1]!.id, events[4]!.id, events[5]!.id].sort());
   });
 
@@ -87,7 +48,7 @@ describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_
     const enabling = await api(other.url, 'PUT', plugin);
     assert.equal(enabling.status, 200);
     assert.equal(enabling.body.changed, true);
-    const listed = await api(relay.url, 'GET', `/v1/plugins/webhooks/connections?org_id=${orgId}`, undefined, AUDITOR_TOKEN);
+    const listed = await api(stage.relay.url, 'GET', `/v1/plugins/webhooks/connections?org_id=${orgId}`, undefined, AUDITOR_TOKEN);
     assert.deepEqual((listed.body.data as { connection_name: string }[]).map((row) => row.connection_name).sort(), [disabled, enabled].sort());
 
     const sid = uniqueId('sid');
@@ -95,8 +56,8 @@ describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_
     // Sent until one is published: the change reaches the consuming instance on its next refresh.
     await pollUntil(
       async () => {
-        if (standIn.messages(orgId).some((message) => message.eventType === 'session.open' && (message.payload as { sid?: string }).sid === sid)) return true;
-        await produceEvents(producer, [makeEvent('session.open', { orgId, subject: sid, connection: disabled })]);
+        if (stage.standIn.messages(orgId).some((message) => message.eventType === 'session.open' && (message.payload as { sid?: string }).sid === sid)) return true;
+        await produceEvents(stage.producer, [makeEvent('session.open', { orgId, subject: sid, connection: disabled })]);
         return false;
       },
       { timeoutMs: 10_000, intervalMs: 500, what: 'a session of the newly enabled connection to be published' },
@@ -110,15 +71,15 @@ describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_
 
   it("honours an endpoint's event-type filter", async () => {
     const sid = uniqueId('sid');
-    const all = await api(relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: receiver.url('/all') });
-    const closes = await api(relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: receiver.url('/closes'), event_types: ['session.close'] });
+    const all = await api(stage.relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: stage.receiver.url('/all') });
+    const closes = await api(stage.relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: stage.receiver.url('/closes'), event_types: ['session.close'] });
     assert.equal(closes.status, 201, JSON.stringify(closes.body));
-    const svix = new Svix(standIn.token, { serverUrl: standIn.url });
-    receiver.setSecret('/all', (await svix.endpoint.getSecret(orgId, all.body.id as string)).key);
-    receiver.setSecret('/closes', (await svix.endpoint.getSecret(orgId, closes.body.id as string)).key);
-    await produceEvents(producer, [makeEvent('session.open', { orgId, subject: sid, connection: enabled }), makeEvent('session.close', { orgId, subject: sid })]);
-    await pollUntil(() => receiver.on('/all').length === 2 && receiver.on('/closes').length === 1, { what: 'filtered deliveries' });
-    assert.equal((receiver.on('/closes')[0]!.payload as { exit_code?: number }).exit_code, 0, 'the session.close payload');
-    assert.ok(receiver.received.every((webhook) => webhook.verified));
+    const svix = new Svix(stage.standIn.token, { serverUrl: stage.standIn.url });
+    stage.receiver.setSecret('/all', (await svix.endpoint.getSecret(orgId, all.body.id as string)).key);
+    stage.receiver.setSecret('/closes', (await svix.endpoint.getSecret(orgId, closes.body.id as string)).key);
+    await produceEvents(stage.producer, [makeEvent('session.open', { orgId, subject: sid, connection: enabled }), makeEvent('session.close', { orgId, subject: sid })]);
+    await pollUntil(() => stage.receiver.on('/all').length === 2 && stage.receiver.on('/closes').length === 1, { what: 'filtered deliveries' });
+    assert.equal((stage.receiver.on('/closes')[0]!.payload as { exit_code?: number }).exit_code, 0, 'the session.close payload');
+    assert.ok(stage.receiver.received.every((webhook) => webhook.verified));
   });
 });

@@ -3,15 +3,17 @@
 // the helpers the relay's integration tests share.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { buildEvent, dlqTopic, encodeEvent, getEventContract, TOPICS, type EventType, type GatewayEvent } from '@hookline/contracts';
-import { createTestDatabase } from '@hookline/database/testing';
 import { createKafkaClient, EventProducer, silentKafkaLogger } from '@hookline/kafka';
 import { loadConfig } from '@hookline/observability';
 import { createRelayApp, CONSUMED_TOPICS, relaySettings, type RelayAppOptions, type RelayConfig } from '@hookline/svix-relay';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
+import { createTestDatabase, type TestDatabase } from '@hookline/database/testing';
 import type { SvixTarget } from '../fixtures/svix-server/index.js';
+import { SvixStandIn, WebhookReceiver, type SvixStandInOptions } from '@hookline/tools/svix-stand-in';
+import { closeAll } from '../support/close-all.js';
+import { listenOnLoopback, type RunningApp } from '../support/running-app.js';
 import { pollUntil } from '../support/poll-until.js';
 
 export const ADMIN_TOKEN = 'relay-admin-token-0123456789';
@@ -48,24 +50,17 @@ export function relayEnv(svix: Pick<SvixTarget, 'url' | 'token'> | undefined, da
   };
 }
 
-export interface RunningRelay {
-  readonly url: string;
-  readonly config: RelayConfig;
-  close(): Promise<void>;
-}
+export type RunningRelay = RunningApp<RelayConfig>;
 
 export async function startRelay(env: Record<string, string>, options: RelayAppOptions = {}): Promise<RunningRelay> {
   // The relay always keeps its connections in PostgreSQL: a throw-away database when the test names none.
   const database = env.DATABASE_URL === undefined ? await createTestDatabase('relay_test') : undefined;
   const config = loadConfig(relaySettings, database === undefined ? env : { ...env, DATABASE_URL: database.url });
-  const app = await createRelayApp(config, options);
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
+  const running = await listenOnLoopback(await createRelayApp(config, options), config);
   return {
-    url: `http://127.0.0.1:${port}`,
-    config,
+    ...running,
     close: async () => {
-      await app.close();
+      await running.close();
       await database?.drop();
     },
   };
@@ -180,16 +175,8 @@ export async function connectGatewayKafka(): Promise<{ kafka: Kafka; admin: Admi
   return { kafka, admin };
 }
 
-/** Value of one series on /metrics (0 when absent). */
-export async function metricValue(url: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  let total = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`))) total += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return total;
-}
+// The relay's tests read the sum of the matching series (0 when absent).
+export { metricTotal as metricValue } from '../support/metrics.js';
 
 /** Calls the management API with a token (admin by default). */
 export async function api(url: string, method: string, path: string, body?: unknown, token: string | null = ADMIN_TOKEN): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -199,6 +186,59 @@ export async function api(url: string, method: string, path: string, body?: unkn
   const response = await fetch(`${url}${path}`, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
   const text = await response.text();
   return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
+}
+
+/** What a relay test starts from: a Svix stand-in, a receiver for its endpoints, a throw-away database, the gateway topics, and a group positioned at their end. */
+export interface RelayStage {
+  readonly standIn: SvixStandIn;
+  readonly receiver: WebhookReceiver;
+  readonly database: TestDatabase;
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  /** Produces gateway events on the stage's client (connects on first send). */
+  readonly producer: EventProducer;
+  /** A fresh group id, already committed at the end of every consumed topic (unless `positionGroup: false`). */
+  readonly groupId: string;
+  /** Disconnects the producer and the admin, drops the database, stops the receiver and the stand-in. */
+  close(): Promise<void>;
+}
+
+/** Starts a `RelayStage`; `name` (say `relay_e2e`) names the database (`relay_e2e_…`) and the group (`relay-e2e-…`). */
+export async function startRelayStage(name: string, options: SvixStandInOptions & { positionGroup?: boolean } = {}): Promise<RelayStage> {
+  const { positionGroup = true, ...standInOptions } = options;
+  const standIn = await SvixStandIn.start(standInOptions);
+  let receiver: WebhookReceiver | undefined;
+  let database: TestDatabase | undefined;
+  let admin: Admin | undefined;
+  try {
+    receiver = await WebhookReceiver.start();
+    database = await createTestDatabase(name);
+    const connected = await connectGatewayKafka();
+    admin = connected.admin;
+    const groupId = uniqueId(name.replaceAll('_', '-'));
+    if (positionGroup) await startGroupAtEnd(connected.kafka, admin, groupId);
+    const stage = { admin, database, receiver, standIn, producer: newProducer(connected.kafka) };
+    return { ...stage, kafka: connected.kafka, groupId, close: () => closeAll(stage.producer, stage.admin, stage.database, stage.receiver, stage.standIn) };
+  } catch (error) {
+    await closeAll(admin, database, receiver, standIn).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** A `RelayStage` with a relay running on it (in-process, the stage's group and Svix stand-in). */
+export interface RelayStageWithRelay extends RelayStage {
+  readonly relay: RunningRelay;
+}
+
+export async function startRelayOnStage(name: string, options: SvixStandInOptions = {}): Promise<RelayStageWithRelay> {
+  const stage = await startRelayStage(name, options);
+  try {
+    const relay = await startRelay(relayEnv(stage.standIn, stage.database.url, stage.groupId));
+    return { ...stage, relay, close: () => closeAll(relay, stage) };
+  } catch (error) {
+    await stage.close().catch(() => undefined);
+    throw error;
+  }
 }
 
 export function newProducer(kafka: Kafka): EventProducer {

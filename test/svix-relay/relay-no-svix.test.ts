@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Admin } from 'kafkajs';
 import { api, brokersFromEnv, connectGatewayKafka, NO_BROKER_SKIP, relayEnv, startRelay, uniqueId } from './relay-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 describe('svix-relay without Svix', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
   let admin: Admin;
@@ -15,9 +16,7 @@ describe('svix-relay without Svix', { skip: brokersFromEnv === undefined ? NO_BR
     ({ admin } = await connectGatewayKafka());
   });
 
-  after(async () => {
-    await admin?.disconnect();
-  });
+  after(() => closeAll(admin));
 
   it('without SVIX_AUTH_TOKEN: says publishing is off, consumes nothing, and Svix calls answer 400', async () => {
     const lines: string[] = [];

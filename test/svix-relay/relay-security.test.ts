@@ -4,54 +4,39 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, type TestDatabase } from '@hookline/database/testing';
 import { listenManagement, loadConfig } from '@hookline/observability';
 import { createRelayApp, relaySettings } from '@hookline/svix-relay';
-import type { Admin, Kafka } from 'kafkajs';
-import { SvixStandIn, WebhookReceiver } from '@hookline/tools/svix-stand-in';
 import { pollUntil } from '../support/poll-until.js';
-import { ADMIN_TOKEN, api, AUDITOR_TOKEN, brokersFromEnv, connectGatewayKafka, NO_BROKER_SKIP, relayEnv, startGroupAtEnd, uniqueId } from './relay-harness.js';
+import { ADMIN_TOKEN, api, AUDITOR_TOKEN, brokersFromEnv, NO_BROKER_SKIP, relayEnv, uniqueId, startRelayStage, type RelayStage } from './relay-harness.js';
 
 const DB_PASSWORD = 'db-password-never-shown-42';
 
 describe('svix-relay against an attacker', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
-  let standIn: SvixStandIn;
-  let receiver: WebhookReceiver;
-  let database: TestDatabase;
+  let stage: RelayStage;
   let databaseUrl: URL;
-  let kafka: Kafka;
-  let admin: Admin;
   let close: () => Promise<void>;
   let url: string;
   let managementUrl: string;
   const orgId = uniqueId('org');
 
   before(async () => {
-    standIn = await SvixStandIn.start();
-    receiver = await WebhookReceiver.start();
-    database = await createTestDatabase('relay_sec');
+    stage = await startRelayStage('relay_sec');
     // Trust authentication ignores the password: it is here to be looked for in the answers.
-    databaseUrl = new URL(database.url);
+    databaseUrl = new URL(stage.database.url);
     databaseUrl.password = DB_PASSWORD;
-    ({ kafka, admin } = await connectGatewayKafka());
-    const groupId = uniqueId('relay-sec');
-    await startGroupAtEnd(kafka, admin, groupId);
     // No ENDPOINT_URL_ALLOW: nothing private is admitted, not even the tests' receiver.
-    const config = loadConfig(relaySettings, relayEnv(standIn, databaseUrl.toString(), groupId, { ENDPOINT_URL_ALLOW: '', MANAGEMENT_PORT: '1' }));
+    const config = loadConfig(relaySettings, relayEnv(stage.standIn, databaseUrl.toString(), stage.groupId, { ENDPOINT_URL_ALLOW: '', MANAGEMENT_PORT: '1' }));
     const app = await createRelayApp(config);
     await app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     managementUrl = `http://127.0.0.1:${await listenManagement(app, 0, '127.0.0.1')}`;
     close = () => app.close();
-    await pollUntil(() => standIn.eventTypeNames().length === 4, { what: 'the contract event types' });
+    await pollUntil(() => stage.standIn.eventTypeNames().length === 4, { what: 'the contract event types' });
   });
 
   after(async () => {
     await close?.();
-    await admin?.disconnect();
-    await database?.drop();
-    await receiver?.close();
-    await standIn?.close();
+    await stage?.close();
   });
 
   it('refuses endpoint URLs that point inside, in every spelling, and creates nothing', async () => {
@@ -131,7 +116,7 @@ describe('svix-relay against an attacker', { skip: brokersFromEnv === undefined 
     const text = await (await fetch(`${url}/health/ready`)).text();
     assert.match(text, /"database":\{"detail":\{"kind":"postgres"\},"status":"up"\}/);
     const databaseName = databaseUrl.pathname.slice(1);
-    for (const secret of [DB_PASSWORD, databaseName, `${databaseUrl.username}@`, `${databaseUrl.username}:`, databaseUrl.host, ADMIN_TOKEN, AUDITOR_TOKEN, standIn.token]) {
+    for (const secret of [DB_PASSWORD, databaseName, `${databaseUrl.username}@`, `${databaseUrl.username}:`, databaseUrl.host, ADMIN_TOKEN, AUDITOR_TOKEN, stage.standIn.token]) {
       assert.ok(!text.includes(secret), `/health/ready shows ${secret}: ${text}`);
     }
   });

@@ -4,60 +4,27 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { dlqTopic, TOPICS } from '@hookline/contracts';
-import { createTestDatabase, type TestDatabase } from '@hookline/database/testing';
-import { DLQ_HEADERS, type EventProducer } from '@hookline/kafka';
-import type { Admin, Kafka } from 'kafkajs';
+import { DLQ_HEADERS } from '@hookline/kafka';
 import { Svix } from 'svix';
-import { SvixStandIn } from '@hookline/tools/svix-stand-in';
 import { pollUntil } from '../support/poll-until.js';
-import {
-  api,
-  connectGatewayKafka,
-  brokersFromEnv,
-  makeEvent,
-  metricValue,
-  newProducer,
-  NO_BROKER_SKIP,
-  produceEvents,
-  readDeadLetter,
-  relayEnv,
-  startGroupAtEnd,
-  startRelay,
-  uniqueId,
-  type RunningRelay,
-} from './relay-harness.js';
+import { api, brokersFromEnv, makeEvent, metricValue, NO_BROKER_SKIP, produceEvents, readDeadLetter, relayEnv, startRelay, uniqueId, type RunningRelay, startRelayStage, type RelayStage } from './relay-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 const MSG_PATH = /\/api\/v1\/app\/[^/]+\/msg$/;
 
 describe('svix-relay when Svix fails', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
-  let standIn: SvixStandIn;
-  let database: TestDatabase;
-  let kafka: Kafka;
-  let admin: Admin;
-  let producer: EventProducer;
+  let stage: RelayStage;
   let relay: RunningRelay;
-  let groupId: string;
   const orgId = uniqueId('org');
   const connection = uniqueId('conn');
 
   before(async () => {
-    standIn = await SvixStandIn.start({ deliver: false });
-    database = await createTestDatabase('relay_faults');
-    ({ kafka, admin } = await connectGatewayKafka());
-    groupId = uniqueId('relay-faults');
-    await startGroupAtEnd(kafka, admin, groupId);
-    producer = newProducer(kafka);
-    relay = await startRelay(relayEnv(standIn, database.url, groupId));
+    stage = await startRelayStage('relay_faults', { deliver: false });
+    relay = await startRelay(relayEnv(stage.standIn, stage.database.url, stage.groupId));
     assert.equal((await api(relay.url, 'PUT', `/v1/plugins/webhooks/connections/${orgId}/${connection}`)).status, 200);
   });
 
-  after(async () => {
-    await relay?.close();
-    await producer?.disconnect();
-    await admin?.disconnect();
-    await database?.drop();
-    await standIn?.close();
-  });
+  after(() => closeAll(relay, stage));
 
   function sessionEvents(sessions: number): ReturnType<typeof makeEvent>[] {
     const events: ReturnType<typeof makeEvent>[] = [];
@@ -69,17 +36,17 @@ describe('svix-relay when Svix fails', { skip: brokersFromEnv === undefined ? NO
   }
 
   it('rides out a 503 outage: every event published once, in order per session', async () => {
-    standIn.injectFault({ status: 503, times: Number.POSITIVE_INFINITY, path: MSG_PATH });
+    stage.standIn.injectFault({ status: 503, times: Number.POSITIVE_INFINITY, path: MSG_PATH });
     const events = sessionEvents(8);
-    await produceEvents(producer, events);
+    await produceEvents(stage.producer, events);
     // The outage lasts until the relay has been refused a good number of times.
-    await pollUntil(() => standIn.requests().filter((request) => request.status === 503).length >= 30, { timeoutMs: 20_000, what: '30 refused publications' });
-    assert.equal(standIn.messages(orgId).length, 0, 'nothing got through during the outage');
-    standIn.clearFaults();
+    await pollUntil(() => stage.standIn.requests().filter((request) => request.status === 503).length >= 30, { timeoutMs: 20_000, what: '30 refused publications' });
+    assert.equal(stage.standIn.messages(orgId).length, 0, 'nothing got through during the outage');
+    stage.standIn.clearFaults();
 
     const ids = new Set(events.map((event) => event.id));
-    await pollUntil(() => standIn.messages(orgId).filter((message) => ids.has(message.eventId ?? '')).length === events.length, { timeoutMs: 20_000, what: 'every event published' });
-    const messages = standIn.messages(orgId).filter((message) => ids.has(message.eventId ?? ''));
+    await pollUntil(() => stage.standIn.messages(orgId).filter((message) => ids.has(message.eventId ?? '')).length === events.length, { timeoutMs: 20_000, what: 'every event published' });
+    const messages = stage.standIn.messages(orgId).filter((message) => ids.has(message.eventId ?? ''));
     assert.equal(new Set(messages.map((message) => message.eventId)).size, events.length, 'each event once');
     const subjectOf = new Map(events.map((event) => [event.id, event.subject]));
     for (const sid of new Set(events.map((event) => event.subject))) {
@@ -91,12 +58,12 @@ describe('svix-relay when Svix fails', { skip: brokersFromEnv === undefined ? NO
   });
 
   it('honours Retry-After on 429', async () => {
-    standIn.injectFault({ status: 429, retryAfterSeconds: 2, times: 1, path: MSG_PATH });
+    stage.standIn.injectFault({ status: 429, retryAfterSeconds: 2, times: 1, path: MSG_PATH });
     const event = makeEvent('dbroles.job.finished', { orgId, subject: uniqueId('job') });
-    const from = standIn.requests().length;
-    await produceEvents(producer, [event]);
-    await pollUntil(() => standIn.messages(orgId).some((message) => message.eventId === event.id), { timeoutMs: 15_000, what: 'the throttled event published' });
-    const posts = standIn.requests().slice(from).filter((request) => request.method === 'POST' && MSG_PATH.test(request.path));
+    const from = stage.standIn.requests().length;
+    await produceEvents(stage.producer, [event]);
+    await pollUntil(() => stage.standIn.messages(orgId).some((message) => message.eventId === event.id), { timeoutMs: 15_000, what: 'the throttled event published' });
+    const posts = stage.standIn.requests().slice(from).filter((request) => request.method === 'POST' && MSG_PATH.test(request.path));
     const throttled = posts.findIndex((request) => request.status === 429);
     assert.ok(throttled >= 0, 'the relay was throttled');
     const next = posts[throttled + 1];
@@ -107,15 +74,15 @@ describe('svix-relay when Svix fails', { skip: brokersFromEnv === undefined ? NO
 
   it("dead-letters a record Svix rejects for good (422) with Svix's status and message; the next one goes on", async () => {
     const detail = [{ loc: ['body', 'payload'], msg: 'payload is not acceptable', type: 'value_error' }];
-    standIn.injectFault({ status: 422, times: 1, path: MSG_PATH, body: { detail } });
+    stage.standIn.injectFault({ status: 422, times: 1, path: MSG_PATH, body: { detail } });
     const sid = uniqueId('sid');
     const rejected = makeEvent('session.open', { orgId, subject: sid, connection });
     const next = makeEvent('session.close', { orgId, subject: sid });
-    const dlqFrom = await admin.fetchTopicOffsets(dlqTopic(TOPICS.gatewaySessions)).catch(() => []);
-    await produceEvents(producer, [rejected, next]);
-    await pollUntil(() => standIn.messages(orgId).some((message) => message.eventId === next.id), { timeoutMs: 15_000, what: 'the next record published' });
-    assert.ok(!standIn.messages(orgId).some((message) => message.eventId === rejected.id), 'the rejected one is not in Svix');
-    const dead = await readDeadLetter(kafka, rejected.id, new Map(dlqFrom.map((offset) => [offset.partition, offset.offset])));
+    const dlqFrom = await stage.admin.fetchTopicOffsets(dlqTopic(TOPICS.gatewaySessions)).catch(() => []);
+    await produceEvents(stage.producer, [rejected, next]);
+    await pollUntil(() => stage.standIn.messages(orgId).some((message) => message.eventId === next.id), { timeoutMs: 15_000, what: 'the next record published' });
+    assert.ok(!stage.standIn.messages(orgId).some((message) => message.eventId === rejected.id), 'the rejected one is not in Svix');
+    const dead = await readDeadLetter(stage.kafka, rejected.id, new Map(dlqFrom.map((offset) => [offset.partition, offset.offset])));
     const reason = dead.headers?.[DLQ_HEADERS.reason]?.toString() ?? '';
     assert.match(reason, /Svix answered 422/);
     assert.match(reason, /body\.payload: payload is not acceptable/);
@@ -123,32 +90,32 @@ describe('svix-relay when Svix fails', { skip: brokersFromEnv === undefined ? NO
   });
 
   it("recreates an organisation's application deleted in Svix, and publishes on", async () => {
-    const svix = new Svix(standIn.token, { serverUrl: standIn.url });
-    const before = standIn.appByUid(orgId)?.id;
+    const svix = new Svix(stage.standIn.token, { serverUrl: stage.standIn.url });
+    const before = stage.standIn.appByUid(orgId)?.id;
     assert.ok(before !== undefined);
     await svix.application.delete(orgId);
     const event = makeEvent('dbroles.job.finished', { orgId, subject: uniqueId('job') });
-    await produceEvents(producer, [event]);
-    await pollUntil(() => standIn.messages(orgId).some((message) => message.eventId === event.id), { timeoutMs: 15_000, what: 'the event published to the new app' });
-    assert.notEqual(standIn.appByUid(orgId)?.id, before, 'a new application with the same uid');
+    await produceEvents(stage.producer, [event]);
+    await pollUntil(() => stage.standIn.messages(orgId).some((message) => message.eventId === event.id), { timeoutMs: 15_000, what: 'the event published to the new app' });
+    assert.notEqual(stage.standIn.appByUid(orgId)?.id, before, 'a new application with the same uid');
   });
 
   it('consumes the same events twice (offsets reset) without a second message', async () => {
     const events = sessionEvents(5);
     const offsetsBefore = new Map<string, { partition: number; offset: string }[]>();
-    for (const topic of [TOPICS.gatewaySessions]) offsetsBefore.set(topic, (await admin.fetchTopicOffsets(topic)).map((o) => ({ partition: o.partition, offset: o.high })));
-    await produceEvents(producer, events);
+    for (const topic of [TOPICS.gatewaySessions]) offsetsBefore.set(topic, (await stage.admin.fetchTopicOffsets(topic)).map((o) => ({ partition: o.partition, offset: o.high })));
+    await produceEvents(stage.producer, events);
     const ids = new Set(events.map((event) => event.id));
-    const published = (): number => standIn.messages(orgId).filter((message) => ids.has(message.eventId ?? '')).length;
+    const published = (): number => stage.standIn.messages(orgId).filter((message) => ids.has(message.eventId ?? '')).length;
     await pollUntil(() => published() === events.length, { timeoutMs: 15_000, what: 'first publication' });
     await relay.close();
 
     // Rewind the group to before these events, and consume them all again.
-    for (const [topic, partitions] of offsetsBefore) await admin.setOffsets({ groupId, topic, partitions });
-    const postsBefore = standIn.requests().filter((request) => request.method === 'POST' && MSG_PATH.test(request.path)).length;
-    relay = await startRelay(relayEnv(standIn, database.url, groupId));
+    for (const [topic, partitions] of offsetsBefore) await stage.admin.setOffsets({ groupId: stage.groupId, topic, partitions });
+    const postsBefore = stage.standIn.requests().filter((request) => request.method === 'POST' && MSG_PATH.test(request.path)).length;
+    relay = await startRelay(relayEnv(stage.standIn, stage.database.url, stage.groupId));
     await pollUntil(async () => (await metricValue(relay.url, 'hookline_relay_published_total')) >= events.length, { timeoutMs: 20_000, what: 'the events consumed again' });
-    const postsAfter = standIn.requests().filter((request) => request.method === 'POST' && MSG_PATH.test(request.path)).length;
+    const postsAfter = stage.standIn.requests().filter((request) => request.method === 'POST' && MSG_PATH.test(request.path)).length;
     assert.ok(postsAfter - postsBefore >= events.length, 'the relay did send them to Svix again');
     assert.equal(published(), events.length, 'still one message per event');
   });

@@ -15,6 +15,7 @@ import { WebhookReceiver } from '@hookline/tools/svix-stand-in';
 import { postEvents, startProducer, type RunningProducer } from '../producer/producer-harness.js';
 import { pollUntil } from '../support/poll-until.js';
 import { api, AUDITOR_TOKEN, brokersFromEnv, connectGatewayKafka, makeEvent, metricValue, NO_BROKER_SKIP, relayEnv, startGroupAtEnd, startRelay, uniqueId, type RunningRelay } from './relay-harness.js';
+import { closeAll } from '../support/close-all.js';
 
 const choice = await chooseSvixTarget();
 const skip = brokersFromEnv === undefined ? NO_BROKER_SKIP : false;
@@ -73,15 +74,7 @@ describe(`svix-relay against ${title}`, { skip }, () => {
     { timeout: START_TIMEOUT_MS },
   );
 
-  after(async () => {
-    await replay?.close();
-    await producer?.close();
-    await relay?.close();
-    await admin?.disconnect();
-    await database?.drop();
-    await receiver?.close();
-    await svixTarget?.close();
-  });
+  after(() => closeAll(replay, producer, relay, admin, database, receiver, svixTarget));
 
   /** Creates an endpoint through the relay's API, pointed at a receiver path Svix can reach; the receiver learns its secret. */
   async function createEndpoint(path: string, eventTypes?: EventType[]): Promise<EndpointRow> {

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { ApiException, MessageStatus, MessageAttemptTriggerType, Svix, type HttpErrorOut } from 'svix';
 import { SvixStandIn, WebhookReceiver } from '@hookline/tools/svix-stand-in';
 import { pollUntil } from '../support/poll-until.js';
+import { closeAll } from '../support/close-all.js';
 
 async function rejection(promise: Promise<unknown>): Promise<ApiException<unknown>> {
   try {
@@ -27,10 +28,7 @@ describe('Svix stand-in', () => {
     svix = new Svix(standIn.token, { serverUrl: standIn.url, retryScheduleInMs: [] });
   });
 
-  after(async () => {
-    await standIn.close();
-    await receiver.close();
-  });
+  after(() => closeAll(standIn, receiver));
 
   it('refuses a wrong token with 401', async () => {
     const other = new Svix('wrong-token', { serverUrl: standIn.url });

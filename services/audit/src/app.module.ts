@@ -1,14 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import { createKafkaClient } from '@hookline/kafka';
-import { APP_CONFIG, ObservabilityModule, type ObservabilityOptions } from '@hookline/observability';
+import { apiExceptionFilter, APP_CONFIG, serviceRootModule, type ServiceAppOptions } from '@hookline/observability';
 import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { KAFKA_CLIENT, SERVICE_NAME } from './audit.constant.js';
 import { ReaderTokenGuard } from './auth/reader-token.guard.js';
 import type { AuditConfig } from './config/audit.settings.js';
 import { AuditDatabase } from './database/audit-database.service.js';
-import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { KafkaHealth } from './kafka/kafka-health.service.js';
 import { AuditMetrics } from './metrics/audit-metrics.service.js';
 import { MetricsRefresher } from './metrics/metrics-refresher.service.js';
@@ -23,17 +21,15 @@ import { OperationalWebhookController } from './svix/operational-webhook.control
 import { OperationalWebhookService } from './svix/operational-webhook.service.js';
 
 /** Options for tests: where logs go and at which level. */
-export type AuditAppOptions = Pick<ObservabilityOptions, 'logDestination' | 'logLevel'>;
+export type AuditAppOptions = ServiceAppOptions;
 
 @Module({})
 export class AppModule {
   static forRoot(config: AuditConfig, options: AuditAppOptions = {}): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [ObservabilityModule.forRoot({ service: SERVICE_NAME, config, ...options })],
+    return serviceRootModule(AppModule, { service: SERVICE_NAME, config, ...options }, {
       controllers: [OperationalWebhookController, AuditQueryController],
       providers: [
-        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        apiExceptionFilter(() => ({ service: 'audit service' })),
         {
           provide: KAFKA_CLIENT,
           inject: [APP_CONFIG, PinoLogger],
@@ -53,6 +49,6 @@ export class AppModule {
         MetricsRefresher,
         RetentionService,
       ],
-    };
+    });
   }
 }

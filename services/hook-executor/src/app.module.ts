@@ -1,24 +1,19 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ObservabilityModule, type ObservabilityOptions } from '@hookline/observability';
+import { serviceRootModule, type ServiceAppOptions } from '@hookline/observability';
 import { SERVICE_NAME } from './config/hook-executor.constant.js';
 import type { HookEnvironment, HookExecutorConfig } from './config/hook-executor.settings.js';
 import { HOOK_ENV } from './hooks/hooks.constant.js';
 import { HooksModule } from './hooks/hooks.module.js';
 
 /** Options for tests: where logs go and at which level. */
-export type HookExecutorAppOptions = Pick<ObservabilityOptions, 'logDestination' | 'logLevel'>;
+export type HookExecutorAppOptions = ServiceAppOptions;
 
 @Module({})
 export class AppModule {
   static forRoot(config: HookExecutorConfig, hookEnv: HookEnvironment, options: HookExecutorAppOptions = {}): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [
-        ObservabilityModule.forRoot({ service: SERVICE_NAME, config, ...options }),
-        { module: HookEnvModule, global: true, providers: [{ provide: HOOK_ENV, useValue: hookEnv }], exports: [HOOK_ENV] },
-        HooksModule,
-      ],
-    };
+    return serviceRootModule(AppModule, { service: SERVICE_NAME, config, ...options }, {
+      imports: [{ module: HookEnvModule, global: true, providers: [{ provide: HOOK_ENV, useValue: hookEnv }], exports: [HOOK_ENV] }, HooksModule],
+    });
   }
 }
 

@@ -1,10 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
-import { JsonBodyInterceptor, ObservabilityModule, type ObservabilityOptions } from '@hookline/observability';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { apiExceptionFilter, serviceRootModule, type ServiceAppOptions } from '@hookline/observability';
 import { AuditorUrlMaskInterceptor } from './auth/auditor-url-mask.interceptor.js';
 import type { RelayConfig } from './config/relay.settings.js';
 import { DatabaseModule } from './database/database.module.js';
-import { ApiExceptionFilter } from './http/api-exception.filter.js';
+import { SVIX_ERROR_POLICY } from './http/svix-error.policy.js';
 import { KafkaModule } from './kafka/kafka.module.js';
 import { RelayModule } from './relay.module.js';
 import { SERVICE_NAME } from './relay.constant.js';
@@ -13,20 +13,15 @@ import { SERVICE_NAME } from './relay.constant.js';
 const JSON_BODY_LIMIT_BYTES = 256 * 1024;
 
 /** Options for tests: where logs go and at which level. */
-export type RelayAppOptions = Pick<ObservabilityOptions, 'logDestination' | 'logLevel'>;
+export type RelayAppOptions = ServiceAppOptions;
 
 @Module({})
 export class AppModule {
   static forRoot(config: RelayConfig, options: RelayAppOptions = {}): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [ObservabilityModule.forRoot({ service: SERVICE_NAME, config, ...options }), DatabaseModule, KafkaModule, RelayModule],
-      providers: [
-        { provide: APP_FILTER, useClass: ApiExceptionFilter },
-        // Bodies are read after the guards: an unauthenticated caller never gets one parsed.
-        { provide: APP_INTERCEPTOR, useFactory: () => new JsonBodyInterceptor(JSON_BODY_LIMIT_BYTES) },
-        { provide: APP_INTERCEPTOR, useClass: AuditorUrlMaskInterceptor },
-      ],
-    };
+    return serviceRootModule(AppModule, { service: SERVICE_NAME, config, ...options }, {
+      imports: [DatabaseModule, KafkaModule, RelayModule],
+      jsonBodyLimitBytes: JSON_BODY_LIMIT_BYTES,
+      providers: [apiExceptionFilter(() => SVIX_ERROR_POLICY), { provide: APP_INTERCEPTOR, useClass: AuditorUrlMaskInterceptor }],
+    });
   }
 }

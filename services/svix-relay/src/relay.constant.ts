@@ -3,6 +3,9 @@ import { GATEWAY_TOPICS, TOPICS } from '@hookline/contracts';
 
 export const SERVICE_NAME = 'svix-relay';
 
+/** Realm named in the management API's WWW-Authenticate challenges. */
+export const AUTH_REALM = 'hookline-relay';
+
 /** Where the relay listens unless PORT says otherwise. */
 export const DEFAULT_PORT = 8083;
 

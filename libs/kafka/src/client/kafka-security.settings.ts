@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { setting, type ConfigIssue, type ConfigOf } from '@hookline/observability';
+import { setting, withRules, type ConfigIssue, type ConfigOf } from '@hookline/observability';
 import { z } from 'zod';
 import { KAFKA_SASL_MECHANISMS, PEM_FILE_MAX_BYTES } from '../kafka.constant.js';
 
@@ -14,13 +14,13 @@ const pemPath = (options: { readonly description: string; readonly optional: tru
  * travel with them and run in loadConfig.
  */
 export const kafkaSecuritySettings = {
-  KAFKA_SSL: {
-    ...setting.flag({
+  KAFKA_SSL: withRules(
+    setting.flag({
       description: 'Connect to Kafka over TLS (SSL or SASL_SSL listeners). The broker certificate is verified against KAFKA_SSL_CA_FILE, or the system CAs when that is unset.',
       default: false,
     }),
-    check: checkKafkaSecurity,
-  },
+    checkKafkaSecurity,
+  ),
   KAFKA_SSL_CA_FILE: pemPath({
     description: "PEM file of the CA(s) that signed the brokers' certificates (needs KAFKA_SSL=true). Unset: the system CAs.",
     optional: true,

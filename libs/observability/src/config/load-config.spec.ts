@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ConfigError } from './config.error.js';
 import { defineSettings, describeSettings, loadConfig, redactedConfig } from './load-config.js';
 import { setting } from './setting-builders.js';
+import { distinctValues, withRules } from './settings-rule.js';
 
 const SECRET = 'tok-very-secret-123';
 
@@ -124,10 +125,9 @@ void describe('loadConfig', () => {
 void describe('checks spanning several settings', () => {
   const withCheck = defineSettings({
     MODE: setting.oneOf(['none', 'login'], { description: 'mode', default: 'none' }),
-    USER: {
-      ...setting.text({ description: 'user', optional: true }),
-      check: (values: Readonly<Record<string, unknown>>) => (values.MODE === 'login' && values.USER === undefined ? [{ setting: 'USER', problem: 'required when MODE=login' }] : []),
-    },
+    USER: withRules(setting.text({ description: 'user', optional: true }), (values) =>
+      values.MODE === 'login' && values.USER === undefined ? [{ setting: 'USER', problem: 'required when MODE=login' }] : [],
+    ),
     PORT: setting.port({ description: 'port', default: 1 }),
   });
 
@@ -199,15 +199,12 @@ void describe('loadConfigOrExit', () => {
   });
 });
 
-void describe('defineSettings rules: disjoint token roles', () => {
-  const roles = defineSettings(
-    {
-      ADMIN_TOKENS: setting.list({ description: 'admins', sensitive: true }),
-      AUDITOR_TOKENS: setting.list({ description: 'auditors', sensitive: true, optional: true }),
-      READER_TOKEN: setting.text({ description: 'one reader', sensitive: true, optional: true }),
-    },
-    { disjoint: [['ADMIN_TOKENS', 'AUDITOR_TOKENS', 'READER_TOKEN']] },
-  );
+void describe('settings rules: distinct token roles', () => {
+  const roles = defineSettings({
+    ADMIN_TOKENS: withRules(setting.list({ description: 'admins', sensitive: true }), distinctValues('ADMIN_TOKENS', 'AUDITOR_TOKENS', 'READER_TOKEN')),
+    AUDITOR_TOKENS: setting.list({ description: 'auditors', sensitive: true, optional: true }),
+    READER_TOKEN: setting.text({ description: 'one reader', sensitive: true, optional: true }),
+  });
 
   void it('accepts distinct tokens in each role, and an unset role', () => {
     assert.deepEqual(loadConfig(roles, { ADMIN_TOKENS: 'a1,a2', AUDITOR_TOKENS: 'b1', READER_TOKEN: 'c1' }).AUDITOR_TOKENS, ['b1']);
@@ -229,7 +226,22 @@ void describe('defineSettings rules: disjoint token roles', () => {
     }
   });
 
+  void it('reports a shared token with every other problem, in one line', () => {
+    assert.throws(() => loadConfig(roles, { ADMIN_TOKENS: SECRET, AUDITOR_TOKENS: SECRET, READER_TOKEN: '' }), ConfigError);
+    const error = (() => {
+      try {
+        loadConfig(defineSettings({ ...roles, PORT: setting.port({ description: 'port' }) }), { ADMIN_TOKENS: SECRET, AUDITOR_TOKENS: SECRET, PORT: 'x' });
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    assert.ok(error instanceof ConfigError);
+    assert.deepEqual(error.issues.map((issue) => issue.setting), ['PORT', 'ADMIN_TOKENS, AUDITOR_TOKENS']);
+    assert.ok(!error.message.includes(SECRET) && !error.message.includes('\n'));
+  });
+
   void it('refuses a rule naming a setting that does not exist', () => {
-    assert.throws(() => defineSettings({ A: setting.text({ description: 'a' }) }, { disjoint: [['A', 'B' as 'A']] }), /B is not a setting/);
+    assert.throws(() => defineSettings({ A: withRules(setting.text({ description: 'a' }), distinctValues('A', 'B')) }), /B is not a setting/);
   });
 });

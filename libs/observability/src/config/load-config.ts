@@ -16,18 +16,6 @@ export interface SettingDescription {
 
 // Which settings of a loaded config are secrets; kept off the object so it stays a plain frozen record.
 const definitions = new WeakMap<object, SettingsDefinition>();
-// Settings whose values must not share an entry (token roles), per definition.
-const disjointGroups = new WeakMap<SettingsDefinition, readonly (readonly string[])[]>();
-
-/** What `defineSettings` checks beyond each setting on its own. */
-export interface SettingsRules<D extends SettingsDefinition> {
-  /**
-   * Groups of settings holding credentials of different roles (e.g. ADMIN_TOKENS and
-   * AUDITOR_TOKENS): a value listed in two of them refuses the start, naming the
-   * settings, never the value.
-   */
-  readonly disjoint?: readonly (readonly (keyof D & string)[])[];
-}
 
 const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
 // Long values are cut in messages: the point is to show what was there, not to dump it.
@@ -35,19 +23,18 @@ const MAX_SHOWN = 60;
 
 /**
  * Declares a service's settings. Checks at startup what the types cannot: names
- * are environment-variable names and no secret has a default.
+ * are environment-variable names, no secret has a default, and every setting a rule
+ * reads is defined.
  */
-export function defineSettings<const D extends SettingsDefinition>(definition: D, rules: SettingsRules<D> = {}): D {
+export function defineSettings<const D extends SettingsDefinition>(definition: D): D {
   for (const [name, item] of Object.entries(definition)) {
     if (!ENV_NAME.test(name)) throw new TypeError(`setting ${name}: name must be UPPER_SNAKE_CASE`);
     if (item.sensitive && item.default !== undefined) throw new TypeError(`setting ${name}: a sensitive setting cannot have a default`);
+    for (const rule of item.rules ?? []) {
+      for (const read of rule.settings ?? []) if (!(read in definition)) throw new TypeError(`setting ${name}: a rule reads ${read}, but ${read} is not a setting`);
+    }
   }
-  for (const group of rules.disjoint ?? []) {
-    for (const name of group) if (!(name in definition)) throw new TypeError(`disjoint settings: ${name} is not a setting`);
-  }
-  const frozen = Object.freeze(definition);
-  if (rules.disjoint !== undefined) disjointGroups.set(frozen, rules.disjoint);
-  return frozen;
+  return Object.freeze(definition);
 }
 
 /**
@@ -69,8 +56,9 @@ export function loadConfig<const D extends SettingsDefinition>(definition: D, en
     if (parsed.success) values[name] = deepFreeze(parsed.data);
     else issues.push({ setting: name, problem: describeProblem(item, raw) });
   }
-  for (const item of Object.values(definition)) if (item.check !== undefined) issues.push(...item.check(values));
-  if (issues.length === 0) issues.push(...sharedValues(definition, values));
+  // A rule attached to two settings (a spread group used twice) runs once.
+  const rules = new Set(Object.values(definition).flatMap((item) => item.rules ?? []));
+  for (const rule of rules) issues.push(...rule(values));
   if (issues.length > 0) throw new ConfigError(issues);
   const config = Object.freeze(values) as ConfigOf<D>;
   definitions.set(config, definition);
@@ -120,30 +108,6 @@ export function loadConfigOrExit<const D extends SettingsDefinition>(
     process.stderr.write(`${options.service ?? 'service'} refuses to start: ${error.message}\n`);
     process.exit(1);
   }
-}
-
-// One issue per pair of role settings that share a value; the value itself is never named.
-function sharedValues(definition: SettingsDefinition, values: Readonly<Record<string, unknown>>): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  for (const group of disjointGroups.get(definition) ?? []) {
-    for (const [index, first] of group.entries()) {
-      for (const second of group.slice(index + 1)) {
-        const a = entriesOf(values[first]);
-        if ([...entriesOf(values[second])].some((value) => a.has(value))) {
-          issues.push({
-            setting: `${first}, ${second}`,
-            problem: `the same value is listed in ${first} and ${second} (value not shown); each role needs its own credentials`,
-          });
-        }
-      }
-    }
-  }
-  return issues;
-}
-
-function entriesOf(value: unknown): Set<unknown> {
-  if (value === undefined) return new Set();
-  return new Set(Array.isArray(value) ? value : [value]);
 }
 
 function describeProblem(item: Setting<unknown>, raw: string): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TOKEN_CHARACTERS, TOKEN_MIN_LENGTH } from './config.constant.js';
 import type { Setting, SettingOptions, ValueOf } from './setting.js';
 
 /** pino's levels; `silent` turns logging off (tests, one-off scripts). */
@@ -60,6 +61,16 @@ export const setting = {
       .transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== ''))
       .pipe(z.array(z.string()).min(1));
     return build(schema, 'a comma-separated list of one or more items', options, (items) => items.join(','));
+  },
+
+  /** Bearer tokens, comma-separated (rotate by listing old and new): each TOKEN_MIN_LENGTH or more visible ASCII characters. */
+  tokens<const O extends SettingOptions<string[]>>(options: O): Setting<ValueOf<string[], O>> {
+    const token = new RegExp(`^[${TOKEN_CHARACTERS}]{${TOKEN_MIN_LENGTH},}$`);
+    const schema = z
+      .string()
+      .transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+      .pipe(z.array(z.string().regex(token)).min(1));
+    return build(schema, `a comma-separated list of tokens, each at least ${TOKEN_MIN_LENGTH} visible ASCII characters`, options, (items) => items.join(','));
   },
 
   /** An absolute URL, kept as text; `protocols` limits the schemes (without the colon). */

@@ -1,4 +1,4 @@
-import type { ConfigIssue } from './config.error.js';
+import type { SettingsRule } from './settings-rule.js';
 import type { z } from 'zod';
 
 /**
@@ -18,12 +18,8 @@ export interface Setting<T> {
   readonly optional: boolean;
   /** Human phrase for what is accepted, e.g. "an integer 1-65535". */
   readonly expected: string;
-  /**
-   * What spans this setting and others (e.g. a SASL mechanism needs a user name): run after
-   * every setting was read, with the values that parsed, so a group of settings defined once
-   * (and spread into each service's definition) brings its own rules along.
-   */
-  readonly check?: (values: Readonly<Record<string, unknown>>) => readonly ConfigIssue[];
+  /** Rules across this setting and others (see SettingsRule); attach them with `withRules`. */
+  readonly rules?: readonly SettingsRule[];
 }
 
 /** A service's settings keyed by environment variable name. */

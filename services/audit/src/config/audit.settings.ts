@@ -1,16 +1,7 @@
 import { kafkaSecuritySettings } from '@hookline/kafka';
-import { defineSettings, setting, type ConfigOf } from '@hookline/observability';
+import { defineSettings, kafkaClientSettings, listenSettings, roleTokenSettings, setting, svixApiSettings, type ConfigOf } from '@hookline/observability';
 import { z } from 'zod';
-import { TOKEN_MIN_LENGTH } from '../auth/auth.constant.js';
 import { DEFAULT_PORT } from '../audit.constant.js';
-
-// Tokens travel in an Authorization header: visible ASCII only, no commas (they separate them here).
-const TOKEN_PATTERN = new RegExp(`^[\\x21-\\x2B\\x2D-\\x7E]{${TOKEN_MIN_LENGTH},}$`);
-const tokens = z
-  .string()
-  .transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== ''))
-  .pipe(z.array(z.string().regex(TOKEN_PATTERN)).min(1));
-const tokensExpected = `a comma-separated list of tokens, each at least ${TOKEN_MIN_LENGTH} visible ASCII characters`;
 
 // Svix endpoint secrets are base64 with an optional whsec_ prefix (what the SDK's Webhook takes).
 const svixSecret = z.string().regex(/^(whsec_)?[A-Za-z0-9+/]{16,}={0,2}$/);
@@ -21,11 +12,8 @@ const wholeOrZero = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().
 
 /** Every environment variable the audit service reads; validated before Nest starts. */
 export const auditSettings = defineSettings({
-  PORT: setting.port({ description: 'HTTP port of the query API, /v1/svix/operational, /docs, /health and /metrics.', default: DEFAULT_PORT }),
-  HOST: setting.text({ description: 'Address the HTTP server binds to.', default: '0.0.0.0' }),
-  MANAGEMENT_PORT: setting.managementPort(),
-  KAFKA_BROKERS: setting.list({ description: 'Kafka bootstrap brokers, comma-separated host:port.' }),
-  KAFKA_CLIENT_ID: setting.text({ description: 'Kafka client id.', default: 'hookline-audit' }),
+  ...listenSettings(DEFAULT_PORT, 'the query API, /v1/svix/operational, /docs, /health and /metrics'),
+  ...kafkaClientSettings('hookline-audit'),
   ...kafkaSecuritySettings,
   KAFKA_GROUP_ID: setting.text({ description: 'Consumer group of the audit service.', default: 'hookline-audit' }),
   KAFKA_TOPIC_PARTITIONS: setting.positiveInt({
@@ -40,14 +28,9 @@ export const auditSettings = defineSettings({
     description: 'PostgreSQL the records are stored in (postgres://…); `npm start` serves an embedded one.',
     sensitive: true,
   }),
-  ADMIN_TOKENS: setting.custom(tokens, tokensExpected, {
-    description: 'Bearer tokens of administrators, comma-separated; they may read the query API.',
-    sensitive: true,
-  }),
-  AUDITOR_TOKENS: setting.custom(tokens, tokensExpected, {
-    description: 'Bearer tokens of auditors, comma-separated; they may read the query API.',
-    sensitive: true,
-    optional: true,
+  ...roleTokenSettings({
+    admin: 'Bearer tokens of administrators, comma-separated; they may read the query API.',
+    auditor: 'Bearer tokens of auditors, comma-separated; they may read the query API.',
   }),
   SVIX_OPERATIONAL_WEBHOOK_SECRET: setting.custom(svixSecret, 'a Svix endpoint secret (whsec_ followed by base64)', {
     description: 'Secret of the Svix operational-webhook endpoint pointing at POST /v1/svix/operational. Unset: that route answers 503.',
@@ -55,12 +38,7 @@ export const auditSettings = defineSettings({
     optional: true,
   }),
   OPERATIONAL_WEBHOOK_MAX_BYTES: setting.positiveInt({ description: 'Largest operational-webhook body accepted (more: 413).', default: 256 * 1024 }),
-  SVIX_AUTH_TOKEN: setting.text({
-    description: 'Svix API token used to read delivery attempts. Unset: attempts are not read (operational webhooks still are).',
-    sensitive: true,
-    optional: true,
-  }),
-  SVIX_SERVER_URL: setting.url({ description: 'URL of a self-hosted Svix server (unset: Svix SaaS, chosen by the token).', optional: true }),
+  ...svixApiSettings('Svix API token used to read delivery attempts. Unset: attempts are not read (operational webhooks still are).'),
   SVIX_ATTEMPT_POLL_SECONDS: setting.seconds({ description: 'Pause between two rounds of reading new delivery attempts from Svix.', default: 30 }),
   SVIX_REQUESTS_PER_SECOND: setting.positiveInt({ description: 'Most requests per second the attempt reader sends to Svix, so it never floods it.', default: 5 }),
   SVIX_ATTEMPT_PAGE_SIZE: setting.custom(
@@ -89,6 +67,6 @@ export const auditSettings = defineSettings({
     default: 15,
   }),
   LOG_LEVEL: setting.logLevel(),
-}, { disjoint: [['ADMIN_TOKENS', 'AUDITOR_TOKENS']] });
+});
 
 export type AuditConfig = ConfigOf<typeof auditSettings>;

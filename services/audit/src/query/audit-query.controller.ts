@@ -14,10 +14,10 @@ import {
 } from '@hookline/contracts';
 import { QUERY_DEFAULT_LIMIT, QUERY_MAX_ANSWER_BYTES, QUERY_MAX_LIMIT } from '../audit.constant.js';
 import { ReaderTokenGuard } from '../auth/reader-token.guard.js';
-import { ApiError } from '../http/api-error.js';
 import { AuditQueryService } from './audit-query.service.js';
 import { QueryGate } from './query-gate.js';
 import { attemptsQuerySchema, endpointsSummaryQuerySchema, hookExecutionsQuerySchema, parseQuery, sidSchema } from './query-params.schema.js';
+import { ApiError } from '@hookline/observability';
 
 const SINCE = { name: 'since', required: false, description: 'ISO 8601 date-time with a zone; only items at or after it' };
 const UNTIL = { name: 'until', required: false, description: 'ISO 8601 date-time with a zone; only items at or before it' };
@@ -67,7 +67,7 @@ export class AuditQueryController {
   hookExecutions(@Query() query: Record<string, unknown>) {
     const parsed = parseQuery(hookExecutionsQuerySchema, query);
     if (parsed.cursor !== undefined && !RUN_ID.test(parsed.cursor.id)) {
-      throw new ApiError(400, 'invalid_query', 'invalid query: cursor is not a cursor this API returned', [{ field: 'cursor', message: 'not from this list' }]);
+      throw new ApiError(400, 'invalid_query', 'invalid query: cursor is not a cursor this API returned', { details: [{ path: 'cursor', message: 'not from this list' }] });
     }
     return this.gate.run(() => this.queries.hookExecutions(parsed));
   }
@@ -77,7 +77,7 @@ export class AuditQueryController {
   @ApiOkResponse({ schema: openApiSchema(hookExecutionViewSchema) })
   @ApiNotFoundResponse({ description: 'No run with this id' })
   async hookExecution(@Param('id') id: string) {
-    if (!RUN_ID.test(id)) throw new ApiError(400, 'invalid_id', 'the id must be a hook run id from this API (digits)', [{ field: 'id', message: 'must be 1-18 digits' }]);
+    if (!RUN_ID.test(id)) throw new ApiError(400, 'invalid_id', 'the id must be a hook run id from this API (digits)', { details: [{ path: 'id', message: 'must be 1-18 digits' }] });
     const run = await this.gate.run(() => this.queries.hookExecution(id));
     if (run === undefined) throw new ApiError(404, 'not_found', `no hook run with id ${id}`);
     return run;
@@ -88,7 +88,7 @@ export class AuditQueryController {
   @ApiOkResponse({ schema: openApiSchema(timelineSchema) })
   timeline(@Param('sid') sid: string) {
     const parsed = sidSchema.safeParse(sid);
-    if (!parsed.success) throw new ApiError(400, 'invalid_sid', 'the sid must be 1-256 characters', [{ field: 'sid', message: 'must be 1-256 characters' }]);
+    if (!parsed.success) throw new ApiError(400, 'invalid_sid', 'the sid must be 1-256 characters', { details: [{ path: 'sid', message: 'must be 1-256 characters' }] });
     return this.gate.run(() => this.queries.timeline(parsed.data));
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import pLimit from 'p-limit';
 import { QUERY_BUSY_RETRY_AFTER_SECONDS, QUERY_MAX_CONCURRENT, QUERY_MAX_WAITING } from '../audit.constant.js';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from '@hookline/observability';
 
 /**
  * Bounds the read side: QUERY_MAX_CONCURRENT queries run at once, QUERY_MAX_WAITING more wait their
@@ -14,8 +14,8 @@ export class QueryGate {
 
   run<T>(query: () => Promise<T>): Promise<T> {
     if (this.limit.pendingCount >= QUERY_MAX_WAITING) {
-      throw new ApiError(503, 'busy', `the audit service is answering ${QUERY_MAX_CONCURRENT + QUERY_MAX_WAITING} queries already; retry after ${QUERY_BUSY_RETRY_AFTER_SECONDS} s`, undefined, {
-        'Retry-After': String(QUERY_BUSY_RETRY_AFTER_SECONDS),
+      throw new ApiError(503, 'busy', `the audit service is answering ${QUERY_MAX_CONCURRENT + QUERY_MAX_WAITING} queries already; retry after ${QUERY_BUSY_RETRY_AFTER_SECONDS} s`, {
+        headers: { 'Retry-After': String(QUERY_BUSY_RETRY_AFTER_SECONDS) },
       });
     }
     return this.limit(query);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApiError } from '../http/api-error.js';
 import { attemptsQuerySchema, hookExecutionsQuerySchema, parseQuery } from './query-params.schema.js';
+import { ApiError } from '@hookline/observability';
 
 function refusal(run: () => unknown): ApiError {
   try {
@@ -25,12 +25,12 @@ void describe('query parameters', () => {
   void it('names each bad parameter, unknown ones too', () => {
     const error = refusal(() => parseQuery(hookExecutionsQuerySchema, { outcome: 'maybe', limit: '-3', colour: 'blue' }));
     assert.equal(error.getStatus(), 400);
-    const fields = (error.details ?? []).map((detail) => detail.field).sort();
+    const fields = (error.details ?? []).map((detail) => detail.path).sort();
     assert.deepEqual(fields, ['colour', 'limit', 'outcome']);
   });
 
   void it('refuses a repeated parameter and a window that ends before it starts', () => {
-    assert.equal(refusal(() => parseQuery(attemptsQuerySchema, { endpoint: ['a', 'b'] })).details?.[0]?.field, 'endpoint');
-    assert.equal(refusal(() => parseQuery(attemptsQuerySchema, { since: '2026-11-24T10:00:00Z', until: '2026-11-23T10:00:00Z' })).details?.[0]?.field, 'since');
+    assert.equal(refusal(() => parseQuery(attemptsQuerySchema, { endpoint: ['a', 'b'] })).details?.[0]?.path, 'endpoint');
+    assert.equal(refusal(() => parseQuery(attemptsQuerySchema, { since: '2026-11-24T10:00:00Z', until: '2026-11-23T10:00:00Z' })).details?.[0]?.path, 'since');
   });
 });

@@ -1,8 +1,8 @@
 import { ATTEMPT_STATUSES, EVENT_TYPES, HOOK_NAMES, HOOK_OUTCOMES } from '@hookline/contracts';
 import { z } from 'zod';
 import { QUERY_DEFAULT_LIMIT, QUERY_MAX_LIMIT } from '../audit.constant.js';
-import { ApiError } from '../http/api-error.js';
 import { decodePageCursor, type PageCursor } from './page-cursor.js';
+import { ApiError } from '@hookline/observability';
 
 const time = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-24T10:00:00Z' }).transform((text) => new Date(text));
 const limit = z
@@ -59,19 +59,19 @@ export type EndpointsSummaryQuery = z.infer<typeof endpointsSummaryQuerySchema>;
 export function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, unknown>): z.infer<S> {
   const repeated = Object.entries(query).filter(([, value]) => typeof value !== 'string' && value !== undefined);
   if (repeated.length > 0) {
-    throw new ApiError(400, 'invalid_query', 'query parameters may be given once each', repeated.map(([field]) => ({ field, message: 'given more than once' })));
+    throw new ApiError(400, 'invalid_query', 'query parameters may be given once each', { details: repeated.map(([path]) => ({ path, message: 'given more than once' })) });
   }
   const parsed = schema.safeParse(query);
   if (!parsed.success) {
     const details = parsed.error.issues.slice(0, 20).map((issue) => ({
-      field: issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '(query)'),
+      path: issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '(query)'),
       message: issue.code === 'unrecognized_keys' ? 'unknown parameter' : issue.message,
     }));
-    throw new ApiError(400, 'invalid_query', `invalid query: ${details.map((detail) => `${detail.field} ${detail.message}`).join('; ')}`, details);
+    throw new ApiError(400, 'invalid_query', `invalid query: ${details.map((detail) => `${detail.path} ${detail.message}`).join('; ')}`, { details });
   }
   const value = parsed.data as { since?: Date; until?: Date };
   if (value.since !== undefined && value.until !== undefined && value.since > value.until) {
-    throw new ApiError(400, 'invalid_query', 'invalid query: since must not be after until', [{ field: 'since', message: 'after until' }]);
+    throw new ApiError(400, 'invalid_query', 'invalid query: since must not be after until', { details: [{ path: 'since', message: 'after until' }] });
   }
   return parsed.data;
 }

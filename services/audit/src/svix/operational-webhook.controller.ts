@@ -1,11 +1,10 @@
 import { Controller, Headers, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { openApiSchema, operationalReceiptSchema } from '@hookline/contracts';
-import { APP_CONFIG, ReadsOwnBody } from '@hookline/observability';
+import { ApiError, APP_CONFIG, ReadsOwnBody } from '@hookline/observability';
 import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
 import type { AuditConfig } from '../config/audit.settings.js';
-import { ApiError } from '../http/api-error.js';
 import { OperationalWebhookService, type OperationalReceipt } from './operational-webhook.service.js';
 
 /** Svix's operational webhooks (endpoint disabled, attempts exhausted or failing...). */

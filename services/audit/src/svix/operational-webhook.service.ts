@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG } from '@hookline/observability';
+import { ApiError, type ApiErrorDetail, APP_CONFIG } from '@hookline/observability';
 import { sql } from 'drizzle-orm';
 import { PinoLogger } from 'nestjs-pino';
 import { Webhook, WebhookVerificationError } from 'svix';
@@ -8,7 +8,6 @@ import { OPERATIONAL_MAX_DEPTH } from '../audit.constant.js';
 import type { AuditConfig } from '../config/audit.settings.js';
 import { AuditDatabase } from '../database/audit-database.service.js';
 import { endpointStates, operationalWebhooks } from '../database/audit.schema.js';
-import { ApiError, type ApiErrorDetail } from '../http/api-error.js';
 import { AuditMetrics } from '../metrics/audit-metrics.service.js';
 import { pgJson, pgText } from '../records/pg-text.js';
 import { KNOWN_OPERATIONAL_TYPES, operationalEnvelopeSchema, operationalWebhookSchema, type OperationalWebhook } from './operational-webhook.schema.js';
@@ -46,7 +45,7 @@ function nestingDepth(value: unknown): number {
 }
 
 function detailsOf(error: z.ZodError): ApiErrorDetail[] {
-  return error.issues.slice(0, 20).map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
+  return error.issues.slice(0, 20).map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message }));
 }
 
 /**
@@ -118,7 +117,7 @@ export class OperationalWebhookService {
   private parse(body: Buffer): { envelope: z.infer<typeof operationalEnvelopeSchema>; known: OperationalWebhook | undefined; payload: unknown } {
     const malformed = (message: string, details?: ApiErrorDetail[]): ApiError => {
       this.metrics.operationalWebhooks.inc({ type: 'unknown', outcome: 'malformed' });
-      return new ApiError(400, 'malformed_body', message, details);
+      return new ApiError(400, 'malformed_body', message, { details });
     };
     let payload: unknown;
     try {

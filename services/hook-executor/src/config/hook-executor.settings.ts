@@ -1,5 +1,5 @@
 import { kafkaSecuritySettings } from '@hookline/kafka';
-import { ConfigError, defineSettings, loadConfig, setting, type ConfigIssue, type ConfigOf } from '@hookline/observability';
+import { ConfigError, defineSettings, kafkaClientSettings, listenSettings, loadConfig, setting, withRules, type ConfigIssue, type ConfigOf } from '@hookline/observability';
 import { z } from 'zod';
 import { DEFAULT_PORT, ENV_NAME_PATTERN, HOOK_ENV_PREFIX, MAX_OUTPUT_CAP_BYTES, RESERVED_HOOK_ENV_NAMES } from './hook-executor.constant.js';
 import { gitUrlKind, gitUrlProblem } from '../runbooks/git-url.js';
@@ -13,11 +13,8 @@ const outputCap = z
 
 /** Every environment variable the hook-executor reads (besides HOOK_ENV_*); validated before Nest starts. */
 export const hookExecutorSettings = defineSettings({
-  PORT: setting.port({ description: 'HTTP port of /health and /metrics.', default: DEFAULT_PORT }),
-  HOST: setting.text({ description: 'Address the HTTP server binds to.', default: '0.0.0.0' }),
-  MANAGEMENT_PORT: setting.managementPort(),
-  KAFKA_BROKERS: setting.list({ description: 'Kafka bootstrap brokers, comma-separated host:port.' }),
-  KAFKA_CLIENT_ID: setting.text({ description: 'Kafka client id (shows in broker logs and quotas).', default: 'hookline-hook-executor' }),
+  ...listenSettings(DEFAULT_PORT, '/health and /metrics'),
+  ...kafkaClientSettings('hookline-hook-executor'),
   ...kafkaSecuritySettings,
   KAFKA_GROUP_ID: setting.text({ description: 'Consumer group on gateway.sessions.v1; its own, so every event reaches the hooks.', default: 'hookline-hook-executor' }),
   KAFKA_SESSION_TIMEOUT_MS: setting.positiveInt({
@@ -28,14 +25,17 @@ export const hookExecutorSettings = defineSettings({
     description: 'Partitions of gateway.sessions.v1 and hookline.hook-executions.v1 when this service creates them.',
     default: 6,
   }),
-  // Checked in crossChecks (with RUNBOOKS_GIT_ALLOW_INSECURE), which names what is wrong with it.
-  RUNBOOKS_GIT_URL: setting.custom(z.string().min(1), 'a git URL: https://, ssh://, login@host:path or file:// (credentials go in GIT_USER/GIT_PASSWORD, not in the URL)', {
-    description:
-      'The runbooks repository (https, ssh or file; no user info: credentials go in GIT_USER/GIT_PASSWORD); required when GIT_HOOK_CONFIG_TTL is set. Logged with user info, query and fragment removed.',
-    // Sensitive so a mistyped URL with a password in it is never echoed back; logs show it redacted.
-    sensitive: true,
-    optional: true,
-  }),
+  // Checked by runbooksRepositoryRule (with RUNBOOKS_GIT_ALLOW_INSECURE), which names what is wrong with it.
+  RUNBOOKS_GIT_URL: withRules(
+    setting.custom(z.string().min(1), 'a git URL: https://, ssh://, login@host:path or file:// (credentials go in GIT_USER/GIT_PASSWORD, not in the URL)', {
+      description:
+        'The runbooks repository (https, ssh or file; no user info: credentials go in GIT_USER/GIT_PASSWORD); required when GIT_HOOK_CONFIG_TTL is set. Logged with user info, query and fragment removed.',
+      // Sensitive so a mistyped URL with a password in it is never echoed back; logs show it redacted.
+      sensitive: true,
+      optional: true,
+    }),
+    runbooksRepositoryRule,
+  ),
   RUNBOOKS_GIT_ALLOW_INSECURE: setting.flag({
     description: 'Allows a plain http:// RUNBOOKS_GIT_URL (runbooks and GIT_PASSWORD travel unencrypted); for a local test server only.',
     default: false,
@@ -127,12 +127,14 @@ export function loadHookExecutorConfig(env: NodeJS.ProcessEnv = process.env): Lo
     else if (value.includes('\0')) issues.push({ setting: variable, problem: 'contains a NUL byte (value not shown)' });
     else hookEnv[name] = value;
   }
-  if (config !== undefined) issues.push(...crossChecks(config));
   if (issues.length > 0 || config === undefined) throw new ConfigError(issues);
   return { config, hookEnv: Object.freeze(hookEnv) };
 }
 
-function crossChecks(config: HookExecutorConfig): ConfigIssue[] {
+/** Hooks on need a repository; ssh needs a key and known hosts; a password needs https. */
+function runbooksRepositoryRule(values: Readonly<Record<string, unknown>>): ConfigIssue[] {
+  const config = values as Partial<HookExecutorConfig>;
+  const allowInsecure = config.RUNBOOKS_GIT_ALLOW_INSECURE === true;
   const issues: ConfigIssue[] = [];
   const url = config.RUNBOOKS_GIT_URL;
   if (config.GIT_HOOK_CONFIG_TTL !== undefined && url === undefined) {
@@ -140,9 +142,9 @@ function crossChecks(config: HookExecutorConfig): ConfigIssue[] {
   }
   if (url === undefined) return issues;
   // The problem names what is wrong, never the URL (it may hold a token).
-  const problem = gitUrlProblem(url, { allowInsecure: config.RUNBOOKS_GIT_ALLOW_INSECURE });
+  const problem = gitUrlProblem(url, { allowInsecure });
   if (problem !== undefined) return [...issues, { setting: 'RUNBOOKS_GIT_URL', problem }];
-  const kind = gitUrlKind(url, { allowInsecure: config.RUNBOOKS_GIT_ALLOW_INSECURE });
+  const kind = gitUrlKind(url, { allowInsecure });
   if (kind === 'ssh') {
     if (config.GIT_SSH_KNOWN_HOSTS === undefined) {
       issues.push({ setting: 'GIT_SSH_KNOWN_HOSTS', problem: 'required for an ssh repository: host keys are verified, never trusted blindly' });

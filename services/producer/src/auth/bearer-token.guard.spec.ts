@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ExecutionContext } from '@nestjs/common';
-import { ApiError } from '../http/api-error.js';
+import { IngestRefusal } from '../http/ingest-refusal.js';
 import type { IncomingMessage } from 'node:http';
 import { ConfigError } from '@hookline/observability';
 import { BearerTokenGuard } from './bearer-token.guard.js';
@@ -14,11 +14,11 @@ function contextWith(authorization: string | undefined): ExecutionContext {
   return { switchToHttp: () => ({ getRequest: () => request }) } as unknown as ExecutionContext;
 }
 
-function refusal(guard: BearerTokenGuard, authorization: string | undefined): ApiError {
+function refusal(guard: BearerTokenGuard, authorization: string | undefined): IngestRefusal {
   try {
     guard.canActivate(contextWith(authorization));
   } catch (error) {
-    assert.ok(error instanceof ApiError, `expected an ApiError, got ${String(error)}`);
+    assert.ok(error instanceof IngestRefusal, `expected an IngestRefusal, got ${String(error)}`);
     return error;
   }
   assert.fail(`${JSON.stringify(authorization)} was accepted`);

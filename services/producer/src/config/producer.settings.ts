@@ -1,21 +1,11 @@
 import { kafkaSecuritySettings } from '@hookline/kafka';
-import { defineSettings, setting, type ConfigOf } from '@hookline/observability';
+import { defineSettings, kafkaClientSettings, listenSettings, setting, svixApiSettings, TOKEN_CHARACTERS, TOKEN_MIN_LENGTH, withRules, type ConfigIssue, type ConfigOf } from '@hookline/observability';
 import { LIMITS } from '@hookline/contracts';
 import { z } from 'zod';
-import { INGEST_TOKEN_MIN_LENGTH } from '../auth/auth.constant.js';
 import { DEFAULT_PORT } from './producer.constant.js';
 
-// Tokens travel in an Authorization header: visible ASCII only (no spaces, no commas,
-// which separate them here), and long enough not to be guessed.
-const TOKEN_PATTERN = new RegExp(`^[\\x21-\\x2B\\x2D-\\x7E]{${INGEST_TOKEN_MIN_LENGTH},}$`);
-
-const ingestTokens = z
-  .string()
-  .transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== ''))
-  .pipe(z.array(z.string().regex(TOKEN_PATTERN)).min(1));
-
 // <org_id>=<token>, split at the first "=": an org id is an identifier without "=" or ",".
-const ORG_TOKEN_ENTRY = new RegExp(`^([\\x21-\\x2B\\x2D-\\x3C\\x3E-\\x7E]{1,${LIMITS.idLength}})=([\\x21-\\x2B\\x2D-\\x7E]{${INGEST_TOKEN_MIN_LENGTH},})$`);
+const ORG_TOKEN_ENTRY = new RegExp(`^([\\x21-\\x2B\\x2D-\\x3C\\x3E-\\x7E]{1,${LIMITS.idLength}})=([${TOKEN_CHARACTERS}]{${TOKEN_MIN_LENGTH},})$`);
 
 const ingestOrgTokens = z
   .string()
@@ -33,26 +23,25 @@ const ingestOrgTokens = z
 
 /** Every environment variable the producer reads; validated before Nest starts. */
 export const producerSettings = defineSettings({
-  PORT: setting.port({ description: 'HTTP port of the ingest API, /health and /metrics.', default: DEFAULT_PORT }),
-  HOST: setting.text({ description: 'Address the HTTP server binds to.', default: '0.0.0.0' }),
-  MANAGEMENT_PORT: setting.managementPort(),
-  KAFKA_BROKERS: setting.list({ description: 'Kafka bootstrap brokers, comma-separated host:port.' }),
-  KAFKA_CLIENT_ID: setting.text({ description: 'Kafka client id (shows in broker logs and quotas).', default: 'hookline-producer' }),
+  ...listenSettings(DEFAULT_PORT, 'the ingest API, /health and /metrics'),
+  ...kafkaClientSettings('hookline-producer'),
   ...kafkaSecuritySettings,
-  INGEST_TOKENS: setting.custom(
-    ingestTokens,
-    `a comma-separated list of tokens, each at least ${INGEST_TOKEN_MIN_LENGTH} visible ASCII characters`,
-    { description: 'Bearer tokens accepted on POST /v1/events, comma-separated (rotate by listing old and new). Not bound to an organisation.', sensitive: true },
-  ),
-  INGEST_ORG_TOKENS: setting.custom(
-    ingestOrgTokens,
-    `a comma-separated list of ORG_ID=TOKEN entries (org id without "=" or ","; token at least ${INGEST_TOKEN_MIN_LENGTH} visible ASCII characters; each token once)`,
-    {
-      description:
-        'Bearer tokens bound to one organisation, comma-separated ORG_ID=TOKEN (split at the first "="). Needed by POST /v1/hoop/runbook-hook (the hook payload has no org id); on POST /v1/events a bound token may only send events of its organisation. A token is listed here or in INGEST_TOKENS, not both.',
-      sensitive: true,
-      optional: true,
-    },
+  INGEST_TOKENS: setting.tokens({
+    description: 'Bearer tokens accepted on POST /v1/events, comma-separated (rotate by listing old and new). Not bound to an organisation.',
+    sensitive: true,
+  }),
+  INGEST_ORG_TOKENS: withRules(
+    setting.custom(
+      ingestOrgTokens,
+      `a comma-separated list of ORG_ID=TOKEN entries (org id without "=" or ","; token at least ${TOKEN_MIN_LENGTH} visible ASCII characters; each token once)`,
+      {
+        description:
+          'Bearer tokens bound to one organisation, comma-separated ORG_ID=TOKEN (split at the first "="). Needed by POST /v1/hoop/runbook-hook (the hook payload has no org id); on POST /v1/events a bound token may only send events of its organisation. A token is listed here or in INGEST_TOKENS, not both.',
+        sensitive: true,
+        optional: true,
+      },
+    ),
+    ingestTokensListedOnce,
   ),
   INGEST_MAX_BATCH_EVENTS: setting.positiveInt({ description: 'Most events one POST /v1/events may carry (more: 413).', default: 500 }),
   INGEST_MAX_BODY_BYTES: setting.positiveInt({
@@ -67,13 +56,10 @@ export const producerSettings = defineSettings({
     description: 'Partitions of gateway.sessions.v1 and gateway.dbroles.v1 (and their .dlq), ensured at start.',
     default: 6,
   }),
-  SVIX_AUTH_TOKEN: setting.text({
-    description:
-      'Svix API token of the Svix the svix-relay publishes to (set it to the relay\'s). The Svix door (/api/v1, for hoop\'s WEBHOOK_APPURL) forwards management calls there and lists its applications; unset: those calls answer 503 and only the organisations the door has seen are listed.',
-    sensitive: true,
-    optional: true,
-  }),
-  SVIX_SERVER_URL: setting.url({ description: 'URL of that self-hosted Svix server (the relay\'s SVIX_SERVER_URL); unset: Svix SaaS (region from the token).', optional: true }),
+  ...svixApiSettings(
+    'Svix API token of the Svix the svix-relay publishes to (set it to the relay\'s). The Svix door (/api/v1, for hoop\'s WEBHOOK_APPURL) forwards management calls there and lists its applications; unset: those calls answer 503 and only the organisations the door has seen are listed.',
+    'URL of that self-hosted Svix server (the relay\'s SVIX_SERVER_URL); unset: Svix SaaS (region from the token).',
+  ),
   SVIX_REQUEST_TIMEOUT_MS: setting.positiveInt({ description: 'Longest a management call forwarded to Svix may wait for its answer before the door answers 502.', default: 10_000 }),
   SVIX_DOOR_MANAGEMENT: setting.oneOf(['read', 'write', 'off'] as const, {
     description:
@@ -89,3 +75,20 @@ export const producerSettings = defineSettings({
 });
 
 export type ProducerConfig = ConfigOf<typeof producerSettings>;
+
+/**
+ * A token both unbound (INGEST_TOKENS) and bound (INGEST_ORG_TOKENS) would make its
+ * organisation ambiguous. The issue names the organisations, never a token.
+ */
+export function ingestTokensListedOnce(values: Readonly<Record<string, unknown>>): ConfigIssue[] {
+  const unbound = new Set(Array.isArray(values.INGEST_TOKENS) ? (values.INGEST_TOKENS as unknown[]) : []);
+  const bound = Array.isArray(values.INGEST_ORG_TOKENS) ? (values.INGEST_ORG_TOKENS as { org: string; token: string }[]) : [];
+  const both = bound.filter(({ token }) => unbound.has(token));
+  if (both.length === 0) return [];
+  return [
+    {
+      setting: 'INGEST_ORG_TOKENS',
+      problem: `${both.length} token(s) also listed in INGEST_TOKENS (for org ${both.map(({ org }) => JSON.stringify(org)).join(', ')}); list each token once: bound (INGEST_ORG_TOKENS) or unbound (INGEST_TOKENS)`,
+    },
+  ];
+}

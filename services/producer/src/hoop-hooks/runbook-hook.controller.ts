@@ -3,7 +3,7 @@ import { Controller, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/
 import type { IncomingMessage } from 'node:http';
 import { BearerTokenGuard } from '../auth/bearer-token.guard.js';
 import { ingestPrincipalOf } from '../auth/ingest-principal.js';
-import { ApiError } from '../http/api-error.js';
+import { IngestRefusal } from '../http/ingest-refusal.js';
 import type { IngestAcceptedDto } from '../ingest/dto/ingest-accepted.dto.js';
 import { IngestBodyReader } from '../ingest/ingest-body.reader.js';
 import { IngestService } from '../ingest/ingest.service.js';
@@ -31,7 +31,7 @@ export class RunbookHookController {
     const principal = ingestPrincipalOf(request);
     if (principal.org === undefined) {
       // Refused before the body is read: without an organisation there is nothing to map it to.
-      throw new ApiError(
+      throw new IngestRefusal(
         403,
         'organisation_unbound',
         'this token is not bound to an organisation, and a runbook-hook payload carries none; use a token from INGEST_ORG_TOKENS (<org_id>=<token>)',
@@ -42,7 +42,7 @@ export class RunbookHookController {
     const mapped = mapRunbookHook(body, principal.org);
     if (!mapped.ok) {
       const shown = mapped.issues.slice(0, 1).map((issue) => `${issue.path}: ${issue.message}`)[0] ?? '';
-      throw new ApiError(400, 'invalid_hook_payload', `the runbook-hook payload cannot be mapped (${shown}); nothing was accepted`, {
+      throw new IngestRefusal(400, 'invalid_hook_payload', `the runbook-hook payload cannot be mapped (${shown}); nothing was accepted`, {
         details: mapped.issues,
         reason: 'validation',
       });

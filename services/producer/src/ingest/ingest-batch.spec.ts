@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApiError } from '../http/api-error.js';
 import { eventsOfBody } from './ingest-batch.js';
+import { IngestRefusal } from '../http/ingest-refusal.js';
 
 const event = { type: 'session.close', data: { sid: 's1' } };
 
@@ -25,14 +25,14 @@ void describe('eventsOfBody', () => {
 
   void it('refuses an envelope whose events is not an array, or with other fields', () => {
     assert.throws(() => eventsOfBody({ events: 'x' }), (error: unknown) => {
-      assert.ok(error instanceof ApiError);
+      assert.ok(error instanceof IngestRefusal);
       assert.equal(error.getStatus(), 400);
       assert.equal(error.code, 'invalid_body');
       assert.match(error.message, /"events" must be an array of events, got string/);
       return true;
     });
     assert.throws(() => eventsOfBody({ events: [event], source: 'gw' }), (error: unknown) => {
-      assert.ok(error instanceof ApiError);
+      assert.ok(error instanceof IngestRefusal);
       assert.equal(error.getStatus(), 400);
       assert.match(error.message, /unknown field\(s\) next to "events": "source"/);
       assert.deepEqual(error.eventTypes, ['session.close']);

@@ -1,4 +1,4 @@
-import { ApiError } from '../http/api-error.js';
+import { IngestRefusal } from '../http/ingest-refusal.js';
 
 const ENVELOPE_FIELD = 'events';
 const MAX_LISTED_FIELDS = 5;
@@ -22,13 +22,13 @@ export function eventsOfBody(body: unknown): readonly unknown[] {
   if (isPlainObject(body) && Object.hasOwn(body, ENVELOPE_FIELD) && !Object.hasOwn(body, 'type')) {
     const events = body[ENVELOPE_FIELD];
     if (!Array.isArray(events)) {
-      throw new ApiError(400, 'invalid_body', `"events" must be an array of events, got ${describe(events)}`, { reason: 'validation' });
+      throw new IngestRefusal(400, 'invalid_body', `"events" must be an array of events, got ${describe(events)}`, { reason: 'validation' });
     }
     const extra = Object.keys(body).filter((key) => key !== ENVELOPE_FIELD);
     if (extra.length > 0) {
       const listed = extra.slice(0, MAX_LISTED_FIELDS).map((key) => JSON.stringify(key.slice(0, 64)));
       const more = extra.length > MAX_LISTED_FIELDS ? ` and ${extra.length - MAX_LISTED_FIELDS} more` : '';
-      throw new ApiError(400, 'invalid_body', `unknown field(s) next to "events": ${listed.join(', ')}${more}; send only {"events": [...]}`, {
+      throw new IngestRefusal(400, 'invalid_body', `unknown field(s) next to "events": ${listed.join(', ')}${more}; send only {"events": [...]}`, {
         reason: 'validation',
         eventTypes: events.map(typeOf),
       });

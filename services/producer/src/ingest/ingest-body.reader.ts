@@ -4,20 +4,20 @@ import { parse as parseContentType } from 'content-type';
 import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
 import type { ProducerConfig } from '../config/producer.settings.js';
-import { ApiError } from '../http/api-error.js';
+import { IngestRefusal } from '../http/ingest-refusal.js';
 import { JSON_SUFFIX_MEDIA_TYPE } from './ingest.constant.js';
 import { parseJsonText } from './json-text.parser.js';
 
 const BYTE_ORDER_MARK = '\uFEFF';
 
-function tooLarge(limit: number): ApiError {
-  return new ApiError(413, 'payload_too_large', `request body is larger than ${limit} bytes (INGEST_MAX_BODY_BYTES); send fewer events per request`, {
+function tooLarge(limit: number): IngestRefusal {
+  return new IngestRefusal(413, 'payload_too_large', `request body is larger than ${limit} bytes (INGEST_MAX_BODY_BYTES); send fewer events per request`, {
     reason: 'too_large',
   });
 }
 
-function unsupported(message: string): ApiError {
-  return new ApiError(415, 'unsupported_media_type', message, { reason: 'unsupported_media_type' });
+function unsupported(message: string): IngestRefusal {
+  return new IngestRefusal(415, 'unsupported_media_type', message, { reason: 'unsupported_media_type' });
 }
 
 /**
@@ -52,10 +52,10 @@ export class IngestBodyReader {
     }
     if (text.startsWith(BYTE_ORDER_MARK)) text = text.slice(1);
     if (text.trim() === '') {
-      throw new ApiError(400, 'invalid_json', 'request body is empty; send an event, an array of events or {"events": [...]}', { reason: 'invalid_json' });
+      throw new IngestRefusal(400, 'invalid_json', 'request body is empty; send an event, an array of events or {"events": [...]}', { reason: 'invalid_json' });
     }
     const parsed = parseJsonText(text);
-    if (!parsed.ok) throw new ApiError(400, 'invalid_json', `request body is not valid JSON: ${parsed.message}`, { reason: 'invalid_json' });
+    if (!parsed.ok) throw new IngestRefusal(400, 'invalid_json', `request body is not valid JSON: ${parsed.message}`, { reason: 'invalid_json' });
     return parsed.value;
   }
 
@@ -80,10 +80,10 @@ export class IngestBodyReader {
     }
   }
 
-  private readError(error: unknown): ApiError {
+  private readError(error: unknown): IngestRefusal {
     const type = (error as { type?: unknown } | null)?.type;
     if (type === 'entity.too.large') return tooLarge(this.limit);
     const why = type === 'request.size.invalid' ? 'the body is shorter or longer than its Content-Length' : 'the body could not be read';
-    return new ApiError(400, 'invalid_body', `request body unreadable: ${why}`, { reason: 'invalid_json' });
+    return new IngestRefusal(400, 'invalid_body', `request body unreadable: ${why}`, { reason: 'invalid_json' });
   }
 }

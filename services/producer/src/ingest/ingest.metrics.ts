@@ -1,37 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { isEventType } from '@hookline/contracts';
-import { MetricsRegistry } from '@hookline/observability';
-import type { Counter, Histogram } from 'prom-client';
-import type { RejectReason } from '../http/api-error.js';
+import { counterMetric, histogramMetric, MetricSet } from '@hookline/observability';
+import type { RejectReason } from '../http/ingest-refusal.js';
 import { INGEST_METRICS, UNKNOWN_EVENT_TYPE_LABEL } from './ingest.constant.js';
 
 type Outcome = 'accepted' | 'rejected';
 
 /** The ingest API's counters and request-duration histogram. */
 @Injectable()
-export class IngestMetrics {
-  private readonly events: Counter<'event_type' | 'outcome'>;
-  private readonly rejections: Counter<'reason'>;
-  private readonly requestDuration: Histogram<'status_class'>;
-
-  constructor(registry: MetricsRegistry) {
-    this.events = registry.counter({
-      name: INGEST_METRICS.events,
-      help: 'Events received on POST /v1/events and POST /v1/hoop/runbook-hook, by event type and whether they were accepted.',
-      labelNames: ['event_type', 'outcome'],
-    });
-    this.rejections = registry.counter({
-      name: INGEST_METRICS.rejected,
-      help: 'POST /v1/events and POST /v1/hoop/runbook-hook requests refused, by reason.',
-      labelNames: ['reason'],
-    });
-    this.requestDuration = registry.histogram({
-      name: INGEST_METRICS.requestDuration,
-      help: 'Time to answer POST /v1/events, by status class (2xx, 4xx, 5xx).',
-      labelNames: ['status_class'],
-    });
-  }
-
+export class IngestMetrics extends MetricSet({
+  events: counterMetric(INGEST_METRICS.events, 'Events received on POST /v1/events and POST /v1/hoop/runbook-hook, by event type and whether they were accepted.', ['event_type', 'outcome']),
+  rejections: counterMetric(INGEST_METRICS.rejected, 'POST /v1/events and POST /v1/hoop/runbook-hook requests refused, by reason.', ['reason']),
+  requestDuration: histogramMetric(INGEST_METRICS.requestDuration, 'Time to answer POST /v1/events, by status class (2xx, 4xx, 5xx).', ['status_class']),
+}) {
   accepted(eventTypes: readonly unknown[]): void {
     this.countEvents(eventTypes, 'accepted');
   }

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { encodeEvent, validateIngestEvent, type EncodedEvent, type EventIssue, type GatewayEvent } from '@hookline/contracts';
 import { EventProducer, KafkaUnavailableError } from '@hookline/kafka';
-import { APP_CONFIG } from '@hookline/observability';
+import { APP_CONFIG, type ApiErrorDetail } from '@hookline/observability';
 import { PinoLogger } from 'nestjs-pino';
 import { UNBOUND_PRINCIPAL, type IngestPrincipal } from '../auth/ingest-principal.js';
 import type { ProducerConfig } from '../config/producer.settings.js';
-import { ApiError } from '../http/api-error.js';
-import type { ApiErrorDetail } from '../http/dto/api-error-body.dto.js';
+import { IngestRefusal } from '../http/ingest-refusal.js';
 import { kafkaErrorType } from '../kafka/kafka-error-type.js';
 import type { IngestAcceptedDto } from './dto/ingest-accepted.dto.js';
 import { typeOf } from './ingest-batch.js';
@@ -42,11 +41,11 @@ export class IngestService {
   /** `principal`: the caller; a token bound to an organisation may only send that organisation's events. */
   async accept(inputs: readonly unknown[], principal: IngestPrincipal = UNBOUND_PRINCIPAL): Promise<IngestAcceptedDto> {
     if (inputs.length === 0) {
-      throw new ApiError(400, 'empty_batch', 'the batch has no events; send 1 to ' + `${this.maxEvents} events`, { reason: 'empty' });
+      throw new IngestRefusal(400, 'empty_batch', 'the batch has no events; send 1 to ' + `${this.maxEvents} events`, { reason: 'empty' });
     }
     const eventTypes = inputs.map(typeOf);
     if (inputs.length > this.maxEvents) {
-      throw new ApiError(413, 'too_many_events', `the batch has ${inputs.length} events; at most ${this.maxEvents} are accepted per request (INGEST_MAX_BATCH_EVENTS)`, {
+      throw new IngestRefusal(413, 'too_many_events', `the batch has ${inputs.length} events; at most ${this.maxEvents} are accepted per request (INGEST_MAX_BATCH_EVENTS)`, {
         reason: 'too_many_events',
         eventTypes,
       });
@@ -78,24 +77,24 @@ export class IngestService {
     } catch (error) {
       // validateIngestEvent already checked what encodeEvent re-checks; this is a contracts bug.
       this.logger.error({ err: error }, 'a validated event could not be encoded');
-      throw new ApiError(500, 'internal_error', 'an event passed validation but could not be encoded', { eventTypes });
+      throw new IngestRefusal(500, 'internal_error', 'an event passed validation but could not be encoded', { eventTypes });
     }
   }
 
-  private validationError(invalid: readonly InvalidEvent[], total: number, eventTypes: readonly unknown[]): ApiError {
+  private validationError(invalid: readonly InvalidEvent[], total: number, eventTypes: readonly unknown[]): IngestRefusal {
     const details = boundedDetails(invalid);
     const issueCount = invalid.reduce((n, event) => n + event.issues.length, 0);
     const shown = details.length < issueCount ? ` (showing ${details.length} of ${issueCount} issues)` : '';
     const which = total === 1 ? 'the event is invalid' : `${invalid.length} of ${total} events are invalid`;
     this.logger.debug({ invalidEvents: invalid.length, events: total }, 'batch refused: validation');
-    return new ApiError(400, 'validation_failed', `${which}; nothing was accepted${shown}`, { details, reason: 'validation', eventTypes });
+    return new IngestRefusal(400, 'validation_failed', `${which}; nothing was accepted${shown}`, { details, reason: 'validation', eventTypes });
   }
 
-  private produceError(error: unknown, eventTypes: readonly unknown[]): ApiError {
+  private produceError(error: unknown, eventTypes: readonly unknown[]): IngestRefusal {
     const type = kafkaErrorType(error);
     if (type !== undefined && TOO_LARGE_ERRORS.has(type)) {
       this.logger.warn({ kafkaError: type }, 'Kafka refused a batch as too large');
-      return new ApiError(413, 'payload_too_large', `Kafka refused the batch as too large (${type}); send fewer or smaller events`, {
+      return new IngestRefusal(413, 'payload_too_large', `Kafka refused the batch as too large (${type}); send fewer or smaller events`, {
         reason: 'too_large',
         eventTypes,
       });
@@ -105,7 +104,7 @@ export class IngestService {
     const message = unavailable
       ? 'Kafka did not acknowledge the events in time; retry later with the same event ids'
       : `Kafka refused the events${type === undefined ? '' : ` (${type})`}; retry later with the same event ids`;
-    return new ApiError(503, 'kafka_unavailable', message, {
+    return new IngestRefusal(503, 'kafka_unavailable', message, {
       reason: 'kafka_unavailable',
       eventTypes,
       headers: { 'Retry-After': String(KAFKA_UNAVAILABLE_RETRY_AFTER_SECONDS) },
@@ -122,7 +121,7 @@ function checkOrganisation(events: readonly GatewayEvent[], org: string, eventTy
     }
   });
   if (foreign.length === 0) return;
-  throw new ApiError(403, 'organisation_mismatch', `${foreign.length === 1 && events.length === 1 ? 'the event belongs' : 'events belong'} to another organisation than the token's; nothing was accepted`, {
+  throw new IngestRefusal(403, 'organisation_mismatch', `${foreign.length === 1 && events.length === 1 ? 'the event belongs' : 'events belong'} to another organisation than the token's; nothing was accepted`, {
     details: foreign,
     reason: 'organisation_mismatch',
     eventTypes,

@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { isEventType, type EventType } from '@hookline/contracts';
 import { PinoLogger } from 'nestjs-pino';
 import { v7 as uuidv7 } from 'uuid';
-import { ApiError } from '../http/api-error.js';
 import { IngestService } from '../ingest/ingest.service.js';
 import { DoorDedupStore, type StoredAnswer } from './door-dedup.store.js';
 import { mapHoopPayload, payloadPathOf, UnmappablePayloadError, type MappedPayload } from './hoop-payload.mapper.js';
 import { ACKNOWLEDGED_ONLY_EVENT_TYPES, CARRIED_EVENT_TYPES, DOOR_EVENT_SOURCE, SVIX_ID_MAX_LENGTH, SVIX_ID_PATTERN, type DoorOutcome } from './svix-door.constant.js';
 import { SvixDoorMetrics } from './svix-door.metrics.js';
 import { SvixHttpError } from './svix-wire.js';
+import { ApiError } from '@hookline/observability';
 
 type Json = Record<string, unknown>;
 

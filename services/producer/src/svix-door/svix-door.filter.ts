@@ -1,7 +1,8 @@
-import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, Injectable, type ArgumentsHost } from '@nestjs/common';
+import { ApiExceptionFilter } from '@hookline/observability';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PinoLogger } from 'nestjs-pino';
-import { ApiError } from '../http/api-error.js';
+import { SERVICE_NAME } from '../app.constant.js';
 import { fromApiError } from './door-message.service.js';
 import { SvixDoorMetrics } from './svix-door.metrics.js';
 import { SvixHttpError } from './svix-wire.js';
@@ -9,20 +10,21 @@ import { SvixHttpError } from './svix-wire.js';
 const MESSAGE_CREATE = /^\/api\/v1\/app\/[^/]+\/msg\/?(?:\?.*)?$/;
 
 /**
- * Every error on the door leaves in Svix's shape (HttpErrorOut or HTTPValidationError), so
- * the gateway's svix SDK reads it as it would read Svix's: 401 from the bearer check
- * included, and never a stack or a payload.
+ * The shared filter's variant for the door: every error leaves in Svix's shape
+ * (HttpErrorOut or HTTPValidationError), so the gateway's svix SDK reads it as it would
+ * read Svix's: 401 from the bearer check included, and never a stack or a payload.
  */
 @Catch()
-export class SvixDoorExceptionFilter implements ExceptionFilter {
+@Injectable()
+export class SvixDoorExceptionFilter extends ApiExceptionFilter {
   constructor(
     private readonly metrics: SvixDoorMetrics,
-    private readonly logger: PinoLogger,
+    logger: PinoLogger,
   ) {
-    this.logger.setContext(SvixDoorExceptionFilter.name);
+    super(logger, { service: SERVICE_NAME });
   }
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  override catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<IncomingMessage>();
     const response = http.getResponse<ServerResponse>();
@@ -39,16 +41,9 @@ export class SvixDoorExceptionFilter implements ExceptionFilter {
 
   private svixError(exception: unknown): SvixHttpError {
     if (exception instanceof SvixHttpError) return exception;
-    if (exception instanceof ApiError) {
-      if (exception.getStatus() === 401) return SvixHttpError.of(401, 'authentication_failed', exception.message, exception.headers);
-      return fromApiError(exception);
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      return SvixHttpError.of(status, status === 404 ? 'not_found' : `http_${status}`, exception.message.slice(0, 300));
-    }
-    this.logger.error({ err: exception }, 'unexpected error on the Svix door');
-    return SvixHttpError.of(500, 'internal_error', 'internal error; the producer logged the details');
+    const error = this.apiErrorOf(exception);
+    if (error.getStatus() === 401) return SvixHttpError.of(401, 'authentication_failed', error.message, error.headers);
+    return fromApiError(error);
   }
 }
 

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MetricsRegistry } from '@hookline/observability';
-import type { Counter } from 'prom-client';
+import { counterMetric, MetricSet } from '@hookline/observability';
 import { ACKNOWLEDGED_ONLY_EVENT_TYPES, CARRIED_EVENT_TYPES, DOOR_METRICS, UNKNOWN_EVENT_TYPE_LABEL, type DoorOutcome, type DroppedFieldLabel } from './svix-door.constant.js';
 
 /** event_type label: a carried or acknowledged type, else `unknown` (bounded). */
@@ -10,29 +9,11 @@ export function doorEventTypeLabel(type: unknown): string {
 
 /** The door's counters: messages by type and outcome, dropped hoop fields, forwarded management calls. */
 @Injectable()
-export class SvixDoorMetrics {
-  private readonly events: Counter<'event_type' | 'outcome'>;
-  private readonly dropped: Counter<'event_type' | 'field'>;
-  private readonly forwarded: Counter<'operation' | 'status_class'>;
-
-  constructor(registry: MetricsRegistry) {
-    this.events = registry.counter({
-      name: DOOR_METRICS.events,
-      help: 'Message.Create calls received on the Svix-compatible door (/api/v1/app/{app}/msg), by event type and outcome.',
-      labelNames: ['event_type', 'outcome'],
-    });
-    this.dropped = registry.counter({
-      name: DOOR_METRICS.droppedFields,
-      help: 'Fields of hoop payloads the door does not carry into the contracts (dropped, never refused), by event type and field.',
-      labelNames: ['event_type', 'field'],
-    });
-    this.forwarded = registry.counter({
-      name: DOOR_METRICS.forwarded,
-      help: 'Svix management calls forwarded by the door to SVIX_SERVER_URL, by operation and answer status class.',
-      labelNames: ['operation', 'status_class'],
-    });
-  }
-
+export class SvixDoorMetrics extends MetricSet({
+  events: counterMetric(DOOR_METRICS.events, 'Message.Create calls received on the Svix-compatible door (/api/v1/app/{app}/msg), by event type and outcome.', ['event_type', 'outcome']),
+  dropped: counterMetric(DOOR_METRICS.droppedFields, 'Fields of hoop payloads the door does not carry into the contracts (dropped, never refused), by event type and field.', ['event_type', 'field']),
+  forwarded: counterMetric(DOOR_METRICS.forwarded, 'Svix management calls forwarded by the door to SVIX_SERVER_URL, by operation and answer status class.', ['operation', 'status_class']),
+}) {
   event(type: unknown, outcome: DoorOutcome): void {
     this.events.inc({ event_type: doorEventTypeLabel(type), outcome });
   }

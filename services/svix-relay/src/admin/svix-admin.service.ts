@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, EndpointUrlPolicy, EndpointUrlRefused } from '@hookline/observability';
+import { ApiError, APP_CONFIG, EndpointUrlPolicy, EndpointUrlRefused } from '@hookline/observability';
 import {
   ATTEMPT_STATUSES,
   EVENT_CONTRACTS,
@@ -16,7 +16,6 @@ import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import { MessageAttemptTriggerType, type EndpointOut, type EventTypeOut, type MessageAttemptOut, type MessageOut } from 'svix';
 import type { RelayConfig } from '../config/relay.settings.js';
-import { ApiError } from '../http/api-error.js';
 import { SvixPublisher } from '../publishing/svix-publisher.service.js';
 import { renderTeamsReviewCard } from '../publishing/teams-card.renderer.js';
 import { SvixClient } from '../svix/svix-client.service.js';
@@ -199,8 +198,8 @@ export class SvixAdmin {
     if (endpointId === undefined) {
       const endpoints = await this.allEndpoints(orgId);
       if (endpoints.length !== 1) {
-        throw new ApiError(422, 'endpoint_required', `organisation ${orgId} has ${endpoints.length} endpoints: name one with endpoint_id`, undefined, {
-          endpoint_ids: endpoints.map((endpoint) => endpoint.id),
+        throw new ApiError(422, 'endpoint_required', `organisation ${orgId} has ${endpoints.length} endpoints: name one with endpoint_id`, {
+          extra: { endpoint_ids: endpoints.map((endpoint) => endpoint.id) },
         });
       }
       endpointId = endpoints[0]!.id;
@@ -224,7 +223,7 @@ export class SvixAdmin {
       await this.urlPolicy.check(url);
     } catch (error) {
       if (!(error instanceof EndpointUrlRefused)) throw error;
-      throw new ApiError(400, 'validation', `invalid body: body.url: ${error.message}`, [{ path: 'body.url', message: error.message }]);
+      throw new ApiError(400, 'validation', `invalid body: body.url: ${error.message}`, { details: [{ path: 'body.url', message: error.message }] });
     }
   }
 
@@ -233,7 +232,9 @@ export class SvixAdmin {
     const known = new Set((await this.allEventTypes()).map((type) => type.name));
     const unknown = names.filter((name) => !known.has(name));
     if (unknown.length > 0) {
-      throw new ApiError(400, 'validation', `unknown event type${unknown.length > 1 ? 's' : ''} in event_types: ${unknown.join(', ')}; known: ${[...known].join(', ')}`, unknown.map((name) => ({ path: 'body.event_types', message: `unknown event type "${name}"` })));
+      throw new ApiError(400, 'validation', `unknown event type${unknown.length > 1 ? 's' : ''} in event_types: ${unknown.join(', ')}; known: ${[...known].join(', ')}`, {
+        details: unknown.map((name) => ({ path: 'body.event_types', message: `unknown event type "${name}"` })),
+      });
     }
   }
 

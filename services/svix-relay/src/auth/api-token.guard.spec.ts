@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ExecutionContext } from '@nestjs/common';
-import { ApiError } from '../http/api-error.js';
 import { ApiTokenGuard } from './api-token.guard.js';
+import { ApiError } from '@hookline/observability';
 
 const ADMIN = 'admin-token-0123456789';
 const AUDITOR = 'auditor-token-0123456789';

@@ -1,32 +1,17 @@
 import { kafkaSecuritySettings } from '@hookline/kafka';
-import { defineSettings, parseAllowEntry, setting, type ConfigOf } from '@hookline/observability';
+import { defineSettings, kafkaClientSettings, listenSettings, parseAllowEntry, roleTokenSettings, setting, svixApiSettings, type ConfigOf } from '@hookline/observability';
 import { z } from 'zod';
 import { DEFAULT_PORT } from '../relay.constant.js';
-
-export const API_TOKEN_MIN_LENGTH = 16;
-
-// Tokens travel in an Authorization header: visible ASCII without commas (the separator).
-const TOKEN_PATTERN = new RegExp(`^[\\x21-\\x2B\\x2D-\\x7E]{${API_TOKEN_MIN_LENGTH},}$`);
-
-const tokenList = z
-  .string()
-  .transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== ''))
-  .pipe(z.array(z.string().regex(TOKEN_PATTERN)).min(1));
 
 const allowList = z
   .string()
   .transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== ''))
   .pipe(z.array(z.string().refine((entry) => parseAllowEntry(entry) !== undefined)));
 
-const tokenListExpected = `a comma-separated list of tokens, each at least ${API_TOKEN_MIN_LENGTH} visible ASCII characters`;
-
 /** Every environment variable the svix-relay reads; validated before Nest starts. */
 export const relaySettings = defineSettings({
-  PORT: setting.port({ description: 'HTTP port of the management API, /docs, /health and /metrics.', default: DEFAULT_PORT }),
-  HOST: setting.text({ description: 'Address the HTTP server binds to.', default: '0.0.0.0' }),
-  MANAGEMENT_PORT: setting.managementPort(),
-  KAFKA_BROKERS: setting.list({ description: 'Kafka bootstrap brokers, comma-separated host:port.' }),
-  KAFKA_CLIENT_ID: setting.text({ description: 'Kafka client id.', default: 'hookline-svix-relay' }),
+  ...listenSettings(DEFAULT_PORT, 'the management API, /docs, /health and /metrics'),
+  ...kafkaClientSettings('hookline-svix-relay'),
   ...kafkaSecuritySettings,
   KAFKA_GROUP_ID: setting.text({ description: 'Consumer group of the relay on gateway.sessions.v1 and gateway.dbroles.v1.', default: 'hookline-svix-relay' }),
   KAFKA_TOPIC_PARTITIONS: setting.positiveInt({ description: 'Partitions of the topics ensured at start (when they do not exist yet).', default: 6 }),
@@ -36,12 +21,7 @@ export const relaySettings = defineSettings({
     default: 256,
   }),
   SVIX_CONCURRENCY: setting.positiveInt({ description: 'Svix API calls made at once while publishing (the load the relay puts on Svix).', default: 16 }),
-  SVIX_AUTH_TOKEN: setting.text({
-    description: 'Svix API token. Unset: publishing is off and the relay consumes nothing (events wait in Kafka).',
-    sensitive: true,
-    optional: true,
-  }),
-  SVIX_SERVER_URL: setting.url({ description: 'URL of a self-hosted Svix server; unset: Svix SaaS (region from the token).', optional: true }),
+  ...svixApiSettings('Svix API token. Unset: publishing is off and the relay consumes nothing (events wait in Kafka).'),
   SVIX_REQUEST_TIMEOUT_MS: setting.positiveInt({ description: 'Longest a Svix API call may wait to connect, for the answer, or for the rest of its body, before it counts as a failure and is retried.', default: 10_000 }),
   SVIX_RETRY_INITIAL_MS: setting.positiveInt({ description: 'First backoff after Svix failed (unreachable, timeout, 429, 5xx); doubles each retry, with jitter.', default: 500 }),
   SVIX_RETRY_MAX_MS: setting.positiveInt({ description: 'Longest backoff between retries of one event.', default: 30_000 }),
@@ -58,14 +38,9 @@ export const relaySettings = defineSettings({
     description: 'How long the connection of a session (learnt from its session.open) is kept for its session.close; longer than any session lasts.',
     default: 720,
   }),
-  ADMIN_TOKENS: setting.custom(tokenList, tokenListExpected, {
-    description: 'Bearer tokens that may read and change everything through the management API, comma-separated.',
-    sensitive: true,
-  }),
-  AUDITOR_TOKENS: setting.custom(tokenList, tokenListExpected, {
-    description: 'Bearer tokens that may only read through the management API, comma-separated.',
-    sensitive: true,
-    optional: true,
+  ...roleTokenSettings({
+    admin: 'Bearer tokens that may read and change everything through the management API, comma-separated.',
+    auditor: 'Bearer tokens that may only read through the management API, comma-separated.',
   }),
   ENDPOINT_URL_ALLOW: setting.custom(allowList, 'a comma-separated list of CIDR blocks, IP addresses and host names', {
     description:
@@ -73,7 +48,7 @@ export const relaySettings = defineSettings({
     optional: true,
   }),
   LOG_LEVEL: setting.logLevel(),
-}, { disjoint: [['ADMIN_TOKENS', 'AUDITOR_TOKENS']] });
+});
 
 export type RelayConfig = ConfigOf<typeof relaySettings>;
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ApiError } from './api-error.js';
+import { ApiError } from '@hookline/observability';
 
 const MAX_DETAILS = 20;
 
@@ -14,5 +14,5 @@ export function parseInput<T>(schema: z.ZodType<T>, input: unknown, where: 'body
     path: issue.path.length === 0 ? where : `${where}.${issue.path.map(String).join('.')}`,
     message: issue.message,
   }));
-  throw new ApiError(400, 'validation', `invalid ${where}: ${details.map((detail) => `${detail.path}: ${detail.message}`).join('; ')}`, details);
+  throw new ApiError(400, 'validation', `invalid ${where}: ${details.map((detail) => `${detail.path}: ${detail.message}`).join('; ')}`, { details });
 }
