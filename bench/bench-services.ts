@@ -3,13 +3,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
+import { startEmbeddedPostgres } from '@hookline/database/embedded';
 import { createTestDatabase } from '@hookline/database/testing';
 import { ensureGatewayTopics, startGroupAtEnd } from '../test/svix-relay/relay-harness.js';
 
 /** The checkout whose services run; BENCH_SERVICES_ROOT runs another one's build (a before/after comparison with the same bench). */
 export const root = process.env['BENCH_SERVICES_ROOT'] ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** services/svix-relay/Dockerfile's NODE_OPTIONS and MALLOC_ARENA_MAX, unless BENCH_RELAY_NODE_OPTIONS / BENCH_RELAY_MALLOC_ARENA_MAX say otherwise. */
+/** The relay image's NODE_OPTIONS (docker-compose.yml's build argument) and MALLOC_ARENA_MAX, unless BENCH_RELAY_NODE_OPTIONS / BENCH_RELAY_MALLOC_ARENA_MAX say otherwise. */
 export const RELAY_PROCESS_ENV = {
   NODE_OPTIONS: process.env['BENCH_RELAY_NODE_OPTIONS'] ?? '--max-semi-space-size=8 --max-old-space-size=160',
   MALLOC_ARENA_MAX: process.env['BENCH_RELAY_MALLOC_ARENA_MAX'] ?? '2',
@@ -58,16 +59,18 @@ export function percentile(values: readonly number[], p: number): number {
 
 /**
  * PostgreSQL as in production: BENCH_DATABASE_URL, else a throw-away database on the local
- * one; undefined (the service's embedded database) only when no PostgreSQL answers.
+ * one; the embedded server (npm start's) only when no PostgreSQL answers.
  */
-export async function benchDatabase(name: string): Promise<{ url: string | undefined; drop: () => Promise<void> }> {
+export async function benchDatabase(name: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const given = process.env['BENCH_DATABASE_URL'];
   if (given !== undefined) return { url: given, drop: () => Promise.resolve() };
   const database = await createTestDatabase(name).catch((error: unknown) => {
-    console.warn(`no local PostgreSQL (${error instanceof Error ? error.message : String(error)}): the relay uses its embedded database`);
+    console.warn(`no local PostgreSQL (${error instanceof Error ? error.message : String(error)}): the relay uses an embedded one`);
     return undefined;
   });
-  return { url: database?.url, drop: () => database?.drop() ?? Promise.resolve() };
+  if (database !== undefined) return { url: database.url, drop: () => database.drop() };
+  const embedded = await startEmbeddedPostgres();
+  return { url: embedded.url, drop: () => embedded.stop() };
 }
 
 /**

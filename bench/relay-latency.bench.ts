@@ -115,7 +115,7 @@ async function main(): Promise<void> {
         SVIX_AUTH_TOKEN: standIn.token,
         SVIX_SERVER_URL: standIn.url,
         ADMIN_TOKENS: ADMIN_TOKEN,
-        ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
+        DATABASE_URL: databaseUrl,
       }),
     );
     const consumerDeadline = Date.now() + 60_000;
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
         console.log(`round ${round}/${ROUNDS}, ${rate} events/s: p50 ${result.p50} ms, p90 ${result.p90} ms, p99 ${result.p99} ms, max ${result.max} ms${result.missing > 0 ? `, ${result.missing} not at Svix after 30 s` : ''}${result.refused > 0 ? `, ${result.refused} of ${rate * SECONDS} not accepted by the producer (the machine could not keep the pace)` : ''}`);
       }
     }
-    console.log(`\nrelay latency — producer's 202 → create-message at the Svix stand-in; dbroles events, one a request, paced; ${ROUNDS} rounds of ${SECONDS} s a rate, alternating (medians); ${broker.kind} broker, ${databaseUrl === undefined ? 'embedded database' : 'PostgreSQL'}`);
+    console.log(`\nrelay latency — producer's 202 → create-message at the Svix stand-in; dbroles events, one a request, paced; ${ROUNDS} rounds of ${SECONDS} s a rate, alternating (medians); ${broker.kind} broker, PostgreSQL`);
     const summary = RATES.map((rate) => {
       const of = results.filter((r) => r.rate === rate);
       const row = { rate, p50: median(of.map((r) => r.p50)), p90: median(of.map((r) => r.p90)), p99: median(of.map((r) => r.p99)), max: Math.max(...of.map((r) => r.max)), p99s: of.map((r) => r.p99) };

@@ -111,7 +111,7 @@ function makeEvents(count: number): GatewayEvent[] {
   return events.slice(0, count);
 }
 
-function startRelay(brokers: string[], standIn: SvixStandIn, port: number, groupId: string, databaseUrl: string | undefined): Promise<ChildProcess> {
+function startRelay(brokers: string[], standIn: SvixStandIn, port: number, groupId: string, databaseUrl: string): Promise<ChildProcess> {
   return startService('svix-relay', port, {
     ...RELAY_PROCESS_ENV,
     KAFKA_BROKERS: brokers.join(','),
@@ -121,7 +121,7 @@ function startRelay(brokers: string[], standIn: SvixStandIn, port: number, group
     ADMIN_TOKENS: ADMIN_TOKEN,
     SVIX_CONCURRENCY: String(CONCURRENCY / INSTANCES),
     ...(process.env['RELAY_KEY_CONCURRENCY'] === undefined ? {} : { RELAY_KEY_CONCURRENCY: process.env['RELAY_KEY_CONCURRENCY'] }),
-    ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
+    DATABASE_URL: databaseUrl,
   });
 }
 
@@ -321,7 +321,7 @@ async function main(): Promise<void> {
     const rawCpuUs = med(rounds.map((r) => r.rawBenchUs));
 
     const fmt = (n: number): string => `${Math.round(n).toLocaleString('en-US')} events/s`;
-    console.log(`\nrelay benchmark — ${EVENTS} events a round (sessions + db role jobs), ${ROUNDS} rounds (medians), ${CONCURRENCY} Svix calls at once, ${INSTANCES === 1 ? 'one relay' : `${INSTANCES} relays in one group`}, ${RELAY_LEG === 'backlog' ? 'draining a backlog' : 'live'}, ${broker.kind} broker, ${databaseUrl === undefined ? 'embedded database' : 'PostgreSQL'}, Svix stand-in answering at once`);
+    console.log(`\nrelay benchmark — ${EVENTS} events a round (sessions + db role jobs), ${ROUNDS} rounds (medians), ${CONCURRENCY} Svix calls at once, ${INSTANCES === 1 ? 'one relay' : `${INSTANCES} relays in one group`}, ${RELAY_LEG === 'backlog' ? 'draining a backlog' : 'live'}, ${broker.kind} broker, PostgreSQL, Svix stand-in answering at once`);
     console.log(`  Kafka → svix-relay → Svix            ${fmt(relayRate)}`);
     console.log(`  raw create-message load (autocannon) ${fmt(rawRate)}`);
     console.log(`  ratio relay / raw                    ${ratio.toFixed(2)}  (goal >= ${GOAL_RATIO}; rounds ${rounds.map((r) => r.ratio.toFixed(2)).join(', ')})`);

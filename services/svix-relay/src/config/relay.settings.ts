@@ -26,12 +26,10 @@ export const relaySettings = defineSettings({
   SVIX_RETRY_INITIAL_MS: setting.positiveInt({ description: 'First backoff after Svix failed (unreachable, timeout, 429, 5xx); doubles each retry, with jitter.', default: 500 }),
   SVIX_RETRY_MAX_MS: setting.positiveInt({ description: 'Longest backoff between retries of one event.', default: 30_000 }),
   DATABASE_URL: setting.url({
-    description: 'PostgreSQL holding the webhooks plugin connections (postgres://…). Unset: an embedded database (PGlite), in memory unless DATABASE_EMBEDDED_DIR is set.',
+    description: 'PostgreSQL holding the webhooks plugin connections (postgres://…); `npm start` serves an embedded one.',
     protocols: ['postgres', 'postgresql'],
     sensitive: true,
-    optional: true,
   }),
-  DATABASE_EMBEDDED_DIR: setting.text({ description: 'Directory of the embedded database when DATABASE_URL is unset; unset: in memory.', optional: true }),
   PLUGIN_REFRESH_MS: setting.positiveInt({
     description: 'How often each relay re-reads the plugin connections from the database (a change made on another instance takes effect within this).',
     default: 2_000,
