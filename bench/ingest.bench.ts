@@ -76,9 +76,9 @@ async function sampleMemory(port: number): Promise<MemorySample | undefined> {
 /** Runs `work` while sampling the producer's memory; returns its result and the sample of highest RSS. */
 async function withMemorySamples<T>(port: number, work: () => Promise<T>): Promise<{ result: T; peak: MemorySample | undefined }> {
   let peak: MemorySample | undefined;
-  let done = false;
+  const stop = new AbortController();
   const sampler = (async () => {
-    while (!done) {
+    while (!stop.signal.aborted) {
       const sample = await sampleMemory(port);
       if (sample !== undefined && (peak === undefined || sample.rss > peak.rss)) peak = sample;
       await sleep(250);
@@ -87,7 +87,7 @@ async function withMemorySamples<T>(port: number, work: () => Promise<T>): Promi
   try {
     return { result: await work(), peak };
   } finally {
-    done = true;
+    stop.abort();
     await sampler;
   }
 }

@@ -7,7 +7,7 @@ import { DATABASE_DEFAULTS } from './database.constant.js';
 import { redactDatabaseUrl } from './redact-database-url.js';
 
 /** A drizzle database on node-postgres. */
-export type HooklineDatabase = PgDatabase<PgQueryResultHKT, Record<string, never>>;
+export type HooklineDatabase = PgDatabase<PgQueryResultHKT>;
 
 export interface OpenDatabaseOptions {
   /** DATABASE_URL (postgres://…); `startEmbeddedPostgres` serves one locally. */

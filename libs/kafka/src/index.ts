@@ -25,3 +25,5 @@ export { deadLetterTopicOf } from './consumer/dead-letter.publisher.js';
 export type { RetryPolicy } from './consumer/retry-policy.js';
 export { ensureTopics, type EnsureTopicsResult, type TopicSpec } from './admin/ensure-topics.js';
 export { checkKafka, type KafkaHealth } from './admin/check-kafka.js';
+// kafkajs' enums as runtime values (under Node's ESM loader they are types only when imported from 'kafkajs').
+export { ConfigResourceTypes, ConfigSource } from './client/kafkajs.runtime.js';

@@ -144,8 +144,11 @@ export class ConsumerRunner<T = KafkaRecord> implements RecordConsumer {
     });
     let deadLetters: DeadLetterPublisher | undefined;
     if (options.dlq ?? true) {
-      if (options.deadLetterProducer === undefined) this.ownedDeadLetterProducer = new EventProducer({ client: this.client });
-      deadLetters = new DeadLetterPublisher(options.deadLetterProducer ?? this.ownedDeadLetterProducer!);
+      if (options.deadLetterProducer === undefined) {
+        const owned = new EventProducer({ client: this.client });
+        this.ownedDeadLetterProducer = owned;
+        deadLetters = new DeadLetterPublisher(owned);
+      } else deadLetters = new DeadLetterPublisher(options.deadLetterProducer);
     }
     this.processor = recordProcessorOf(options, deadLetters);
     // A new generation may have moved any partition: the old work must neither commit nor go on.
@@ -243,7 +246,7 @@ export class ConsumerRunner<T = KafkaRecord> implements RecordConsumer {
       last = message;
       const index = work.tracker.add(message.offset);
       if (index < 0) continue;
-      const key = message.key === null || message.key === undefined ? undefined : `${work.topic}\u0000${message.key.toString('latin1')}`;
+      const key = message.key ? `${work.topic}\u0000${message.key.toString('latin1')}` : undefined;
       this.chains.run(key, (release) => this.runRecord(work, message, index, release));
     }
     // Fetch on from here: what is scheduled is tracked and committed as it finishes.
@@ -294,12 +297,13 @@ export class ConsumerRunner<T = KafkaRecord> implements RecordConsumer {
         const offset = work.tracker.commitOffset();
         return offset === undefined || offset === work.lastCommitted || !work.owned() ? [] : [{ work, offset }];
       });
-      if (due.length === 0) return;
+      const latest = due.at(-1);
+      if (latest === undefined) return;
       const topics = new Map<string, Array<{ partition: number; offset: string }>>();
       for (const { work, offset } of due) topics.set(work.topic, [...(topics.get(work.topic) ?? []), { partition: work.partition, offset }]);
       try {
         // Any current batch's commit serves the whole group generation.
-        await due[due.length - 1]!.work.payload.commitOffsetsIfNecessary({ topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) });
+        await latest.work.payload.commitOffsetsIfNecessary({ topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) });
         const now = performance.now();
         for (const { work, offset } of due) {
           work.lastCommitted = offset;

@@ -18,12 +18,14 @@ export interface UntilStartedOptions {
  * it is back. Resolves true once the step succeeded, false when stopped first.
  */
 export async function untilStarted(what: string, step: () => Promise<void>, options: UntilStartedOptions): Promise<boolean> {
-  while (!options.signal.aborted) {
+  // A function, not the property: the signal aborts while `step` runs, which narrowing cannot see.
+  const stopped = (): boolean => options.signal.aborted;
+  while (!stopped()) {
     try {
       await step();
       return true;
     } catch (error) {
-      if (options.signal.aborted) return false;
+      if (stopped()) return false;
       const err = (options.describeError ?? errorMessage)(error);
       options.logger?.warn({ err, retryInMs: options.retryMs }, `${what} not ready; retrying`);
       await sleep(options.retryMs, options.signal);

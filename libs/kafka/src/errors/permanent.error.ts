@@ -5,8 +5,4 @@
 export class PermanentError extends Error {
   override readonly name = 'PermanentError';
   readonly kind = 'permanent' as const;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }

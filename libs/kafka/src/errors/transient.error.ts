@@ -6,8 +6,4 @@
 export class TransientError extends Error {
   override readonly name = 'TransientError';
   readonly kind = 'transient' as const;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import { compressionTypeOf, type CompressionName } from '../client/compression-type.js';
+import type { CompressionTypes } from 'kafkajs';
 import { resolveKafkaClient, type KafkaClientInput } from '../client/kafka-client-input.js';
 import { Partitioners } from '../client/kafkajs.runtime.js';
 import { KafkaUnavailableError } from '../errors/kafka-unavailable.error.js';
@@ -86,7 +87,7 @@ export class EventProducer implements RecordSender {
   private readonly lingerMs: number;
   private readonly maxBatchRecords: number;
   private readonly maxInFlightBatches: number;
-  private readonly compression: number;
+  private readonly compression: CompressionTypes;
   private readonly observer: ProducerObserver | undefined;
 
   private readonly queue: PendingSend[] = [];
@@ -202,9 +203,9 @@ export class EventProducer implements RecordSender {
   private takeBatch(): PendingSend[] {
     const batch: PendingSend[] = [];
     let records = 0;
-    while (this.queue.length > 0) {
-      const next = this.queue[0]!;
-      if (batch.length > 0 && (next.isolated || batch[0]!.isolated || records + next.records.length > this.maxBatchRecords)) break;
+    for (let next = this.queue[0]; next !== undefined; next = this.queue[0]) {
+      const first = batch[0];
+      if (first !== undefined && (next.isolated || first.isolated || records + next.records.length > this.maxBatchRecords)) break;
       this.queue.shift();
       this.queuedRecords -= next.records.length;
       if (next.settled) continue;

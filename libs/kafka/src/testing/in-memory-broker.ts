@@ -148,8 +148,7 @@ class InMemoryConsumer<T> implements RecordConsumer {
       this.trackers.set(topic, tracker);
       this.next.set(topic, Math.max(0, Number(this.broker.committedOffset(this.options.groupId, topic))));
     }
-    for (let at = this.next.get(topic)!; at < records.length; at += 1) {
-      const record = records[at]!;
+    for (const record of records.slice(this.next.get(topic) ?? 0)) {
       const index = tracker.add(record.offset);
       const key = record.key === null ? undefined : record.key.toString('latin1');
       this.chains.run(key, (release) => this.runRecord(tracker, record, index, release));

@@ -9,7 +9,6 @@ import { MetricsRegistry } from '@hookline/observability';
 import { sql } from 'drizzle-orm';
 import { MIGRATIONS_TABLE } from '../audit.constant.js';
 import { rowsOf } from './unnest-insert.js';
-import type { AuditDatabase } from '../database/audit-database.service.js';
 import { AuditMetrics } from '../metrics/audit-metrics.service.js';
 import { RecordStore } from './record-store.service.js';
 import type { AttemptRow, HookExecutionRow, PublicationRow } from './record-rows.js';
@@ -49,12 +48,12 @@ void describe('RecordStore (embedded database)', () => {
     embedded = await startEmbeddedPostgres();
     handle = await openDatabase({ url: embedded.url, migrationsFolder: MIGRATIONS, migrationsTable: MIGRATIONS_TABLE });
     registry = new MetricsRegistry('audit-spec');
-    store = new RecordStore({ db: handle.db } as AuditDatabase, new AuditMetrics(registry), { AUDIT_WRITE_BATCH_ROWS: 100, AUDIT_WRITE_CONCURRENCY: 2 });
+    store = new RecordStore({ db: handle.db }, new AuditMetrics(registry), { AUDIT_WRITE_BATCH_ROWS: 100, AUDIT_WRITE_CONCURRENCY: 2 });
   });
 
   after(async () => {
-    await handle?.close();
-    await embedded?.stop();
+    await (handle as DatabaseHandle | undefined)?.close();
+    await (embedded as EmbeddedPostgres | undefined)?.stop();
   });
 
   const count = async (table: string): Promise<number> =>

@@ -127,7 +127,10 @@ export class SessionEventsConsumer implements OnApplicationBootstrap, OnApplicat
       encoded = encodeFitted(result);
       this.unwritten.set(position, encoded);
       // Entries of partitions that moved to another instance are never retried here: keep the map bounded.
-      if (this.unwritten.size > MAX_UNWRITTEN_RESULTS) this.unwritten.delete(this.unwritten.keys().next().value!);
+      if (this.unwritten.size > MAX_UNWRITTEN_RESULTS) {
+        const oldest = this.unwritten.keys().next();
+        if (oldest.done !== true) this.unwritten.delete(oldest.value);
+      }
     }
     await this.producer.send([encoded]);
     this.unwritten.delete(position);

@@ -22,8 +22,8 @@ void describe('SessionConnections', () => {
   });
 
   after(async () => {
-    await database?.close();
-    await embedded?.stop();
+    await (database as DatabaseHandle | undefined)?.close();
+    await (embedded as EmbeddedPostgres | undefined)?.stop();
   });
 
   void it('remembers the connection of a session; another instance (no cache) reads it from the database', async () => {
