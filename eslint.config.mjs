@@ -21,7 +21,19 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Libraries are entered through their index only (novu's rule).
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@hookline/*/*'], message: 'Import a hookline lib through its index: @hookline/<name>.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@hookline/*/*', '!@hookline/*/testing'], message: 'Import a hookline lib through its index: @hookline/<name>.' }] }],
+    },
+  },
+  {
+    // Libraries never depend on the services built from them.
+    files: ['libs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['@hookline/*/*', '!@hookline/*/testing'], message: 'Import a hookline lib through its index: @hookline/<name>.' },
+          { group: ['@hookline/audit', '@hookline/cli', '@hookline/hook-executor', '@hookline/producer', '@hookline/svix-relay', '**/services/**'], message: 'A lib never imports a service.' },
+        ],
+      }],
     },
   },
   {
