@@ -20,9 +20,20 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      // Libraries are entered through their index only (novu's rule), test helpers through /testing, tools through their subpaths;
-      // node-version loads without the index, on a Node too old for the rest.
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@hookline/*/*', '!@hookline/*/testing', '!@hookline/tools/*', '!@hookline/*/constants', '!@hookline/hook-executor/git-url', '!@hookline/observability/node-version', '!@hookline/observability/prometheus-text'], message: 'Import a hookline package through its index (@hookline/<name>) or a declared subpath export (/testing, /constants, /node-version, @hookline/tools/<tool>).' }] }],
+      // Packages are entered through their declared exports (the index, /testing, /constants, ...), never their files.
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@hookline/*/src/**', '@hookline/*/dist/**'], message: 'Import a hookline package through its index or a declared subpath export, never its files.' }] }],
+    },
+  },
+  {
+    // Libraries never depend on the services built from them.
+    files: ['libs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['@hookline/*/src/**', '@hookline/*/dist/**'], message: 'Import a hookline package through its index or a declared subpath export, never its files.' },
+          { group: ['@hookline/audit', '@hookline/audit/*', '@hookline/cli', '@hookline/cli/*', '@hookline/hook-executor', '@hookline/hook-executor/*', '@hookline/producer', '@hookline/producer/*', '@hookline/svix-relay', '@hookline/svix-relay/*', '@hookline/tools', '@hookline/tools/*', '**/services/**', '**/tools/**'], message: 'A lib never imports a service or a tool.' },
+        ],
+      }],
     },
   },
   {
