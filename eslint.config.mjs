@@ -6,7 +6,7 @@ import globals from 'globals';
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.cache/**', 'coverage/**'] },
   eslint.configs.recommended,
-  ...tseslint.configs.recommendedTypeChecked,
+  ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
       globals: { ...globals.node },
@@ -20,6 +20,14 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Numbers and booleans print unambiguously in log lines and messages.
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      // `(x) => void f(x)` style arrows are the idiom for callbacks; the void is the point.
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
+      // Nest modules are empty classes carrying a @Module decorator.
+      '@typescript-eslint/no-extraneous-class': ['error', { allowWithDecorator: true }],
+      // Nest declares its option bags (NestApplicationOptions, ...) as classes taking object literals, and specs pass structural test doubles.
+      '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
       // Packages are entered through their declared exports (the index, /testing, /constants, ...), never their files.
       'no-restricted-imports': ['error', { patterns: [{ group: ['@hookline/*/src/**', '@hookline/*/dist/**'], message: 'Import a hookline package through its index or a declared subpath export, never its files.' }] }],
     },

@@ -58,7 +58,7 @@ export type RelayConfig = ConfigOf<typeof relaySettings>;
  * Said at start when RELAY_KEY_CONCURRENCY leaves Svix slots unused: an event holds its key
  * slot for its Svix call and then until its publication record is acknowledged, so with
  * fewer than twice SVIX_CONCURRENCY slots the SVIX_CONCURRENCY calls cannot all be in flight
- * (in bench:relay, 64 slots for 16 calls left Svix idle a third of the time).
+ * (measured in docs/benchmarks.md).
  */
 export function keySlotsAdvice(config: Pick<RelayConfig, 'RELAY_KEY_CONCURRENCY' | 'SVIX_CONCURRENCY'>): string | undefined {
   const enough = 2 * config.SVIX_CONCURRENCY;
