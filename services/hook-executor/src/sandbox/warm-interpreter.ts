@@ -170,7 +170,7 @@ export class WarmInterpreter {
       const length = this.buffer.readUInt16BE(5);
       if (this.buffer.length < HEADER_BYTES + length) break;
       const run = this.buffer.readUInt32BE(0);
-      const kind = String.fromCharCode(this.buffer[4]!);
+      const kind = String.fromCharCode(this.buffer.readUInt8(4));
       const data = this.buffer.subarray(HEADER_BYTES, HEADER_BYTES + length);
       this.buffer = this.buffer.subarray(HEADER_BYTES + length);
       this.onFrame(run, kind, data);
