@@ -216,7 +216,7 @@ export class AttemptReader implements OnApplicationBootstrap, OnApplicationShutd
         responseStatusCode: attempt.responseStatusCode,
         triggerType: attempt.triggerType,
         attemptedAt: new Date(attempt.timestamp),
-        // Svix servers before responseDurationMs existed leave it out.
+        // Svix's answer is not validated here: a server that leaves the field out counts as 0.
         responseDurationMs: Math.max(0, Math.round((attempt as { responseDurationMs?: number }).responseDurationMs ?? 0)),
       };
     });
