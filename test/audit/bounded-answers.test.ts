@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { QUERY_MAX_CONCURRENT, QUERY_MAX_WAITING } from '@hookline/audit';
 import { freePort } from '@hookline/kafka-broker';
 import { pollUntil } from '../support/poll-until.js';
+import { closeAll } from '../support/close-all.js';
 import { ADMIN_TOKEN, AUDITOR_TOKEN, NO_BROKER_SKIP, OPERATIONAL_SECRET, brokersFromEnv, getJson, testDatabase, uniqueId } from './audit-harness.js';
 
 const MAIN = fileURLToPath(new URL('../../../services/audit/dist/main.js', import.meta.url));
@@ -39,7 +40,8 @@ async function peakGrowth(pid: number, work: () => Promise<void>): Promise<numbe
 
 void describe('audit: bounded answers', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
   let db: Awaited<ReturnType<typeof testDatabase>>;
-  let child: ChildProcess;
+  // Unset when before() fails early; after() then has nothing to stop.
+  let child: ChildProcess | undefined;
   let url: string;
   let output = '';
   const sid = uniqueId('sid-big');
@@ -47,7 +49,7 @@ void describe('audit: bounded answers', { skip: brokersFromEnv === undefined ? N
   before(async () => {
     db = await testDatabase();
     const port = await freePort();
-    child = spawn(process.execPath, [MAIN], {
+    const started = spawn(process.execPath, [MAIN], {
       env: {
         PATH: process.env.PATH ?? '',
         PORT: String(port),
@@ -62,10 +64,11 @@ void describe('audit: bounded answers', { skip: brokersFromEnv === undefined ? N
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child = started;
+    started.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     url = `http://127.0.0.1:${port}`;
     // Ready = migrated: the hook_executions table exists.
-    await pollUntil(async () => child.exitCode === null && (await getJson(`${url}/v1/hook-executions?limit=1`)).status === 200, { timeoutMs: 60_000, what: `audit on ${url}: ${output}` });
+    await pollUntil(async () => started.exitCode === null && (await getJson(`${url}/v1/hook-executions?limit=1`)).status === 200, { timeoutMs: 60_000, what: `audit on ${url}: ${output}` });
     // 500 runs of one session, each with 64 KiB of stdout and of stderr (text that does not compress).
     await db.pool.query(
       `INSERT INTO hook_executions (event_id, event_type, event_time, sid, org_id, hook, hook_path, git_commit, outcome, started_at, duration_ms,
@@ -79,16 +82,17 @@ void describe('audit: bounded answers', { skip: brokersFromEnv === undefined ? N
   });
 
   after(async () => {
-    if (child !== undefined && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+    const running = child;
+    if (running !== undefined && running.exitCode === null) {
+      running.kill('SIGTERM');
+      await new Promise((resolve) => running.once('exit', resolve));
     }
-    await db?.drop();
+    await closeAll(db);
   });
 
   void it(`lists ${RUNS} runs of 64 KiB output with sizes and flags, not the text, and < 100 MB RSS growth`, async () => {
     let answer = '';
-    const growth = await peakGrowth(child.pid!, async () => {
+    const growth = await peakGrowth(child!.pid!, async () => {
       const response = await fetch(`${url}/v1/hook-executions?limit=${RUNS}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
       assert.equal(response.status, 200);
       answer = await response.text();
@@ -106,7 +110,7 @@ void describe('audit: bounded answers', { skip: brokersFromEnv === undefined ? N
 
   void it('answers the timeline of a session with 500 such runs likewise', async () => {
     let answer = '';
-    const growth = await peakGrowth(child.pid!, async () => {
+    const growth = await peakGrowth(child!.pid!, async () => {
       const response = await fetch(`${url}/v1/sessions/${sid}/timeline`, { headers: { authorization: `Bearer ${AUDITOR_TOKEN}` } });
       assert.equal(response.status, 200);
       answer = await response.text();

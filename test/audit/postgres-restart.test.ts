@@ -32,7 +32,8 @@ void describe('audit: PostgreSQL stopped and started while records flow', { skip
   let audit: RunningAudit;
   let writer: RecordWriter;
   let admin: Admin;
-  let pool: pg.Pool;
+  // Opened on first use, ended while PostgreSQL is down.
+  let pool: pg.Pool | undefined;
   const groupId = uniqueId('hookline-audit-test');
   const prefix = uniqueId('pgrestart');
 
@@ -48,7 +49,8 @@ void describe('audit: PostgreSQL stopped and started while records flow', { skip
   after(async () => {
     await closeAll(audit, writer, admin);
     await pool?.end();
-    postgres?.destroy();
+    // Unset when before() failed before starting it.
+    (postgres as PrivatePostgres | undefined)?.destroy();
   });
 
   function batch(from: number, count: number) {
@@ -82,8 +84,8 @@ void describe('audit: PostgreSQL stopped and started while records flow', { skip
     await pollUntil(async () => (await stored()).hooks === 100, { timeoutMs: 30_000, what: 'the first 100 records stored' });
     assert.deepEqual(await ready(), { status: 200, postgres: 'up' });
 
-    await pool.end();
-    pool = undefined as unknown as pg.Pool;
+    await pool?.end();
+    pool = undefined;
     postgres.stopServer();
     await pollUntil(async () => (await ready()).status === 503, { what: 'readiness false with PostgreSQL down' });
     assert.equal((await ready()).postgres, 'down');

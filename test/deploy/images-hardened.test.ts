@@ -69,11 +69,11 @@ void describe('images and compose: code read-only, root filesystem read-only', (
 
     void it(`${service}: compose runs it with a read-only root filesystem and a tmpfs /tmp`, () => {
       assert.equal(compose.services[service]?.build?.dockerfile, 'Dockerfile');
-      assert.equal(compose.services[service]?.build?.args?.SERVICE, service);
-      assert.match(compose.services[service]?.build?.args?.PORT ?? '', /^\d+$/);
-      assert.equal(compose.services[service]?.build?.args?.PORT, compose.services[service]?.environment?.PORT, `${service} listens where the image says`);
-      assert.equal(compose.services[service]?.read_only, true, `${service} read_only`);
-      assert.ok((compose.services[service]?.tmpfs ?? []).some((mount) => mount.startsWith('/tmp:')), `${service} has a tmpfs /tmp`);
+      assert.equal(compose.services[service].build.args?.SERVICE, service);
+      assert.match(compose.services[service].build.args.PORT ?? '', /^\d+$/);
+      assert.equal(compose.services[service].build.args.PORT, compose.services[service].environment?.PORT, `${service} listens where the image says`);
+      assert.equal(compose.services[service].read_only, true, `${service} read_only`);
+      assert.ok((compose.services[service].tmpfs ?? []).some((mount) => mount.startsWith('/tmp:')), `${service} has a tmpfs /tmp`);
     });
   }
 

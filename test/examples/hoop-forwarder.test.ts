@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { CE_HEADERS, TOPICS, decodeEvent } from '@hookline/contracts';
 import type { Admin, Kafka } from 'kafkajs';
 import { pollUntil } from '../support/poll-until.js';
+import { closeAll } from '../support/close-all.js';
 import { BOUND_ORG, BOUND_TOKEN, freshPayload, secretForms } from '../producer/hoop-hook-vectors.js';
 import {
   NO_BROKER_SKIP, brokersFromEnv, endOffsets, readRecordsById, recordsBetween, startProducer, testKafka, uniqueId, type RunningProducer,
@@ -74,7 +75,7 @@ void describe('examples/hoop-forwarder (real python3, real producer and broker)'
   let kafka: Kafka;
   let admin: Admin;
   let down: string;
-  let silent: TcpServer;
+  let silent: TcpServer | undefined;
   let silentUrl: string;
   const held: Socket[] = [];
   const homes: string[] = [];
@@ -98,16 +99,16 @@ void describe('examples/hoop-forwarder (real python3, real producer and broker)'
     down = `http://127.0.0.1:${(closed.address() as { port: number }).port}`;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     // A server that accepts connections and never answers: every request times out.
-    silent = createTcpServer((socket) => void held.push(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    silentUrl = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+    const server = createTcpServer((socket) => void held.push(socket));
+    silent = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    silentUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   });
 
   after(async () => {
     for (const socket of held) socket.destroy();
     await new Promise<void>((resolve) => silent?.close(() => resolve()));
-    await admin?.disconnect();
-    await producer?.close();
+    await closeAll(admin, producer);
     for (const dir of homes) await rm(dir, { recursive: true, force: true });
   });
 
@@ -248,7 +249,7 @@ void describe('examples/hoop-forwarder (real python3, real producer and broker)'
     const bad = { ...open, event_session_open: { ...(open.event_session_open as Payload), verb: 'plain-exec' } };
     const run = await runHook('session-open', bad, dir);
     assert.equal(run.code, 1, run.stderr + run.stdout);
-    assert.match(run.stderr, new RegExp(`event "${String(open.id)}" refused by hookline, not retried: "HTTP 400 .*event_session_open\\.verb`));
+    assert.match(run.stderr, new RegExp(`event "${open.id}" refused by hookline, not retried: "HTTP 400 .*event_session_open\\.verb`));
     assert.match(run.stdout, /sent 1, waiting 0/, 'the kept event went; the refused one left the spool');
   });
 

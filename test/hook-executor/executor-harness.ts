@@ -109,8 +109,8 @@ export async function startExecutor(options: ExecutorOptions): Promise<RunningEx
       }
     }
   };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   const running: RunningExecutor = {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { startSiemReceiver, type SiemReceiver } from '@hookline/tools/siem-receiver';
 import { RunbooksFixture } from './runbooks-fixture.js';
+import { closeAll } from '../support/close-all.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(ROOT, 'services/hook-executor/dist/cli/hook.cli.js');
@@ -38,8 +39,7 @@ void describe('hook test CLI on a working tree', () => {
   });
 
   after(async () => {
-    await receiver?.close();
-    fixture?.remove();
+    await closeAll(receiver, fixture);
   });
 
   void it("the README's command runs examples/runbooks (not a git repository of its own) against npm start's SIEM receiver", async () => {

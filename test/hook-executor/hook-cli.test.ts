@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { RunbooksFixture } from './runbooks-fixture.js';
+import { closeAll } from '../support/close-all.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(ROOT, 'services/hook-executor/dist/cli/hook.cli.js');
@@ -29,7 +30,7 @@ function runCli(args: string[], env: Record<string, string> = {}): Promise<{ cod
 
 void describe('hook test CLI with the example runbooks', () => {
   let fixture: RunbooksFixture;
-  let receiver: Server;
+  let receiver: Server | undefined;
   let siemUrl: string;
   const received: Received[] = [];
 
@@ -39,7 +40,7 @@ void describe('hook test CLI with the example runbooks', () => {
     const files: Record<string, string> = {};
     for (const name of readdirSync(join(examples, 'hoop-hooks'))) files[`hoop-hooks/${name}`] = readFileSync(join(examples, 'hoop-hooks', name), 'utf8');
     fixture.commit(files, 'example runbooks');
-    receiver = createServer((req, res) => {
+    const server = createServer((req, res) => {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
       req.on('end', () => {
@@ -47,13 +48,14 @@ void describe('hook test CLI with the example runbooks', () => {
         res.writeHead(204).end();
       });
     });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    siemUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/collector`;
+    receiver = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    siemUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/collector`;
   });
 
   after(async () => {
     await new Promise<void>((resolve) => receiver?.close(() => resolve()));
-    fixture?.remove();
+    await closeAll(fixture);
   });
 
   void it('runs session-close from a local path: the SIEM gets the event, the CLI prints exit code, output and duration', async () => {

@@ -246,7 +246,7 @@ void describe('hostile hooks are contained', { skip: brokersFromEnv === undefine
   let stage: HookStageWithRunbooks;
   let server: GitHttpServer;
   let executor: RunningExecutor;
-  let stateDir: string;
+  let stateDir: string | undefined;
   let keyFile: string;
   let runbooksDir: string;
   const received: string[] = [];
@@ -255,10 +255,11 @@ void describe('hostile hooks are contained', { skip: brokersFromEnv === undefine
   before(async () => {
     stage = await startHookStage({ files: { 'hoop-hooks/session-open.runbook.py': HOSTILE_HOOK }, message: 'hostile hooks' });
     server = await startGitHttpServer(stage.fixture.root, { user: 'runbooks', password: GIT_PASSWORD });
-    stateDir = mkdtempSync(join(tmpdir(), 'hookline-hostile-'));
-    keyFile = join(stateDir, 'id_ed25519');
+    const dir = mkdtempSync(join(tmpdir(), 'hookline-hostile-'));
+    stateDir = dir;
+    keyFile = join(dir, 'id_ed25519');
     writeFileSync(keyFile, `-----BEGIN OPENSSH PRIVATE KEY-----\n${KEY_TEXT}\n-----END OPENSSH PRIVATE KEY-----\n`, { mode: 0o600 });
-    runbooksDir = join(stateDir, 'runbooks');
+    runbooksDir = join(dir, 'runbooks');
     mkdirSync(runbooksDir, { mode: 0o700 });
     const http = createServer((request, response) => {
       const chunks: Buffer[] = [];

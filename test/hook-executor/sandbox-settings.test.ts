@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { NO_BROKER_SKIP, brokersFromEnv, metricValue, startExecutor, uniqueId, type RunningExecutor } from './executor-harness.js';
 import { RunbooksFixture } from './runbooks-fixture.js';
 import { pollUntil } from '../support/poll-until.js';
+import { closeAll } from '../support/close-all.js';
 
 void describe('HOOK_SANDBOX at start', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
   let fixture: RunbooksFixture;
@@ -18,7 +19,7 @@ void describe('HOOK_SANDBOX at start', { skip: brokersFromEnv === undefined ? NO
 
   after(async () => {
     for (const executor of executors) await executor.stop();
-    fixture?.remove();
+    await closeAll(fixture);
   });
 
   void it('hooks on and a sandbox that cannot start the interpreter: refuses to start with one line naming HOOK_SANDBOX and the reason', async () => {

@@ -61,8 +61,8 @@ export class SshGitServer {
     );
     const child = spawn(SSHD, ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
-    child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
     const hostKey = host.publicKey.split(' ').slice(0, 2).join(' ');
     const otherKey = other.publicKey.split(' ').slice(0, 2).join(' ');
     const server = new SshGitServer(dir, child, port, client.privateKey, `[127.0.0.1]:${port} ${hostKey}`, `[127.0.0.1]:${port} ${otherKey}`, () => text);

@@ -24,10 +24,9 @@ export interface KafkaRecipe {
 
 /** kafka-acls' operation names (Write, DescribeConfigs) as kafkajs' enum keys (WRITE, DESCRIBE_CONFIGS). */
 function operationOf(name: string): AclEntry['operation'] {
-  const key = name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() as keyof typeof AclOperationTypes;
-  const operation = AclOperationTypes[key];
-  if (operation === undefined) throw new Error(`README recipe: unknown kafka-acls operation ${name}`);
-  return operation;
+  const key = name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+  if (!Object.hasOwn(AclOperationTypes, key)) throw new Error(`README recipe: unknown kafka-acls operation ${name}`);
+  return AclOperationTypes[key as keyof typeof AclOperationTypes];
 }
 
 /** The commands of the block, continuation lines joined, comments and blank lines dropped. */

@@ -27,7 +27,7 @@ async function processesOf(startDir: string): Promise<string[]> {
 }
 
 describe('npm start', { skip: brokers === undefined ? 'KAFKA_BROKERS is not set' : false }, () => {
-  let startDir: string;
+  let startDir: string | undefined;
   after(async () => {
     if (startDir !== undefined) await rm(startDir, { recursive: true, force: true, maxRetries: 5 });
   });

@@ -143,7 +143,7 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
     const openRecord = sessions.get(ids.open)!;
     assert.equal(openRecord.message.key?.toString(), sid);
     assert.equal(openRecord.message.headers?.ce_type?.toString(), 'session.open');
-    assert.equal(openRecord.message.headers?.ce_source?.toString(), 'hookline/producer/svix-door');
+    assert.equal(openRecord.message.headers.ce_source?.toString(), 'hookline/producer/svix-door');
     assert.deepEqual(dataOf(openRecord), {
       sid,
       org_id: orgId,

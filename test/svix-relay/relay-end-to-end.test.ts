@@ -65,7 +65,7 @@ describe('svix-relay end to end', { skip: brokersFromEnv === undefined ? NO_BROK
     const card = messages.find((message) => message.eventType === 'microsoftteams.review.create')!.payload as { type: string; attachments: { contentType: string; content: { type: string; body: { type: string; facts?: { title: string; value: string }[]; codeSnippet?: string }[]; actions?: { url: string }[] } }[] };
     assert.equal(card.type, 'message');
     assert.equal(card.attachments[0]?.contentType, 'application/vnd.microsoft.card.adaptive');
-    const content = card.attachments[0]?.content ?? assert.fail("no attachment");
+    const content = card.attachments[0].content;
     assert.equal(content.type, 'AdaptiveCard');
     const facts = content.body.find((element) => element.type === 'FactSet')!.facts!.map((fact) => fact.title);
     assert.deepEqual(facts, ['Created by', 'Approval groups', 'Session time', 'Connection', 'Session']);

@@ -86,8 +86,8 @@ export async function spawnRelay(env: Record<string, string>, port: number): Pro
   const keep = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-20_000);
   };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
   const url = `http://127.0.0.1:${port}`;
   await pollUntil(

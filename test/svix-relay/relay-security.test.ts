@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { listenManagement, loadConfig } from '@hookline/observability';
 import { createRelayApp, relaySettings } from '@hookline/svix-relay';
 import { pollUntil } from '../support/poll-until.js';
+import { closeAll } from '../support/close-all.js';
 import { ADMIN_TOKEN, api, AUDITOR_TOKEN, brokersFromEnv, NO_BROKER_SKIP, relayEnv, uniqueId, startRelayStage, type RelayStage } from './relay-harness.js';
 
 const DB_PASSWORD = 'db-password-never-shown-42';
@@ -14,7 +15,7 @@ const DB_PASSWORD = 'db-password-never-shown-42';
 describe('svix-relay against an attacker', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
   let stage: RelayStage;
   let databaseUrl: URL;
-  let close: () => Promise<void>;
+  let close: (() => Promise<void>) | undefined;
   let url: string;
   let managementUrl: string;
   const orgId = uniqueId('org');
@@ -36,7 +37,7 @@ describe('svix-relay against an attacker', { skip: brokersFromEnv === undefined 
 
   after(async () => {
     await close?.();
-    await stage?.close();
+    await closeAll(stage);
   });
 
   it('refuses endpoint URLs that point inside, in every spelling, and creates nothing', async () => {

@@ -190,9 +190,9 @@ describe(`svix-relay against ${title}`, { skip }, () => {
     const [attempt, ...others] = attempts.body.data as Record<string, unknown>[];
     assert.equal(others.length, 0, 'one attempt');
     assert.equal(attempt?.status, 'success');
-    assert.equal(attempt?.response_status_code, 200);
-    assert.equal(attempt?.msg_id, closeMessageId);
-    assert.equal(attempt?.endpoint_id, closes.id);
+    assert.equal(attempt.response_status_code, 200);
+    assert.equal(attempt.msg_id, closeMessageId);
+    assert.equal(attempt.endpoint_id, closes.id);
 
     const all = await api(relay.url, 'GET', `/v1/orgs/${orgId}/attempts?endpoint_id=${siem.id}&limit=50`, undefined, AUDITOR_TOKEN);
     const siemAttempts = all.body.data as Record<string, unknown>[];
@@ -235,7 +235,7 @@ async function messagesOf(svix: Svix, orgId: string): Promise<MessageOut[]> {
   for (;;) {
     const page = await svix.message.list(orgId, { limit: 250, ...(iterator === undefined || iterator === null ? {} : { iterator }) });
     out.push(...page.data);
-    if (page.done || page.iterator === null || page.iterator === undefined) return out;
+    if (page.done || page.iterator === null) return out;
     iterator = page.iterator;
   }
 }

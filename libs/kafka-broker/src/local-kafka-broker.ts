@@ -238,7 +238,7 @@ export class LocalKafkaBroker {
     };
     // Mode 0600: a secured broker's file holds its users' passwords.
     await writeFile(this.propertiesFile(), Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
-    const dist = this.dist!;
+    const dist = this.distribution();
     const format = await new Promise<{ code: number | null; out: string }>((resolveRun, reject) => {
       const child = spawn('java', ['-cp', dist.classpath, `-Dlog4j2.configurationFile=${dist.log4jConfig}`,
         'kafka.tools.StorageTool', 'format', '-t', id, '-c', this.propertiesFile(), '--ignore-formatted', ...this.scramArguments()],
@@ -303,8 +303,13 @@ export class LocalKafkaBroker {
     return join(this.dataDir, 'server.properties');
   }
 
+  private distribution(): KafkaDistribution {
+    if (this.dist === undefined) throw new Error('the Kafka distribution is not prepared yet: start() prepares it');
+    return this.dist;
+  }
+
   private async launch(): Promise<void> {
-    const dist = this.dist!;
+    const dist = this.distribution();
     const heap = this.options.heapMb ?? DEFAULT_BROKER_HEAP_MB;
     const logFd = openSync(this.logFile, 'a');
     // java is spawned directly (no shell) so SIGTERM reaches the JVM and it shuts down cleanly.

@@ -34,7 +34,7 @@ void describe('ObservabilityModule', () => {
   let base: string;
   const state = { kafka: true, svix: true, hang: false };
 
-  void before(async () => {
+  before(async () => {
     const config = loadConfig(settings, { PORT: '4321', LOG_LEVEL: 'warn' });
     const moduleRef = await Test.createTestingModule({
       imports: [
@@ -60,7 +60,7 @@ void describe('ObservabilityModule', () => {
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   });
 
-  void after(async () => {
+  after(async () => {
     await app.close();
   });
 
@@ -111,7 +111,7 @@ void describe('ObservabilityModule', () => {
     assert.deepEqual(body.details, { kafka: { status: 'down', detail: { brokers: 3 } }, svix: { status: 'up' } });
   });
 
-  // Issue 15 §5: an error's message can carry a user or database name, so readiness says
+  // An error's message can carry a user or database name, so readiness says
   // where to look (the service log) and never the message itself.
   void it('reports a check that throws as down, pointing to the log instead of its error text', async () => {
     Object.assign(state, { kafka: true, svix: false, hang: false });

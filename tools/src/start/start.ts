@@ -53,6 +53,7 @@ function port(name: string, fallback: number): number {
 }
 
 /** The user's value of a service's setting, read by its name in that service's definition (checked at compile time). */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- D is the settings definition the name is checked against at the call site.
 function userSetting<D>(name: keyof D & string): string | undefined {
   return process.env[name]?.trim() || undefined;
 }

@@ -213,7 +213,7 @@ void describe('settings rules: distinct token roles', () => {
 
   void it('refuses a token in two roles, naming the settings and never the value', () => {
     for (const env of [
-      { ADMIN_TOKENS: `a1,${SECRET}`, AUDITOR_TOKENS: `${SECRET}` },
+      { ADMIN_TOKENS: `a1,${SECRET}`, AUDITOR_TOKENS: SECRET },
       { ADMIN_TOKENS: 'a1', AUDITOR_TOKENS: 'b1', READER_TOKEN: 'a1' },
     ]) {
       assert.throws(() => loadConfig(roles, env), (error: unknown) => {

@@ -48,7 +48,7 @@ export const setting = {
   /** A duration in seconds, fractions allowed ("30", "0.5"); zero is refused as it is almost always a mistake. */
   seconds<const O extends SettingOptions<number>>(options: O): Setting<ValueOf<number, O>> {
     return build(
-      z.string().regex(/^\d+(\.\d+)?$/).transform(Number).pipe(z.number().positive().finite()),
+      z.string().regex(/^\d+(\.\d+)?$/).transform(Number).pipe(z.number().positive()),
       'a number of seconds > 0',
       options,
     );

@@ -74,7 +74,7 @@ const EMBEDDINGS = EMBEDDING_V4.map(({ prefix, at }) => {
 
 /** The 16 bytes of an IPv6 address (any textual form node accepts). */
 function ipv6Bytes(address: string): Buffer {
-  const [head = '', tail = ''] = address.split('::') as [string, string?];
+  const [head, tail = ''] = address.split('::') as [string, string?];
   const groups = (text: string): number[] => {
     if (text === '') return [];
     const parts = text.split(':');
@@ -138,7 +138,7 @@ export function parseAllowEntry(entry: string): { kind: 'subnet'; list: BlockLis
 
 export type Resolve = (host: string) => Promise<readonly string[]>;
 
-const resolveWithDns: Resolve = async (host) => (await lookup(host, { all: true, verbatim: true })).map((found) => found.address);
+const resolveWithDns: Resolve = async (host) => (await lookup(host, { all: true, order: 'verbatim' })).map((found) => found.address);
 
 /**
  * Where webhooks may be sent. An endpoint URL is http(s), carries no user info, and its

@@ -36,7 +36,7 @@ export function createLogger(settings: LoggerSettings): Logger {
 
 // pino-pretty is optional (a developer convenience): resolve it from here, and do without it when absent.
 function prettyTarget(): string | undefined {
-  if (process.stdout.isTTY !== true) return undefined;
+  if (!process.stdout.isTTY) return undefined;
   try {
     return createRequire(import.meta.url).resolve('pino-pretty');
   } catch {

@@ -78,7 +78,7 @@ void describe('ObservabilityModule logging', () => {
   let app: INestApplication<Server>;
   let base: string;
 
-  void before(async () => {
+  before(async () => {
     const settings = defineSettings({
       LOG_LEVEL: setting.logLevel(),
       INGEST_TOKENS: setting.list({ description: 'tokens', sensitive: true }),
@@ -94,7 +94,7 @@ void describe('ObservabilityModule logging', () => {
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   });
 
-  void after(async () => {
+  after(async () => {
     await app.close();
   });
 

@@ -54,6 +54,7 @@ export function registerMetrics<S extends Record<string, AnySpec>>(registry: Met
  * Nest injects the MetricsRegistry (declared here, so the subclass needs no constructor).
  */
 export function MetricSet<S extends Record<string, AnySpec>>(specs: S): new (registry: MetricsRegistry) => MetricsOf<S> {
+  // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- a mixin base: its fields are the registered metrics, assigned in the constructor.
   class Metrics {
     constructor(registry: MetricsRegistry) {
       Object.assign(this, registerMetrics(registry, specs));

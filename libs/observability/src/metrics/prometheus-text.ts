@@ -51,8 +51,9 @@ function parseSampleLine(line: string): PrometheusSample | undefined {
   }
   // The value, then an optional timestamp.
   const fields = rest.trim().split(/\s+/);
-  if (fields.length < 1 || fields.length > 2 || fields[0] === '') return undefined;
-  const value = parseValue(fields[0]!);
+  const first = fields[0];
+  if (first === undefined || first === '' || fields.length > 2) return undefined;
+  const value = parseValue(first);
   return value === undefined ? undefined : { name, labels, value };
 }
 

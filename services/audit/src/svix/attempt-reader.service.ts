@@ -216,7 +216,8 @@ export class AttemptReader implements OnApplicationBootstrap, OnApplicationShutd
         responseStatusCode: attempt.responseStatusCode,
         triggerType: attempt.triggerType,
         attemptedAt: new Date(attempt.timestamp),
-        responseDurationMs: Math.max(0, Math.round(attempt.responseDurationMs ?? 0)),
+        // Svix's answer is not validated here: a server that leaves the field out counts as 0.
+        responseDurationMs: Math.max(0, Math.round((attempt as { responseDurationMs?: number }).responseDurationMs ?? 0)),
       };
     });
   }
@@ -259,7 +260,10 @@ export class AttemptReader implements OnApplicationBootstrap, OnApplicationShutd
   private remember(msgId: string, kind: MessageKind): void {
     this.knownKinds.set(msgId, kind);
     // Map keeps insertion order: the first key is the oldest.
-    if (this.knownKinds.size > MESSAGE_KINDS_KEPT) this.knownKinds.delete(this.knownKinds.keys().next().value!);
+    if (this.knownKinds.size > MESSAGE_KINDS_KEPT) {
+      const oldest = this.knownKinds.keys().next();
+      if (oldest.done !== true) this.knownKinds.delete(oldest.value);
+    }
   }
 
   /** Every item of a Svix list, page by page. */

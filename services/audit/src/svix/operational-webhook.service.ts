@@ -34,8 +34,8 @@ function typeLabel(type: string): string {
 function nestingDepth(value: unknown): number {
   let deepest = 0;
   const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [item, depth] = stack.pop()!;
+  for (let entry = stack.pop(); entry !== undefined; entry = stack.pop()) {
+    const [item, depth] = entry;
     if (typeof item !== 'object' || item === null) continue;
     deepest = Math.max(deepest, depth);
     if (deepest > OPERATIONAL_MAX_DEPTH) return deepest;
@@ -74,35 +74,36 @@ export class OperationalWebhookService {
    * signature headers (401). An unauthenticated caller never makes the service read a body.
    */
   precheck(headers: SvixSignatureHeaders): void {
-    this.requireConfigured();
+    const verifier = this.requireConfigured();
     const missing = [headers['svix-id'], headers['svix-timestamp'], headers['svix-signature']].some((value) => value === undefined || value === '');
-    if (missing) this.verify(Buffer.alloc(0), headers);
+    if (missing) this.verify(verifier, Buffer.alloc(0), headers);
   }
 
   async receive(body: Buffer, headers: SvixSignatureHeaders): Promise<OperationalReceipt> {
-    this.requireConfigured();
-    const svixId = headers['svix-id'];
-    this.verify(body, headers);
+    const verifier = this.requireConfigured();
+    const svixId = this.verify(verifier, body, headers);
     const webhook = this.parse(body);
     // verify() succeeded, so the three headers are present and well-formed.
     const sentAt = new Date(Number(headers['svix-timestamp']) * 1000);
-    const stored = await this.store(svixId!, sentAt, webhook);
+    const stored = await this.store(svixId, sentAt, webhook);
     const label = typeLabel(webhook.envelope.type);
     this.metrics.operationalWebhooks.inc({ type: label, outcome: stored ? 'stored' : 'duplicate' });
     if (stored && webhook.known?.type === 'message.attempt.exhausted') this.metrics.deliveryExhausted.inc({ endpoint: webhook.known.data.endpointId });
     return { stored, duplicate: !stored, type: webhook.envelope.type };
   }
 
-  private requireConfigured(): void {
-    if (this.webhook !== undefined) return;
+  private requireConfigured(): Webhook {
+    if (this.webhook !== undefined) return this.webhook;
     this.metrics.operationalWebhooks.inc({ type: 'unknown', outcome: 'not_configured' });
     throw new ApiError(503, 'not_configured', 'operational webhooks are not accepted: SVIX_OPERATIONAL_WEBHOOK_SECRET is not set');
   }
 
-  private verify(body: Buffer, headers: SvixSignatureHeaders): void {
+  /** Checks the signature; answers the (then present) svix-id. */
+  private verify(verifier: Webhook, body: Buffer, headers: SvixSignatureHeaders): string {
+    const svixId = headers['svix-id'] ?? '';
     try {
-      this.webhook!.verify(body, {
-        'svix-id': headers['svix-id'] ?? '',
+      verifier.verify(body, {
+        'svix-id': svixId,
         'svix-timestamp': headers['svix-timestamp'] ?? '',
         'svix-signature': headers['svix-signature'] ?? '',
       });
@@ -112,6 +113,7 @@ export class OperationalWebhookService {
       this.logger.warn({ reason, svixId: headers['svix-id']?.slice(0, 64) }, 'operational webhook refused');
       throw new ApiError(401, 'invalid_signature', `operational webhook refused: ${reason} (svix-id, svix-timestamp and svix-signature must be Svix's, signed with the endpoint secret, within 5 minutes)`);
     }
+    return svixId;
   }
 
   private parse(body: Buffer): { envelope: z.infer<typeof operationalEnvelopeSchema>; known: OperationalWebhook | undefined; payload: unknown } {

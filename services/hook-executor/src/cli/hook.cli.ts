@@ -145,7 +145,7 @@ async function readEvent(file: string, hook: HookArg) {
   const result = validateIngestEvent(json);
   if (!result.ok) throw new Error(`--payload ${file} is not a valid event: ${issuesText(result.issues)}`);
   const event = result.event;
-  if (event.type !== EVENT_OF[hook] || (event.type !== 'session.open' && event.type !== 'session.close')) {
+  if (event.type !== EVENT_OF[hook]) {
     throw new Error(`--payload ${file} is a ${event.type} event; hook ${hook} runs on ${EVENT_OF[hook]}`);
   }
   return event;

@@ -60,7 +60,8 @@ export class HookExecutionService implements OnApplicationBootstrap, OnApplicati
       result = { outcome: 'skipped', started_at: now, duration_ms: 0, exit_code: null, signal: null, timed_out: false, skipped_reason: HOOKS_OFF_REASON, error: null, stdout: empty, stderr: empty, payload_truncated: payload.truncated };
     } else {
       commit = lease.snapshot.commit;
-      let spawned = false;
+      // Set by onSpawn, a callback the compiler cannot follow.
+      let spawned = false as boolean;
       try {
         result = await this.runner.run({
           hook,

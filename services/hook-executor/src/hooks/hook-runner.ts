@@ -192,7 +192,7 @@ export class HookRunner {
       const options = bwrapSpawnOptions(this.sandbox, this.sandboxEnv(request), [snapshot.fd, runFolder.fd]);
       const result = await this.spawnHook(request, BWRAP, command, { ...options, stdio: ['ignore', 'pipe', 'pipe', snapshot.fd, runFolder.fd] });
       // bwrap reports its own failures as "bwrap: ..." with exit code 1, before the hook ever ran.
-      if (result.exit_code === 1 && result.stderr.text.startsWith('bwrap: ')) return { ...result, outcome: 'sandbox_error', error: result.stderr.text.split('\n')[0]!.slice(0, 400) };
+      if (result.exit_code === 1 && result.stderr.text.startsWith('bwrap: ')) return { ...result, outcome: 'sandbox_error', error: (result.stderr.text.split('\n', 1)[0] ?? '').slice(0, 400) };
       if (result.signal === 'SIGXCPU') return { ...result, outcome: 'timeout', error: `the hook used up its CPU time (HOOK_CPU_SECONDS=${limits.cpuSeconds})` };
       return result;
     } finally {
@@ -252,8 +252,10 @@ export class HookRunner {
       // detached: setsid(), a group of its own, so the time limit reaches every child it started.
       const child = spawn(program, args, options);
       if (child.pid !== undefined) request.onSpawn?.(Date.now());
-      child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
-      child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
+      // Every caller spawns with stdout and stderr piped.
+      if (child.stdout === null || child.stderr === null) throw new Error(`${program} was spawned without stdout and stderr pipes`);
+      child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
       const timer = setTimeout(() => {
         timedOut = true;
         killGroup(child.pid);

@@ -40,7 +40,7 @@ function checkGitUrl(text: string, options: GitUrlOptions): { parsed?: ParsedGit
   if (!text.includes('://')) {
     const scp = SCP_LIKE.exec(text);
     if (scp === null) return { problem: 'not a URL git can use: https://, ssh://, login@host:path or file://' };
-    if (scp[2]!.startsWith('-')) return { problem: 'the host starts with "-" (ssh would read it as an option)' };
+    if (scp[2]?.startsWith('-') === true) return { problem: 'the host starts with "-" (ssh would read it as an option)' };
     return { parsed: { kind: 'ssh', url: text } };
   }
   if (!URL.canParse(text)) return { problem: 'not a valid URL' };

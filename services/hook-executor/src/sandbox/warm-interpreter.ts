@@ -115,11 +115,13 @@ export class WarmInterpreter {
       const ready = new Promise<void>((resolve, reject) => {
         this.readyWaiter = { resolve, reject };
       });
-      child.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
-      child.stderr!.on('data', (chunk: Buffer) => {
+      // bwrapSpawnOptions pipes stdin, stdout and stderr.
+      if (child.stdin === null || child.stdout === null || child.stderr === null) throw new Error(`${BWRAP} was spawned without pipes`);
+      child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+      child.stderr.on('data', (chunk: Buffer) => {
         this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-2000);
       });
-      child.stdin!.on('error', () => undefined);
+      child.stdin.on('error', () => undefined);
       child.on('error', (error) => this.die(`${BWRAP} could not be started: ${error.message}`));
       child.on('exit', (code, signal) => this.die(`the warm interpreter exited (${signal ?? `code ${code}`})${this.lastError()}`));
       const timer = setTimeout(() => this.die(`the warm interpreter was not ready within ${READY_TIMEOUT_MS} ms`), READY_TIMEOUT_MS);
@@ -141,7 +143,8 @@ export class WarmInterpreter {
 
   /** Runs one request; rejects with NotStartedError only when nothing of it ran. */
   run(request: WarmRunRequest): Promise<WarmResult> {
-    if (this.dead || this.child?.stdin === null || this.child === undefined) return Promise.reject(new NotStartedError('the warm interpreter is gone'));
+    const stdin = this.child?.stdin;
+    if (this.dead || stdin === null || stdin === undefined) return Promise.reject(new NotStartedError('the warm interpreter is gone'));
     const run = this.nextRun;
     this.nextRun = this.nextRun >= 0xfffffff0 ? 1 : this.nextRun + 1;
     return new Promise<WarmResult>((resolve, reject) => {
@@ -150,7 +153,7 @@ export class WarmInterpreter {
       }, request.timeoutMs + HUNG_GRACE_MS);
       this.inFlight.set(run, { request, resolve, reject, started: false, hungTimer });
       const line = JSON.stringify({ run, dir: request.dir, file: request.file, cwd: SANDBOX_PATHS.snapshot, timeoutMs: request.timeoutMs, cap: request.maxOutputBytes, limits: this.options.limits });
-      this.child!.stdin!.write(`${line}\n`);
+      stdin.write(`${line}\n`);
     });
   }
 
@@ -167,7 +170,7 @@ export class WarmInterpreter {
       const length = this.buffer.readUInt16BE(5);
       if (this.buffer.length < HEADER_BYTES + length) break;
       const run = this.buffer.readUInt32BE(0);
-      const kind = String.fromCharCode(this.buffer[4]!);
+      const kind = String.fromCharCode(this.buffer.readUInt8(4));
       const data = this.buffer.subarray(HEADER_BYTES, HEADER_BYTES + length);
       this.buffer = this.buffer.subarray(HEADER_BYTES + length);
       this.onFrame(run, kind, data);
@@ -261,6 +264,7 @@ export class WarmInterpreterPool {
       if (this.starting !== undefined) {
         const started = await this.starting.catch(() => undefined);
         if (started !== undefined && started.alive && started.snapshotDir === snapshotDir) return started;
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- another caller may have settled it during the await.
         if (this.starting !== undefined) continue;
       }
       if (current !== undefined) {

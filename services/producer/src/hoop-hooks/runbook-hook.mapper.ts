@@ -69,16 +69,14 @@ export function mapRunbookHook(body: unknown, org: string): MappedRunbookHook {
   const payload = parsed.data;
   const open = payload.event_session_open ?? undefined;
   const close = payload.event_session_close ?? undefined;
-  if ((open === undefined) === (close === undefined)) {
-    const message = open === undefined ? 'neither is set: send the payload of a session-open or a session-close hook' : 'both are set: a hook payload is one event';
-    return { ok: false, issues: [{ path: 'event_session_open, event_session_close', message }] };
-  }
+  const unpaired = (message: string): MappedRunbookHook => ({ ok: false, issues: [{ path: 'event_session_open, event_session_close', message }] });
+  if (open !== undefined && close !== undefined) return unpaired('both are set: a hook payload is one event');
   const envKeys = open === undefined ? [] : connectionEnvNames(open.connection_envs);
   if (envKeys === undefined) {
     return { ok: false, issues: [{ path: 'event_session_open.connection_envs', message: 'expected an object (names to values) or a list of names' }] };
   }
   const attributes = { id: payload.id, source: RUNBOOK_HOOK_EVENT_SOURCE, ...(payload.time === undefined ? {} : { time: payload.time }) };
-  const input: IngestEventInput<'session.open' | 'session.close'> =
+  const input: IngestEventInput<'session.open' | 'session.close'> | undefined =
     open !== undefined
       ? {
           type: 'session.open',
@@ -102,20 +100,23 @@ export function mapRunbookHook(body: unknown, org: string): MappedRunbookHook {
             review: null,
           },
         }
-      : {
+      : close === undefined
+        ? undefined
+        : {
           type: 'session.close',
           ...attributes,
           data: {
             sid: payload.sid,
             org_id: org,
-            exit_code: close!.exit_code,
+            exit_code: close.exit_code,
             // hoop sends the session's error message as `output`; the session output is not in the payload.
-            exit_err: close!.output === undefined || close!.output === null ? null : cut(close!.output, LIMITS.messageLength),
+            exit_err: close.output === undefined || close.output === null ? null : cut(close.output, LIMITS.messageLength),
             output: '',
             is_output_truncated: false,
             output_size: 0,
           },
         };
+  if (input === undefined) return unpaired('neither is set: send the payload of a session-open or a session-close hook');
   const result = validateIngestEvent(input);
   if (result.ok) return { ok: true, event: input };
   const fields = input.type === 'session.open' ? OPEN_FIELDS : CLOSE_FIELDS;

@@ -5,7 +5,7 @@ import { parseJsonText } from './json-text.parser.js';
 function failure(text: string): string {
   const result = parseJsonText(text);
   assert.equal(result.ok, false, `${text.slice(0, 40)} parsed`);
-  return result.ok ? '' : result.message;
+  return result.message;
 }
 
 void describe('parseJsonText', () => {

@@ -41,8 +41,13 @@ export class DoorApplications {
     private readonly metrics: SvixDoorMetrics,
   ) {}
 
-  seen(uid: string, name = uid.slice(0, 8)): void {
-    if (!this.known.has(uid)) this.known.set(uid, { name, at: new Date() });
+  seen(uid: string, name = uid.slice(0, 8)): { name: string; at: Date } {
+    let app = this.known.get(uid);
+    if (app === undefined) {
+      app = { name, at: new Date() };
+      this.known.set(uid, app);
+    }
+    return app;
   }
 
   async list(pathAndQuery: string): Promise<Answer> {
@@ -74,8 +79,7 @@ export class DoorApplications {
     const existed = this.known.has(uid);
     const getIfExists = new URL(pathAndQuery, 'http://door').searchParams.get('get_if_exists') === 'true';
     if (existed && !getIfExists) throw SvixHttpError.of(409, 'conflict', 'An application with this uid already exists');
-    this.seen(uid, name);
-    const app = this.known.get(uid)!;
+    const app = this.seen(uid, name);
     return { status: existed ? 200 : 201, body: applicationOut(uid, app.name, app.at) };
   }
 

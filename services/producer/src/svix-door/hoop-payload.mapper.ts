@@ -203,11 +203,12 @@ function mapReviewCard(payload: Json, orgId: string): MappedPayload {
   const found = link as RegExpExecArray | null;
   if (found === null) throw new UnmappablePayloadError(bodyPath, 'no TextBlock with the session link "[<sid>](<api url>/sessions/<sid>)"');
   if (facts === undefined) throw new UnmappablePayloadError(bodyPath, 'no FactSet (Created By, Approval Groups, Session Time, Connection)');
+  const factList = facts;
   const factsPath = [...bodyPath, factsIndex, 'facts'];
   const fact = (title: string): { value: unknown; path: (string | number)[] } => {
-    const index = facts!.findIndex((entry) => isObject(entry) && entry.title === title);
+    const index = factList.findIndex((entry) => isObject(entry) && entry.title === title);
     if (index < 0) throw new UnmappablePayloadError(factsPath, `no fact titled "${title}"`);
-    return { value: (facts![index] as Json).value, path: [...factsPath, index, 'value'] };
+    return { value: (factList[index] as Json).value, path: [...factsPath, index, 'value'] };
   };
   const text = (title: string): { value: string; path: (string | number)[] } => {
     const { value, path } = fact(title);
@@ -231,8 +232,8 @@ function mapReviewCard(payload: Json, orgId: string): MappedPayload {
   if (sessionTime.value !== '`-`') dropped.push('session_time');
 
   const connection = text('Connection');
-  const sid = found[3]!;
-  if (found[1] !== sid) throw new UnmappablePayloadError(bodyPath, 'the session link names two different session ids');
+  const sid = found[3];
+  if (sid === undefined || found[1] !== sid) throw new UnmappablePayloadError(bodyPath, 'the session link names two different session ids');
 
   const data: Json = {
     sid,

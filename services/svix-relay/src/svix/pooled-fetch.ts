@@ -85,7 +85,7 @@ function exchange(agent: Agent, target: URL, init: RequestInit | undefined, sign
         },
         onResponseEnd() {
           done();
-          const text = NULL_BODY_STATUSES.has(status) ? '' : chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+          const text = NULL_BODY_STATUSES.has(status) ? '' : chunks.length === 1 && chunks[0] !== undefined ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
           resolve(new PooledResponse(status, headers, text));
         },
         onResponseError(_controller, error) {
