@@ -21,8 +21,8 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Libraries are entered through their index only (novu's rule), test helpers through /testing, tools through their subpaths;
-      // node-version loads without the index, on a Node too old for the rest.
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@hookline/*/*', '!@hookline/*/testing', '!@hookline/tools/*', '!@hookline/*/constants', '!@hookline/hook-executor/git-url', '!@hookline/observability/node-version', '!@hookline/observability/prometheus-text'], message: 'Import a hookline package through its index (@hookline/<name>) or a declared subpath export (/testing, /constants, /node-version, @hookline/tools/<tool>).' }] }],
+      // node-version loads without the index, on a Node too old for the rest; process-alive without it in the broker's watchdog.
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@hookline/*/*', '!@hookline/*/testing', '!@hookline/tools/*', '!@hookline/*/constants', '!@hookline/hook-executor/git-url', '!@hookline/observability/node-version', '!@hookline/observability/process-alive', '!@hookline/observability/prometheus-text'], message: 'Import a hookline package through its index (@hookline/<name>) or a declared subpath export (/testing, /constants, /node-version, @hookline/tools/<tool>).' }] }],
     },
   },
   {
