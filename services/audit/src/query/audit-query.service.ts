@@ -215,7 +215,7 @@ export class AuditQueryService {
     };
     for (const row of counts) {
       const summary = summaryOf(row.endpointId, row.appId);
-      summary.attempts[statusName(row.status)] = Number(row.count);
+      summary.attempts[statusName(row.status)] = row.count;
     }
     for (const row of lasts) {
       if (!summaries.has(row.endpointId)) continue;

@@ -118,7 +118,7 @@ export function adminGetCommand(io: CliIo): Command {
       // The hook's output, with line breaks kept and every control character shown escaped.
       for (const [name, stream] of [['stdout', run.stdout], ['stderr', run.stderr]] as const) {
         ctx.write(`--- ${name} (${stream.bytes} bytes${stream.truncated ? ', truncated' : ''}) ---\n`);
-        if (stream.text !== '') ctx.write(`${escapeControl(stream.text, 'newlines').replace(/\n?$/, '\n')}`);
+        if (stream.text !== '') ctx.write(escapeControl(stream.text, 'newlines').replace(/\n?$/, '\n'));
       }
     });
 
