@@ -117,7 +117,8 @@ export function adminGetCommand(io: CliIo): Command {
       const query = parseQueryPairs(opts.query, HOOK_RUN_FILTERS);
       const page = await ctx.audit().request<HookExecutionPage>({ path: '/v1/hook-executions', query });
       ctx.print(page.data, hookRunColumns(ctx.now));
-      if (page.next_cursor !== null && page.next_cursor !== undefined) ctx.info(`more: -q cursor=${page.next_cursor}`);
+      // An answer from outside: a missing cursor is as good as null.
+      if (typeof page.next_cursor === 'string') ctx.info(`more: -q cursor=${page.next_cursor}`);
     });
 
   get

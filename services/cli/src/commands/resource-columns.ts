@@ -11,6 +11,9 @@ import type {
 import type { Column } from '../output/render-output.js';
 import { formatAge } from '../output/format-age.js';
 
+/** An answer as it may arrive from a relay of another version: any field may be missing. */
+type Received<T> = { readonly [K in keyof T]?: T[K] | undefined };
+
 type Cell = ReturnType<Column<unknown>['cell']>;
 /** The names of T's fields a cell can show as they are. */
 type CellField<T> = { [K in keyof T]: T[K] extends Cell ? K : never }[keyof T];
@@ -28,9 +31,9 @@ function ageColumn<T>(now: Date, timeOf: (row: T) => string | null | undefined):
 /** A row of `get plugin` (the list) or of `create plugin` (what each change did). */
 export type PluginConnectionRow = PluginConnectionView | PluginChange;
 
-export function endpointColumns(now: Date): Column<EndpointView>[] {
+export function endpointColumns(now: Date): Column<Received<EndpointView>>[] {
   return [
-    ...fieldColumns<EndpointView>({ ID: 'id', DESCRIPTION: 'description' }),
+    ...fieldColumns<Received<EndpointView>>({ ID: 'id', DESCRIPTION: 'description' }),
     { header: 'DISABLED', cell: (r) => r.disabled ?? false },
     // The relay answers no version (Svix retired it); the column stays where scripts read it.
     { header: 'VERSION', cell: () => null },
@@ -54,9 +57,9 @@ export function messageColumns(now: Date): Column<MessageView>[] {
   return [...fieldColumns<MessageView>({ ID: 'id', EVENTID: 'event_id', EVENTTYPE: 'event_type', SIZE: 'payload_size' }), ageColumn(now, (r) => r.timestamp)];
 }
 
-export function eventTypeColumns(now: Date): Column<EventTypeView>[] {
+export function eventTypeColumns(now: Date): Column<Received<EventTypeView>>[] {
   return [
-    ...fieldColumns<EventTypeView>({ NAME: 'name', DESCRIPTION: 'description' }),
+    ...fieldColumns<Received<EventTypeView>>({ NAME: 'name', DESCRIPTION: 'description' }),
     { header: 'SCHEMA', cell: (r) => (r.schema === null || r.schema === undefined ? 'no' : 'yes') },
     { header: 'ARCHIVED', cell: (r) => r.archived ?? false },
     ageColumn(now, (r) => r.created_at),

@@ -192,12 +192,13 @@ export class SvixAdmin {
     let endpointId = query.endpoint_id;
     if (endpointId === undefined) {
       const endpoints = await this.allEndpoints(orgId);
-      if (endpoints.length !== 1) {
+      const [only] = endpoints;
+      if (only === undefined || endpoints.length !== 1) {
         throw new ApiError(422, 'endpoint_required', `organisation ${orgId} has ${endpoints.length} endpoints: name one with endpoint_id`, {
           extra: { endpoint_ids: endpoints.map((endpoint) => endpoint.id) },
         });
       }
-      endpointId = endpoints[0]!.id;
+      endpointId = only.id;
     }
     const page = await api.messageAttempt.listByEndpoint(orgId, endpointId, {
       limit: query.limit,
