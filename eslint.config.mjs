@@ -3,6 +3,14 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+const DEEP_IMPORT = { group: ['@hookline/*/src/**', '@hookline/*/dist/**'], message: 'Import a hookline package through its index or a declared subpath export, never its files.' };
+const TEST_SEAMS = { group: ['@hookline/*/testing'], message: "A package's /testing export is for tests only." };
+const SERVICES_AND_TOOLS = ['audit', 'cli', 'hook-executor', 'producer', 'svix-relay', 'tools'];
+const LIB_TO_SERVICE = {
+  group: [...SERVICES_AND_TOOLS.flatMap((name) => [`@hookline/${name}`, `@hookline/${name}/*`]), '**/services/**', '**/tools/**'],
+  message: 'A lib never imports a service or a tool.',
+};
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.cache/**', 'coverage/**'] },
   eslint.configs.recommended,
@@ -20,10 +28,16 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      // Libraries are entered through their index only (novu's rule), test helpers through /testing, tools through their subpaths;
-      // node-version loads without the index, on a Node too old for the rest; process-alive without it in the broker's watchdog.
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@hookline/*/*', '!@hookline/*/testing', '!@hookline/tools/*', '!@hookline/*/constants', '!@hookline/hook-executor/git-url', '!@hookline/observability/node-version', '!@hookline/observability/process-alive', '!@hookline/observability/prometheus-text'], message: 'Import a hookline package through its index (@hookline/<name>) or a declared subpath export (/testing, /constants, /node-version, @hookline/tools/<tool>).' }] }],
+      // A package is entered through its declared exports (package.json "exports": the index, /constants, /embedded, ...),
+      // never through its files; its test seams (/testing) only from tests.
+      'no-restricted-imports': ['error', { patterns: [DEEP_IMPORT, TEST_SEAMS] }],
     },
+  },
+  {
+    // Libraries never depend on the services or tools built from them.
+    files: ['libs/*/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/src/testing/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [DEEP_IMPORT, TEST_SEAMS, LIB_TO_SERVICE] }] },
   },
   {
     files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
@@ -34,6 +48,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/unbound-method': 'off',
+      'no-restricted-imports': ['error', { patterns: [DEEP_IMPORT] }],
     },
   },
 );

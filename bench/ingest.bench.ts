@@ -12,9 +12,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, CompressionTypes } from 'kafkajs';
 import { encodeEvent, buildEvent, getEventContract, TOPICS, type IngestEventInput } from '@hookline/contracts';
 import { ensureKafkaDistribution, freePort, provideKafkaBroker } from '@hookline/kafka-broker';
+import { SERVICE_PROCESS_ENV } from '@hookline/observability';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 60_000);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const BATCH = 100;
 const EVENT_BYTES = 1024;
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 8);
@@ -42,6 +44,60 @@ function peakRssMb(pid: number): number {
   return kb / 1024;
 }
 
+/** The producer's memory as its /metrics tells it (prom-client's default metrics), in MB. */
+interface MemorySample {
+  readonly rss: number;
+  readonly heapTotal: number;
+  readonly heapUsed: number;
+  readonly newSpace: number;
+  readonly oldSpace: number;
+  readonly external: number;
+}
+
+async function sampleMemory(port: number): Promise<MemorySample | undefined> {
+  const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => (r.ok ? r.text() : ''), () => '');
+  const lines = text.split('\n');
+  // A series' value: its name, then labels including `label` (the registry adds service="producer").
+  const value = (name: string, label = ''): number => {
+    const line = lines.find((candidate) => (candidate.startsWith(`${name}{`) || candidate.startsWith(`${name} `)) && candidate.includes(label));
+    return Number(line?.slice(line.lastIndexOf(' ') + 1) ?? NaN) / 2 ** 20;
+  };
+  const sample = {
+    rss: value('process_resident_memory_bytes'),
+    heapTotal: value('nodejs_heap_size_total_bytes'),
+    heapUsed: value('nodejs_heap_size_used_bytes'),
+    newSpace: value('nodejs_heap_space_size_total_bytes', 'space="new"'),
+    oldSpace: value('nodejs_heap_space_size_total_bytes', 'space="old"'),
+    external: value('nodejs_external_memory_bytes'),
+  };
+  return Number.isNaN(sample.rss) ? undefined : sample;
+}
+
+/** Runs `work` while sampling the producer's memory; returns its result and the sample of highest RSS. */
+async function withMemorySamples<T>(port: number, work: () => Promise<T>): Promise<{ result: T; peak: MemorySample | undefined }> {
+  let peak: MemorySample | undefined;
+  const stop = new AbortController();
+  const sampler = (async () => {
+    while (!stop.signal.aborted) {
+      const sample = await sampleMemory(port);
+      if (sample !== undefined && (peak === undefined || sample.rss > peak.rss)) peak = sample;
+      await sleep(250);
+    }
+  })();
+  try {
+    return { result: await work(), peak };
+  } finally {
+    stop.abort();
+    await sampler;
+  }
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
 async function rawKafkajs(brokers: string[], batches: IngestEventInput[][]): Promise<number> {
   const kafka = new Kafka({ clientId: 'bench-raw', brokers, logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
@@ -65,9 +121,27 @@ async function rawKafkajs(brokers: string[], batches: IngestEventInput[][]): Pro
   return (total * BATCH) / seconds;
 }
 
-async function startProducer(brokers: string[], port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(root, 'services/producer/dist/main.js')], {
-    env: { PATH: process.env['PATH'] ?? '', NODE_OPTIONS: process.env['BENCH_PRODUCER_NODE_OPTIONS'] ?? '', PORT: String(port), HOST: '127.0.0.1', KAFKA_BROKERS: brokers.join(','), INGEST_TOKENS: TOKEN, LOG_LEVEL: 'warn' },
+/**
+ * A way to run the producer: node/V8 flags (on node's command line: NODE_OPTIONS admits only
+ * some V8 flags) and NAME=value environment words, e.g. `MALLOC_ARENA_MAX=2 --max-semi-space-size=8`.
+ */
+interface ProducerVariant {
+  readonly label: string;
+  readonly env: Record<string, string>;
+  readonly flags: readonly string[];
+}
+
+const ENV_WORD = /^[A-Z_]+=/;
+
+function parseVariant(text: string): ProducerVariant {
+  const words = text.trim().split(/\s+/).filter((word) => word !== '');
+  const env = Object.fromEntries(words.filter((word) => ENV_WORD.test(word)).map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]));
+  return { label: text.trim() === '' ? '(node defaults)' : text.trim(), env, flags: words.filter((word) => !ENV_WORD.test(word)) };
+}
+
+async function startProducer(brokers: string[], port: number, variant: ProducerVariant): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...variant.flags, join(root, 'services/producer/dist/main.js')], {
+    env: { PATH: process.env['PATH'] ?? '', ...variant.env, PORT: String(port), HOST: '127.0.0.1', KAFKA_BROKERS: brokers.join(','), INGEST_TOKENS: TOKEN, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const deadline = Date.now() + 60_000;
@@ -116,7 +190,7 @@ function producerPerformance(brokers: string[], classpath: string): number | und
 
 async function main(): Promise<void> {
   const broker = await provideKafkaBroker({ heapMb: 1024 });
-  let producer: ChildProcess | undefined;
+  const producers: ChildProcess[] = [];
   try {
     const brokers = broker.brokers;
     const admin = new Kafka({ clientId: 'bench-admin', brokers, logLevel: logLevel.NOTHING }).admin();
@@ -124,28 +198,59 @@ async function main(): Promise<void> {
     await admin.createTopics({ topics: [{ topic: 'bench.producer-performance', numPartitions: 6 }], waitForLeaders: true });
     await admin.disconnect();
     const batches = Array.from({ length: 20 }, (_, seed) => makeBatch(seed));
-    const port = await freePort();
-    producer = await startProducer(brokers, port);
-
-    // Warm both paths (JIT, connections, topic metadata) before measuring.
-    await httpIngest(port, batches.slice(0, 2)).catch(() => undefined);
-    const http = await httpIngest(port, batches);
-    const rss = peakRssMb(producer.pid!);
-    const raw = await rawKafkajs(brokers, batches);
+    // Each variant is a producer process of its own; all of them and the raw leg alternate in
+    // every round, so load from elsewhere on the machine falls on all legs; medians.
+    // Unset: the producer as the images and npm start run it.
+    const shipped = `MALLOC_ARENA_MAX=${SERVICE_PROCESS_ENV.MALLOC_ARENA_MAX} ${SERVICE_PROCESS_ENV.NODE_OPTIONS}`;
+    const variants = (process.env['BENCH_PRODUCER_VARIANTS'] ?? process.env['BENCH_PRODUCER_NODE_OPTIONS'] ?? shipped).split('|').map(parseVariant);
+    const legs: { variant: ProducerVariant; port: number; process: ChildProcess; idle?: MemorySample; peak?: MemorySample; rates: number[] }[] = [];
+    for (const variant of variants) {
+      const port = await freePort();
+      const child = await startProducer(brokers, port, variant);
+      producers.push(child);
+      legs.push({ variant, port, process: child, rates: [] });
+    }
+    for (const leg of legs) {
+      // Warm each path (JIT, connections, topic metadata) before measuring.
+      await httpIngest(leg.port, batches.slice(0, 2)).catch(() => undefined);
+      await sleep(2_000);
+      leg.idle = await sampleMemory(leg.port);
+    }
+    const rawRates: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const leg of legs) {
+        const measured = await withMemorySamples(leg.port, () => httpIngest(leg.port, batches));
+        leg.rates.push(measured.result);
+        if (measured.peak !== undefined && (leg.peak === undefined || measured.peak.rss > leg.peak.rss)) leg.peak = measured.peak;
+      }
+      rawRates.push(await rawKafkajs(brokers, batches));
+    }
+    const raw = median(rawRates);
     let java: number | undefined;
     if (spawnSync('java', ['-version']).status === 0) java = producerPerformance(brokers, (await ensureKafkaDistribution()).classpath);
 
     const fmt = (n: number) => `${Math.round(n).toLocaleString('en-US')} events/s`;
-    console.log(`\ningest benchmark — ${EVENTS} events of ~${EVENT_BYTES} B, batches of ${BATCH}, ${CONCURRENCY} in flight, ${broker.kind} broker`);
-    console.log(`  POST /v1/events (producer)        ${fmt(http)}`);
+    const mb = (n: number) => `${n.toFixed(0)} MB`;
+    const breakdown = (sample: MemorySample) =>
+      `RSS ${mb(sample.rss)}: V8 heap ${mb(sample.heapTotal)} (used ${mb(sample.heapUsed)}; new space ${mb(sample.newSpace)}, old space ${mb(sample.oldSpace)}), external ${mb(sample.external)}, the rest (code, native) ${mb(sample.rss - sample.heapTotal - sample.external)}`;
+    console.log(`\ningest benchmark — ${EVENTS} events of ~${EVENT_BYTES} B, batches of ${BATCH}, ${CONCURRENCY} in flight, ${ROUNDS} rounds (medians), ${broker.kind} broker`);
     console.log(`  raw kafkajs producer              ${fmt(raw)}`);
     console.log(`  Kafka ProducerPerformance (Java)  ${java === undefined ? 'n/a (no java)' : fmt(java)}`);
-    console.log(`  ratio HTTP / raw kafkajs          ${(http / raw).toFixed(2)}  (goal >= ${GOAL_RATIO})`);
-    if (java !== undefined) console.log(`  ratio HTTP / ProducerPerformance  ${(http / java).toFixed(2)}`);
-    console.log(`  producer peak RSS                 ${rss.toFixed(0)} MB  (goal < ${GOAL_RSS_MB} MB)`);
-    console.log(JSON.stringify({ events: EVENTS, http, raw, java, ratioRaw: http / raw, ratioJava: java ? http / java : null, peakRssMb: rss }));
+    const results = legs.map((leg) => {
+      const ratios = leg.rates.map((rate, round) => rate / rawRates[round]!);
+      const rss = peakRssMb(leg.process.pid!);
+      console.log(`  producer ${leg.variant.label}`);
+      console.log(`    POST /v1/events                 ${fmt(median(leg.rates))}`);
+      console.log(`    ratio HTTP / raw kafkajs        ${median(ratios).toFixed(2)} median of rounds ${ratios.map((r) => r.toFixed(2)).join(' ')}  (goal >= ${GOAL_RATIO})`);
+      if (java !== undefined) console.log(`    ratio HTTP / ProducerPerformance ${(median(leg.rates) / java).toFixed(2)}`);
+      console.log(`    peak RSS                        ${rss.toFixed(0)} MB  (goal < ${GOAL_RSS_MB} MB)`);
+      if (leg.idle !== undefined) console.log(`    idle after warm-up              ${breakdown(leg.idle)}`);
+      if (leg.peak !== undefined) console.log(`    at the highest sampled RSS      ${breakdown(leg.peak)}`);
+      return { variant: leg.variant.label, http: median(leg.rates), ratioRaw: median(ratios), ratios, ratioJava: java ? median(leg.rates) / java : null, peakRssMb: rss, idleSample: leg.idle, peakSample: leg.peak };
+    });
+    console.log(JSON.stringify({ events: EVENTS, rounds: ROUNDS, raw, java, producers: results }));
   } finally {
-    producer?.kill('SIGTERM');
+    for (const producer of producers) producer.kill('SIGTERM');
     await broker.stop();
   }
 }

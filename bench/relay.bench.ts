@@ -13,21 +13,17 @@
  * call, which do not depend on the cores. The bench's own broker runs with
  * BENCH_BROKER_JVM_OPTIONS (default -XX:TieredStopAtLevel=1, see BROKER_JVM_OPTIONS).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { Svix } from 'svix';
 import { buildEvent, encodeEvent, getEventContract, type GatewayEvent } from '@hookline/contracts';
-import { createTestDatabase, type TestDatabase } from '@hookline/database/testing';
 import { freePort, provideKafkaBroker } from '@hookline/kafka-broker';
 import { SvixStandIn } from '@hookline/tools/svix-stand-in';
-import { ensureGatewayTopics, startGroupAtEnd } from '../test/svix-relay/relay-harness.js';
+import { median, RELAY_PROCESS_ENV, startService, stopService, benchDatabase, relayGroupAtEnd } from './bench-services.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 20_000);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
@@ -54,9 +50,6 @@ const WARM_UP_EVENTS = Number(process.env['BENCH_WARM_UP_EVENTS'] ?? 5_000);
  * either way. `BENCH_BROKER_JVM_OPTIONS=` (empty) runs the JVM's defaults.
  */
 const BROKER_JVM_OPTIONS = (process.env['BENCH_BROKER_JVM_OPTIONS'] ?? '-XX:TieredStopAtLevel=1').split(/\s+/).filter((option) => option !== '');
-/** services/svix-relay/Dockerfile's NODE_OPTIONS and MALLOC_ARENA_MAX. */
-const RELAY_NODE_OPTIONS = '--max-semi-space-size=8 --max-old-space-size=160';
-const RELAY_MALLOC_ARENA_MAX = '2';
 const ORG = `bench-org-${Date.now().toString(36)}`;
 const CONNECTION = 'pg-bench';
 
@@ -118,36 +111,18 @@ function makeEvents(count: number): GatewayEvent[] {
   return events.slice(0, count);
 }
 
-async function startRelay(brokers: string[], standIn: SvixStandIn, port: number, groupId: string, databaseUrl: string | undefined): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(root, 'services/svix-relay/dist/main.js')], {
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      // As the Dockerfile runs it, unless told otherwise.
-      NODE_OPTIONS: process.env['BENCH_RELAY_NODE_OPTIONS'] ?? RELAY_NODE_OPTIONS,
-      MALLOC_ARENA_MAX: process.env['BENCH_RELAY_MALLOC_ARENA_MAX'] ?? RELAY_MALLOC_ARENA_MAX,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      KAFKA_BROKERS: brokers.join(','),
-      KAFKA_GROUP_ID: groupId,
-      SVIX_AUTH_TOKEN: standIn.token,
-      SVIX_SERVER_URL: standIn.url,
-      ADMIN_TOKENS: ADMIN_TOKEN,
-      SVIX_CONCURRENCY: String(CONCURRENCY / INSTANCES),
-      ...(process.env['RELAY_KEY_CONCURRENCY'] === undefined ? {} : { RELAY_KEY_CONCURRENCY: process.env['RELAY_KEY_CONCURRENCY'] }),
-      ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', process.env['BENCH_RELAY_LOGS'] === undefined ? 'ignore' : 'inherit', 'inherit'],
+function startRelay(brokers: string[], standIn: SvixStandIn, port: number, groupId: string, databaseUrl: string): Promise<ChildProcess> {
+  return startService('svix-relay', port, {
+    ...RELAY_PROCESS_ENV,
+    KAFKA_BROKERS: brokers.join(','),
+    KAFKA_GROUP_ID: groupId,
+    SVIX_AUTH_TOKEN: standIn.token,
+    SVIX_SERVER_URL: standIn.url,
+    ADMIN_TOKENS: ADMIN_TOKEN,
+    SVIX_CONCURRENCY: String(CONCURRENCY / INSTANCES),
+    ...(process.env['RELAY_KEY_CONCURRENCY'] === undefined ? {} : { RELAY_KEY_CONCURRENCY: process.env['RELAY_KEY_CONCURRENCY'] }),
+    DATABASE_URL: databaseUrl,
   });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`relay exited with ${child.exitCode}`);
-    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
-    if (ready) return child;
-    await sleep(200);
-  }
-  child.kill('SIGKILL');
-  throw new Error('relay not ready within 60 s');
 }
 
 async function waitFor(what: string, done: () => boolean): Promise<void> {
@@ -282,29 +257,10 @@ async function main(): Promise<void> {
   const relays: ChildProcess[] = [];
   if (RELAY_LEG !== 'backlog' && RELAY_LEG !== 'live') throw new Error(`BENCH_RELAY_LEG must be backlog or live, not ${RELAY_LEG}`);
   if (!Number.isInteger(INSTANCES) || INSTANCES < 1 || CONCURRENCY % INSTANCES !== 0) throw new Error(`BENCH_RELAY_INSTANCES must be a whole number >= 1 that divides BENCH_CONCURRENCY (${CONCURRENCY})`);
-  // PostgreSQL as in production: BENCH_DATABASE_URL, else a throw-away database on the local
-  // one; the embedded PGlite (npm start's default) only when no PostgreSQL answers.
-  let database: TestDatabase | undefined;
-  let databaseUrl = process.env['BENCH_DATABASE_URL'];
-  if (databaseUrl === undefined) {
-    database = await createTestDatabase('relay_bench').catch((error: unknown) => {
-      console.warn(`no local PostgreSQL (${error instanceof Error ? error.message : String(error)}): the relay uses its embedded database`);
-      return undefined;
-    });
-    databaseUrl = database?.url;
-  }
+  const database = await benchDatabase('relay_bench');
+  const databaseUrl = database.url;
   try {
-    const kafka = new Kafka({ clientId: 'bench-relay', brokers: broker.brokers, logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    // The group starts at the topics' end: earlier traffic on a shared broker is not part of the run.
-    const groupId = `bench-relay-${Date.now().toString(36)}`;
-    try {
-      await ensureGatewayTopics(admin);
-      await startGroupAtEnd(kafka, admin, groupId);
-    } finally {
-      await admin.disconnect();
-    }
+    const { kafka, groupId } = await relayGroupAtEnd(broker.brokers, 'bench-relay');
 
     for (let instance = 0; instance < INSTANCES; instance += 1) {
       const port = await freePort();
@@ -354,11 +310,7 @@ async function main(): Promise<void> {
     }
     // With several instances: the largest one's (the goal is per relay process).
     const rss = Math.max(...relays.map((relay) => peakRssMb(relay.pid!)));
-    const med = (values: number[]): number => {
-      const sorted = [...values].sort((a, b) => a - b);
-      const mid = Math.floor(sorted.length / 2);
-      return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-    };
+    const med = median;
     const relayRate = med(rounds.map((r) => r.relay));
     const rawRate = med(rounds.map((r) => r.raw));
     const ratio = med(rounds.map((r) => r.ratio));
@@ -369,7 +321,7 @@ async function main(): Promise<void> {
     const rawCpuUs = med(rounds.map((r) => r.rawBenchUs));
 
     const fmt = (n: number): string => `${Math.round(n).toLocaleString('en-US')} events/s`;
-    console.log(`\nrelay benchmark — ${EVENTS} events a round (sessions + db role jobs), ${ROUNDS} rounds (medians), ${CONCURRENCY} Svix calls at once, ${INSTANCES === 1 ? 'one relay' : `${INSTANCES} relays in one group`}, ${RELAY_LEG === 'backlog' ? 'draining a backlog' : 'live'}, ${broker.kind} broker, ${databaseUrl === undefined ? 'embedded database' : 'PostgreSQL'}, Svix stand-in answering at once`);
+    console.log(`\nrelay benchmark — ${EVENTS} events a round (sessions + db role jobs), ${ROUNDS} rounds (medians), ${CONCURRENCY} Svix calls at once, ${INSTANCES === 1 ? 'one relay' : `${INSTANCES} relays in one group`}, ${RELAY_LEG === 'backlog' ? 'draining a backlog' : 'live'}, ${broker.kind} broker, PostgreSQL, Svix stand-in answering at once`);
     console.log(`  Kafka → svix-relay → Svix            ${fmt(relayRate)}`);
     console.log(`  raw create-message load (autocannon) ${fmt(rawRate)}`);
     console.log(`  ratio relay / raw                    ${ratio.toFixed(2)}  (goal >= ${GOAL_RATIO}; rounds ${rounds.map((r) => r.ratio.toFixed(2)).join(', ')})`);
@@ -383,17 +335,9 @@ async function main(): Promise<void> {
     console.log(`  relay peak RSS                       ${rss.toFixed(0)} MB  (goal < ${GOAL_RSS_MB} MB${INSTANCES === 1 ? '' : '; the largest instance'})`);
     console.log(JSON.stringify({ events: EVENTS, rounds: ROUNDS, concurrency: CONCURRENCY, instances: INSTANCES, relay: relayRate, raw: rawRate, ratio, ratios: rounds.map((r) => r.ratio), relayLeg: RELAY_LEG, relayCpuUsPerEvent: relayCpuUs, brokerCpuUsPerEvent: brokerCpuUs, brokerJitCpuUsPerEvent: brokerJitUs, standInCpuUsPerEvent: standInCpuUs, rawCpuUsPerCall: rawCpuUs, peakRssMb: rss }));
   } finally {
-    await Promise.all(
-      relays
-        .filter((relay) => relay.exitCode === null)
-        .map(async (relay) => {
-          const exited = new Promise((resolve) => relay.once('exit', resolve));
-          relay.kill('SIGTERM');
-          await Promise.race([exited, sleep(15_000).then(() => relay.kill('SIGKILL'))]);
-        }),
-    );
+    await Promise.all(relays.map((relay) => stopService(relay)));
     await standIn.close();
-    await database?.drop();
+    await database.drop();
     await broker.stop();
   }
 }

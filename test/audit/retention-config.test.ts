@@ -68,8 +68,14 @@ void describe('audit configuration at start', () => {
   });
 
   void it('exits 1 naming ADMIN_TOKENS when it is missing', () => {
-    const run = start({ KAFKA_BROKERS: '127.0.0.1:1' });
+    const run = start({ KAFKA_BROKERS: '127.0.0.1:1', DATABASE_URL: 'postgres://audit@127.0.0.1:1/audit' });
     assert.equal(run.status, 1);
     assert.equal(run.stderr, 'audit refuses to start: invalid configuration: ADMIN_TOKENS: required\n');
+  });
+
+  void it('exits 1 naming DATABASE_URL when it is missing: there is no embedded database in the service', () => {
+    const run = start({ KAFKA_BROKERS: '127.0.0.1:1', ADMIN_TOKENS: 'an-admin-token-of-24-chs' });
+    assert.equal(run.status, 1);
+    assert.equal(run.stderr, 'audit refuses to start: invalid configuration: DATABASE_URL: required\n');
   });
 });

@@ -15,7 +15,7 @@ const OTHER = 'auditor-only-token-0123456789';
 
 function start(main: string, env: Record<string, string>): { status: number | null; output: string } {
   const child = spawnSync(process.execPath, [fileURLToPath(new URL(main, import.meta.url))], {
-    env: { PATH: process.env.PATH ?? '', KAFKA_BROKERS: '127.0.0.1:9', LOG_LEVEL: 'silent', ...env },
+    env: { PATH: process.env.PATH ?? '', KAFKA_BROKERS: '127.0.0.1:9', DATABASE_URL: 'postgres://hookline@127.0.0.1:9/hookline', LOG_LEVEL: 'silent', ...env },
     encoding: 'utf8',
     timeout: 30_000,
   });

@@ -96,7 +96,7 @@ describe('npm start --fresh', () => {
   it("wipes the previous run's state and keeps the downloaded Kafka jars", () => {
     const dir = stateDir();
     const kept = join(dir, 'kafka', '4.3.1', 'libs', 'kafka_2.13-4.3.1.jar');
-    const wiped = [join(dir, 'kafka', 'data-start', 'meta.properties'), join(dir, 'logs', 'producer.log'), join(dir, 'audit', 'pglite', 'PG_VERSION'), join(dir, 'svix-relay-db', 'PG_VERSION'), join(dir, 'hook-executor', 'snapshots', 'x')];
+    const wiped = [join(dir, 'kafka', 'data-start', 'meta.properties'), join(dir, 'logs', 'producer.log'), join(dir, 'postgres', 'PG_VERSION'), join(dir, 'audit', 'pglite', 'PG_VERSION'), join(dir, 'svix-relay-db', 'PG_VERSION'), join(dir, 'hook-executor', 'snapshots', 'x')];
     for (const file of [kept, ...wiped]) {
       mkdirSync(join(file, '..'), { recursive: true });
       writeFileSync(file, 'old run');

@@ -13,9 +13,15 @@ function start(env: Record<string, string>): { status: number | null; stderr: st
 
 void describe('svix-relay configuration at start', () => {
   void it('exits 1 naming ADMIN_TOKENS when it is missing', () => {
-    const run = start({ KAFKA_BROKERS: '127.0.0.1:1' });
+    const run = start({ KAFKA_BROKERS: '127.0.0.1:1', DATABASE_URL: 'postgres://relay@127.0.0.1:1/relay' });
     assert.equal(run.status, 1);
     assert.equal(run.stderr, 'svix-relay refuses to start: invalid configuration: ADMIN_TOKENS: required\n');
+  });
+
+  void it('exits 1 naming DATABASE_URL when it is missing: there is no embedded database in the service', () => {
+    const run = start({ KAFKA_BROKERS: '127.0.0.1:1', ADMIN_TOKENS: 'admin-token-0123456789' });
+    assert.equal(run.status, 1);
+    assert.equal(run.stderr, 'svix-relay refuses to start: invalid configuration: DATABASE_URL: required\n');
   });
 
   void it('exits 1 naming a bad SVIX_SERVER_URL without printing the Svix token', () => {

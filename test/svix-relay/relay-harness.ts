@@ -53,8 +53,17 @@ export function relayEnv(svix: Pick<SvixTarget, 'url' | 'token'> | undefined, da
 export type RunningRelay = RunningApp<RelayConfig>;
 
 export async function startRelay(env: Record<string, string>, options: RelayAppOptions = {}): Promise<RunningRelay> {
-  const config = loadConfig(relaySettings, env);
-  return listenOnLoopback(await createRelayApp(config, options), config);
+  // The relay always keeps its connections in PostgreSQL: a throw-away database when the test names none.
+  const database = env.DATABASE_URL === undefined ? await createTestDatabase('relay_test') : undefined;
+  const config = loadConfig(relaySettings, database === undefined ? env : { ...env, DATABASE_URL: database.url });
+  const running = await listenOnLoopback(await createRelayApp(config, options), config);
+  return {
+    ...running,
+    close: async () => {
+      await running.close();
+      await database?.drop();
+    },
+  };
 }
 
 export interface RelayProcess {

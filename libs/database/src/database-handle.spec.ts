@@ -4,6 +4,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { openDatabase } from './database-handle.js';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { redactDatabaseUrl } from './redact-database-url.js';
 import { notes } from './spec-notes.schema.js';
 import { createTestDatabase, type TestDatabase } from './testing/test-database.js';
@@ -37,14 +38,16 @@ describe('openDatabase', () => {
     }
   });
 
-  it('runs the same migrations on the embedded database when no URL is given', async () => {
-    const handle = await openDatabase({ migrationsFolder, migrationsTable: 'spec_migrations' });
+  it('runs the same migrations on the embedded server, through the same driver', async () => {
+    const embedded = await startEmbeddedPostgres();
+    const handle = await openDatabase({ url: embedded.url, migrationsFolder, migrationsTable: 'spec_migrations' });
     try {
-      assert.equal(handle.kind, 'embedded');
+      assert.equal(handle.kind, 'postgres');
       await handle.db.insert(notes).values({ id: 7, body: 'embedded' });
       assert.deepEqual(await handle.db.select().from(notes), [{ id: 7, body: 'embedded' }]);
     } finally {
       await handle.close();
+      await embedded.stop();
     }
   });
 

@@ -6,14 +6,12 @@ import pg from 'pg';
 import { DATABASE_DEFAULTS } from './database.constant.js';
 import { redactDatabaseUrl } from './redact-database-url.js';
 
-/** A drizzle database, whichever driver is underneath (node-postgres or PGlite). */
-export type HooklineDatabase = PgDatabase<PgQueryResultHKT, Record<string, never>>;
+/** A drizzle database on node-postgres. */
+export type HooklineDatabase = PgDatabase<PgQueryResultHKT>;
 
 export interface OpenDatabaseOptions {
-  /** DATABASE_URL (postgres://…). Unset: an embedded PGlite database. */
-  readonly url?: string | undefined;
-  /** Where the embedded database keeps its files; unset: in memory (lost at exit). */
-  readonly embeddedDataDir?: string | undefined;
+  /** DATABASE_URL (postgres://…); `startEmbeddedPostgres` serves one locally. */
+  readonly url: string;
   /** Folder of drizzle-kit generated SQL migrations (with meta/_journal.json). */
   readonly migrationsFolder: string;
   /** Journal table of this service's migrations, so several services can share one database. */
@@ -28,53 +26,21 @@ export interface OpenDatabaseOptions {
 /** An open database with its migrations applied. */
 export interface DatabaseHandle {
   readonly db: HooklineDatabase;
-  readonly kind: 'postgres' | 'embedded';
-  /** The URL with its password hidden ('embedded' for PGlite): safe to log. */
+  readonly kind: 'postgres';
+  /** The URL with its password hidden: safe to log. */
   readonly description: string;
   /** Resolves when the database answers `SELECT 1`; rejects (with a redacted message) otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
-/**
- * Opens PostgreSQL (DATABASE_URL) or, when no URL is given, an embedded PGlite, and
- * applies the service's migrations with drizzle's migrator. Both paths run the same
- * SQL, so what `npm start` does on PGlite is what production does on PostgreSQL.
- */
+/** Opens PostgreSQL (DATABASE_URL) and applies the service's migrations with drizzle's migrator. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   const migrationConfig = {
     migrationsFolder: options.migrationsFolder,
     migrationsTable: options.migrationsTable,
     migrationsSchema: DATABASE_DEFAULTS.migrationsSchema,
   };
-  if (options.url === undefined || options.url === '') {
-    // Loaded only when used: the embedded database (WASM) is for `npm start` and tests, and
-    // importing it costs every service with a DATABASE_URL memory for nothing.
-    const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
-      import('@electric-sql/pglite'),
-      import('drizzle-orm/pglite'),
-      import('drizzle-orm/pglite/migrator'),
-    ]);
-    const client = await PGlite.create(options.embeddedDataDir === undefined ? {} : { dataDir: options.embeddedDataDir });
-    const db = drizzlePglite(client);
-    try {
-      await migratePglite(db, migrationConfig);
-    } catch (err) {
-      await client.close();
-      // eslint-disable-next-line preserve-caught-error -- the driver's error may quote the URL; only its redacted message is kept
-      throw new Error(`migrating the embedded database failed: ${messageOf(err)}`);
-    }
-    return {
-      db: db as unknown as HooklineDatabase,
-      kind: 'embedded',
-      description: options.embeddedDataDir === undefined ? 'embedded (in memory)' : `embedded (${options.embeddedDataDir})`,
-      ping: async () => {
-        await client.query('SELECT 1');
-      },
-      close: () => client.close(),
-    };
-  }
-
   const url = options.url;
   const description = redactDatabaseUrl(url);
   const pool = new pg.Pool({

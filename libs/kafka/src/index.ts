@@ -3,7 +3,7 @@
 import './codecs/compression.codecs.js';
 
 export { DLQ_HEADERS, DLQ_TOPIC_SUFFIX, CLOUDEVENTS_TYPE_HEADER, CLIENT_DEFAULTS, PRODUCER_DEFAULTS, CONSUMER_DEFAULTS, KAFKA_SASL_MECHANISMS } from './kafka.constant.js';
-export { createKafkaClient, parseBrokers, type KafkaClientOptions, type KafkaLogLevel } from './client/create-kafka-client.js';
+export { createKafkaClient, kafkaClientFromSettings, kafkaClientProvider, parseBrokers, type KafkaClientOptions, type KafkaLogLevel, type KafkaServiceSettings } from './client/create-kafka-client.js';
 export { kafkaSecuritySettings, checkKafkaSecurity, type KafkaSecurityConfig } from './client/kafka-security.settings.js';
 export { kafkaSecurityOptions } from './client/kafka-security.js';
 export type { KafkaClientInput } from './client/kafka-client-input.js';
@@ -15,18 +15,15 @@ export { PermanentError } from './errors/permanent.error.js';
 export { TransientError } from './errors/transient.error.js';
 export { headerValue, type KafkaRecord, type ProduceRecord, type RecordHeaders } from './record/kafka-record.js';
 export { EventProducer, type EventProducerOptions, type EventProducerStats } from './producer/event-producer.js';
+export type { RecordSender } from './producer/record-sender.interface.js';
 export type { ProducerObserver, SendOutcome } from './producer/producer-observer.interface.js';
-export {
-  ConsumerRunner,
-  type ConsumerObserver,
-  type ConsumerRunnerOptions,
-  type RecordContext,
-  type RecordOutcome,
-} from './consumer/consumer-runner.js';
-export { PipelinedConsumerRunner, type PipelinedConsumerRunnerOptions } from './consumer/pipelined-consumer-runner.js';
+export { ConsumerRunner, type ConsumerRunnerOptions, type RecordConsumer, type RecordConsumerOptions } from './consumer/consumer-runner.js';
+export type { ConsumerObserver, RecordContext, RecordHandler, RecordOutcome } from './consumer/record-processor.js';
+export { untilStarted, type UntilStartedOptions } from './consumer/until-started.js';
 export { defaultClassify, type ErrorClass } from './consumer/error-classifier.js';
 export { deadLetterTopicOf } from './consumer/dead-letter.publisher.js';
 export type { RetryPolicy } from './consumer/retry-policy.js';
 export { ensureTopics, type EnsureTopicsResult, type TopicSpec } from './admin/ensure-topics.js';
 export { checkKafka, type KafkaHealth } from './admin/check-kafka.js';
-export { KafkaTransport, KAFKA_TRANSPORT_ID, type KafkaTransportOptions, type KafkaTransportStatus } from './transport/kafka-transport.strategy.js';
+// kafkajs' enums as runtime values (under Node's ESM loader they are types only when imported from 'kafkajs').
+export { ConfigResourceTypes, ConfigSource } from './client/kafkajs.runtime.js';

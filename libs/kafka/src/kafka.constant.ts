@@ -48,9 +48,9 @@ export const CONSUMER_DEFAULTS = {
   heartbeatIntervalMs: 3_000,
   // Java's fetch.max.wait.ms; kafkajs's 5 s would also delay stop() by up to 5 s.
   maxWaitTimeMs: 500,
-  /** Pacemaker period: well under the session timeout, kafkajs throttles real heartbeats. */
-  pacemakerIntervalMs: 1_000,
-  /** Progress inside a long batch is committed at most this often. */
+  /** Records of one partition fetched and not yet done before the partition is paused. */
+  maxBufferedPerPartition: 1_000,
+  /** Contiguous progress of a busy partition is committed this often. */
   commitIntervalMs: 1_000,
   /** `stop()` waits this long for in-flight handlers before abandoning them (uncommitted). */
   shutdownTimeoutMs: 10_000,

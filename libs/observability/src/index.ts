@@ -34,3 +34,4 @@ export { BearerTokens, type BearerTokensOptions, type RefusalFactory } from './h
 export { counterMetric, gaugeMetric, histogramMetric, MetricSet, registerMetrics, type MetricSpec, type MetricsOf } from './metrics/metric-set.js';
 export { createServiceApp, serveApp, serviceRootModule, type ListenSettings, type ServiceAppOptions, type ServiceDocs, type ServiceModuleParts } from './boot/service-app.js';
 export { processAlive } from './boot/process-alive.js';
+export { HEAP_GROWING_PERCENT, limitHeapGrowth, SERVICE_PROCESS_ENV } from './runtime/process-memory.js';

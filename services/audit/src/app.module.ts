@@ -1,7 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { createKafkaClient } from '@hookline/kafka';
+import { kafkaClientProvider } from '@hookline/kafka';
 import { apiExceptionFilter, APP_CONFIG, serviceRootModule, type ServiceAppOptions } from '@hookline/observability';
-import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { KAFKA_CLIENT, SERVICE_NAME } from './audit.constant.js';
 import { ReaderTokenGuard } from './auth/reader-token.guard.js';
@@ -30,12 +29,7 @@ export class AppModule {
       controllers: [OperationalWebhookController, AuditQueryController],
       providers: [
         apiExceptionFilter(() => ({ service: 'audit service' })),
-        {
-          provide: KAFKA_CLIENT,
-          inject: [APP_CONFIG, PinoLogger],
-          useFactory: (settings: AuditConfig, logger: PinoLogger): Kafka =>
-            createKafkaClient({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID, security: settings, logger: logger.logger.child({ context: 'kafkajs' }) }),
-        },
+        kafkaClientProvider(KAFKA_CLIENT, APP_CONFIG, PinoLogger),
         AuditDatabase,
         AuditMetrics,
         RecordStore,

@@ -46,7 +46,7 @@ export const SVIX_SDK_RETRY_SCHEDULE_MS: number[] = [];
  * Fetch sizes of the relay's consumer (kafkajs defaults: 10 MB a fetch, 1 MB a partition).
  * Fetched records wait in memory until they are relayed (each is decoded only once it has a
  * handler slot): with the defaults the relay's peak RSS was 241-255 MB in bench:relay, when
- * whole fetches were still decoded at once. The pipelined consumer fetches again as
+ * whole fetches were still decoded at once. The consumer runner fetches again as
  * soon as a fetch is scheduled, so small fetches cost no throughput (~200 events each).
  */
 export const RELAY_FETCH_MAX_BYTES = 128 * 1024;
@@ -56,11 +56,10 @@ export const RELAY_FETCH_MAX_BYTES_PER_PARTITION = 16 * 1024;
  * How long a publication record waits for others to share its produce request. Every
  * event's record is produced (acks=all) before its offset may be committed; at the lib's
  * 2 ms a produce request carried ~8 records in bench:relay and kafkajs' per-request work
- * was a tenth of the relay's CPU. The wait holds one of RELAY_KEY_CONCURRENCY slots, not a
- * Svix one: with a Svix call of ~3 ms, an event holds its slot ~4 times as long as its Svix
- * call, so at 64 slots 16 Svix calls at once could not be kept busy (see the setting).
+ * was a tenth of the relay's CPU. The wait holds neither a key slot nor a Svix one (the
+ * handler hands the acknowledgement to the runner), only the commit of the event's offset.
  */
-export const PUBLICATION_LINGER_MS = 10;
+export const PUBLICATION_LINGER_MS = 20;
 
 /**
  * Records of one partition fetched and not yet relayed before the relay pauses fetching it

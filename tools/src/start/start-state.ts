@@ -11,8 +11,11 @@ export function startStatePaths(stateDir: string) {
     kafkaData: join(stateDir, 'kafka', 'data-start'),
     runbooksCopy: join(stateDir, 'runbooks-example'),
     runbooksDir: join(stateDir, 'hook-executor'),
-    relayDatabase: join(stateDir, 'svix-relay-db'),
-    auditDatabase: join(stateDir, 'audit'),
+    // The embedded PostgreSQL of the relay and audit.
+    database: join(stateDir, 'postgres'),
+    // Where earlier versions kept an embedded database each: only --fresh still removes them.
+    formerRelayDatabase: join(stateDir, 'svix-relay-db'),
+    formerAuditDatabase: join(stateDir, 'audit'),
   } as const;
 }
 

@@ -2,8 +2,8 @@
 // npm start: the whole pipeline on embedded defaults. A real Kafka broker (KAFKA_BROKERS when
 // set, else a local KRaft broker from Maven Central jars on 127.0.0.1:9092 when free), the
 // producer (:8081), the hook-executor (:8082) running the runbooks (--runbooks, else
-// RUNBOOKS_GIT_URL, else the examples) from git, the svix-relay (:8083), audit (:8084; embedded
-// databases unless DATABASE_URL), a local receiver standing in for the SIEM (:8099) and the
+// RUNBOOKS_GIT_URL, else the examples) from git, the svix-relay (:8083), audit (:8084; both on
+// one embedded PostgreSQL unless DATABASE_URL), a local receiver standing in for the SIEM (:8099) and the
 // traffic simulator. Svix publishing when SVIX_AUTH_TOKEN is set (SVIX_SERVER_URL for a
 // self-hosted Svix), or with --svix-stand-in (the Svix stand-in, delivering to the local
 // receiver). One run per state directory (a lock); Ctrl-C stops everything, leaving no
@@ -15,11 +15,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { auditSettings } from '@hookline/audit';
+import { startEmbeddedPostgres } from '@hookline/database/embedded';
 import { AUDIT_METRICS, DEFAULT_PORT as AUDIT_PORT } from '@hookline/audit/constants';
 import { ApiClient, CLI_DEFAULTS, CLI_ENV } from '@hookline/cli';
 import type { hookExecutorSettings } from '@hookline/hook-executor';
 import { DEFAULT_PORT as HOOK_EXECUTOR_PORT, HOOK_ENV_PREFIX, HOOK_METRICS } from '@hookline/hook-executor/constants';
 import { DEFAULT_LOCAL_PORT, provideKafkaBroker, type KafkaBrokerHandle } from '@hookline/kafka-broker';
+import { SERVICE_PROCESS_ENV } from '@hookline/observability';
 import type { producerSettings } from '@hookline/producer';
 import { DEFAULT_PORT as PRODUCER_PORT, INGEST_METRICS, INGEST_PATH } from '@hookline/producer/constants';
 import type { relaySettings } from '@hookline/svix-relay';
@@ -138,7 +140,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal
 /** Starts one service with its settings (typed by its definition) and any other variables it reads (HOOK_ENV_*). */
 function startService<D>(name: string, entry: string, env: ServiceEnv<D>, extraEnv: Readonly<Record<string, string>> = {}): void {
   const log = createWriteStream(join(paths.logs, `${name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, [join(root, entry)], { env: { ...process.env, ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // SERVICE_PROCESS_ENV: the small young generation and malloc arenas the images run with.
+  const child = spawn(process.execPath, [join(root, entry)], { env: { ...process.env, ...SERVICE_PROCESS_ENV, ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   child.on('exit', (code, signal) => {
@@ -161,11 +164,14 @@ async function waitReady(name: string, url: string): Promise<void> {
 
 /**
  * Where svix-relay and audit keep their records: the user's PostgreSQL (DATABASE_URL, which
- * they inherit), else an embedded database each in this run's state directory.
+ * they inherit), else one embedded PostgreSQL for both in this run's state directory, served
+ * on 127.0.0.1 (their tables and migration journals differ).
  */
-function databaseEnv(state: StartStatePaths): { relay: ServiceEnv<typeof relaySettings>; audit: ServiceEnv<typeof auditSettings> } {
-  if (userSetting<typeof relaySettings>('DATABASE_URL') !== undefined) return { relay: {}, audit: {} };
-  return { relay: { DATABASE_EMBEDDED_DIR: state.relayDatabase }, audit: { DATABASE_EMBEDDED_DIR: join(state.auditDatabase, 'pglite') } };
+async function databaseEnv(state: StartStatePaths): Promise<ServiceEnv<typeof relaySettings> & ServiceEnv<typeof auditSettings>> {
+  if (userSetting<typeof relaySettings>('DATABASE_URL') !== undefined) return {};
+  const embedded = await startEmbeddedPostgres({ dataDir: state.database });
+  closers.push(() => embedded.stop());
+  return { DATABASE_URL: embedded.url };
 }
 
 interface SvixChoice {
@@ -269,7 +275,7 @@ try {
   const receiver = await startSiemReceiver({ port: siemReceiverPort, token: siemToken, print: options.quiet ? () => undefined : (line) => console.log(line) });
   closers.push(() => receiver.close());
   const svix = await chooseSvix();
-  const databases = databaseEnv(paths);
+  const database = await databaseEnv(paths);
 
   process.stderr.write('starting the producer, hook-executor, svix-relay and audit…\n');
   startService<typeof producerSettings>('producer', 'services/producer/dist/main.js', {
@@ -281,12 +287,12 @@ try {
     RUNBOOKS_DIR: paths.runbooksDir,
   }, { [`${HOOK_ENV_PREFIX}SIEM_URL`]: receiver.collectorUrl, [`${HOOK_ENV_PREFIX}SIEM_TOKEN`]: siemToken });
   startService<typeof relaySettings>('svix-relay', 'services/svix-relay/dist/main.js', {
-    HOST: '127.0.0.1', KAFKA_BROKERS: brokers, ...svix?.env, ...databases.relay, PORT: new URL(urls.relay).port, ADMIN_TOKENS: adminToken,
+    HOST: '127.0.0.1', KAFKA_BROKERS: brokers, ...svix?.env, ...database, PORT: new URL(urls.relay).port, ADMIN_TOKENS: adminToken,
     // The local receiver is on loopback: allowed explicitly, and nothing else private is.
     ENDPOINT_URL_ALLOW: userSetting<typeof relaySettings>('ENDPOINT_URL_ALLOW') ?? new URL(receiver.url).hostname,
   });
   startService<typeof auditSettings>('audit', 'services/audit/dist/main.js', {
-    HOST: '127.0.0.1', KAFKA_BROKERS: brokers, ...svix?.env, ...databases.audit, PORT: new URL(urls.audit).port, ADMIN_TOKENS: adminToken,
+    HOST: '127.0.0.1', KAFKA_BROKERS: brokers, ...svix?.env, ...database, PORT: new URL(urls.audit).port, ADMIN_TOKENS: adminToken,
     ...(svix === undefined ? {} : { SVIX_ATTEMPT_POLL_SECONDS: userSetting<typeof auditSettings>('SVIX_ATTEMPT_POLL_SECONDS') ?? String(START_DEFAULTS.attemptPollSeconds) }),
   });
   await Promise.all([

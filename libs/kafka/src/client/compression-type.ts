@@ -1,8 +1,9 @@
+import type { CompressionTypes as CompressionType } from 'kafkajs';
 import { CompressionTypes } from './kafkajs.runtime.js';
 
 export type CompressionName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 
-export function compressionTypeOf(name: CompressionName): number {
+export function compressionTypeOf(name: CompressionName): CompressionType {
   switch (name) {
     case 'none':
       return CompressionTypes.None;

@@ -62,3 +62,27 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
     ...(sasl !== undefined ? { sasl } : {}),
   });
 }
+
+/** The KAFKA_* settings every service has. */
+export interface KafkaServiceSettings extends KafkaSecurityConfig {
+  KAFKA_BROKERS: readonly string[] | string;
+  KAFKA_CLIENT_ID: string;
+}
+
+/** A service's one kafkajs client, from its settings; kafkajs logs through the service's logger (pino fits). */
+export function kafkaClientFromSettings(settings: KafkaServiceSettings, logger: { child(bindings: object): KafkaLogger }): KafkaClient {
+  return createKafkaClient({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID, security: settings, logger: logger.child({ context: 'kafkajs' }) });
+}
+
+/**
+ * The Nest provider of a service's one kafkajs client under `token`, built from the settings
+ * under `configToken` and the logger class `loggerToken` (nestjs-pino's PinoLogger: its pino
+ * `logger`). A plain object, so this lib needs no Nest import.
+ */
+export function kafkaClientProvider(
+  token: symbol,
+  configToken: symbol | string,
+  loggerToken: abstract new (...args: never[]) => { logger: { child(bindings: object): KafkaLogger } },
+): { provide: symbol; inject: [symbol | string, typeof loggerToken]; useFactory: (settings: KafkaServiceSettings, logger: { logger: { child(bindings: object): KafkaLogger } }) => KafkaClient } {
+  return { provide: token, inject: [configToken, loggerToken], useFactory: (settings, logger) => kafkaClientFromSettings(settings, logger.logger) };
+}

@@ -136,7 +136,7 @@ void describe('kafkajs request queue (patched)', () => {
     });
 
     after(async () => {
-      await producer?.disconnect();
+      await (producer as Producer | undefined)?.disconnect();
     });
 
     void it('an idle connection sets no timers and Node warns of no negative one (unpatched: ~900 a second)', async () => {

@@ -7,6 +7,8 @@ export const {
   Kafka,
   CompressionCodecs,
   CompressionTypes,
+  ConfigResourceTypes,
+  ConfigSource,
   Partitioners,
   logLevel,
   KafkaJSError,

@@ -4,131 +4,135 @@ import { resolveKafkaClient, type KafkaClientInput } from '../client/kafka-clien
 import type { KafkaLogger } from '../client/kafka-logger.interface.js';
 import { CONSUMER_DEFAULTS } from '../kafka.constant.js';
 import { EventProducer } from '../producer/event-producer.js';
+import type { RecordSender } from '../producer/record-sender.interface.js';
 import { toKafkaRecord, type KafkaRecord } from '../record/kafka-record.js';
 import { DeadLetterPublisher } from './dead-letter.publisher.js';
 import { defaultClassify, errorMessage, type ErrorClass } from './error-classifier.js';
+import { KeyChains } from './key-chains.js';
 import { KeyConcurrencyLimiter } from './key-concurrency.limiter.js';
 import { OffsetTracker } from './offset-tracker.js';
-import { Pacemaker } from './pacemaker.js';
-import { retryDelayMs, retryPolicy, sleep, type RetryPolicy } from './retry-policy.js';
+import { RecordProcessor, type ConsumerObserver, type RecordHandler } from './record-processor.js';
+import { retryPolicy, type RetryPolicy } from './retry-policy.js';
 
-/** What a handler gets besides its payload. */
-export interface RecordContext {
-  record: KafkaRecord;
-  /** 1 on the first try. */
-  attempt: number;
-  /** Aborted when the runner abandons this handler (shutdown deadline passed, partition lost). */
-  signal: AbortSignal;
-  /** Extra heartbeat for handlers that want one; the runner already heartbeats every second. */
-  heartbeat: () => Promise<void>;
-  /** The kafkajs consumer, for transports that expose it (Nest's KafkaContext). */
-  consumer: Consumer;
-}
-
-export type RecordOutcome = 'processed' | 'dead-lettered' | 'skipped';
-
-/** Hooks for metrics; the lib does not depend on prom-client. */
-export interface ConsumerObserver {
-  recordSettled?(event: { topic: string; outcome: RecordOutcome; attempts: number; seconds: number }): void;
-  attemptFailed?(event: { topic: string; errorClass: ErrorClass; attempt: number }): void;
-}
-
-export interface ConsumerRunnerOptions<T = KafkaRecord> {
-  client: KafkaClientInput;
+/** What a service gives a consumer: the same under the kafkajs runner and the in-memory broker. */
+export interface RecordConsumerOptions<T = KafkaRecord> {
   groupId: string;
   topics: readonly string[];
-  handler: (payload: T, context: RecordContext) => Promise<void>;
+  handler: RecordHandler<T>;
   /** Turns a record into the handler's payload; throwing dead-letters the record. */
   decode?: (record: KafkaRecord) => T | Promise<T>;
   /** Handlers running at once, each on a different key. Default 16. */
   keyConcurrency?: number;
-  /** Partitions worked on at once (kafkajs partitionsConsumedConcurrently). Default 4. */
-  partitionsConsumedConcurrently?: number;
   retry?: Partial<RetryPolicy>;
   classify?: (error: unknown) => ErrorClass;
   /** Dead-letter permanent failures to `<topic>.dlq` (default). When false they are logged and skipped. */
   dlq?: boolean;
+  /** Where dead letters go; one producer is created from the client when absent. */
+  deadLetterProducer?: RecordSender;
+  logger?: KafkaLogger;
+  observer?: ConsumerObserver;
+}
+
+/** A running consumer, as services hold it. */
+export interface RecordConsumer {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Handlers running now. */
+  readonly handlersInFlight: number;
+}
+
+export interface ConsumerRunnerOptions<T = KafkaRecord> extends RecordConsumerOptions<T> {
+  client: KafkaClientInput;
+  /** Partitions worked on at once (kafkajs partitionsConsumedConcurrently). Default 4. */
+  partitionsConsumedConcurrently?: number;
   /** Where a group with no committed offset starts. Default true: events produced before the group existed are not skipped. */
   fromBeginning?: boolean;
   sessionTimeoutMs?: number;
   rebalanceTimeoutMs?: number;
   /** Longest a fetch waits for data; also how long stop() may wait for a fetch in progress. */
   maxWaitTimeMs?: number;
-  /** Most bytes one fetch returns (kafkajs maxBytes; its default 10 MB when unset). Decoded, a fetch stays in memory until its batches are done. */
+  /** Most bytes one fetch returns (kafkajs maxBytes; its default 10 MB when unset). */
   maxBytes?: number;
   /** Most bytes one fetch returns per partition (kafkajs maxBytesPerPartition; its default 1 MB when unset). */
   maxBytesPerPartition?: number;
+  /**
+   * Records of one partition fetched and not yet done before the partition is paused (resumed
+   * at half). Default 1000. A resumed partition is fetched with the next fetch only, and a fetch
+   * of partitions that have nothing new waits up to `maxWaitTimeMs` on the broker: keep half of
+   * this above what the handlers work off in that time, or lower `maxWaitTimeMs`.
+   */
+  maxBufferedPerPartition?: number;
   heartbeatIntervalMs?: number;
-  pacemakerIntervalMs?: number;
+  /** Contiguous progress is committed at least this often. */
   commitIntervalMs?: number;
+  /** `stop()` waits this long for in-flight handlers before abandoning them (uncommitted). */
   shutdownTimeoutMs?: number;
-  /** Producer for dead letters; one is created from the client when absent. */
-  deadLetterProducer?: EventProducer;
-  logger?: KafkaLogger;
-  observer?: ConsumerObserver;
 }
 
-type Progress = 'done' | 'halted';
-
-/** One partition's batch being worked on. */
-class BatchWork {
-  /** Aborted to stop starting records (stop, rebalance, partition lost); backoffs end early. */
-  readonly drain = new AbortController();
-  /** Aborted when in-flight handlers are given up on; their results no longer count. */
+/** One partition's records in this generation of the group: what is fetched, what is done, what may be committed. */
+class PartitionWork {
+  /** Aborted when the partition may have moved (rebalance) or the runner gives up on it (stop). */
   readonly abandon = new AbortController();
-  readonly tracker: OffsetTracker;
+  readonly tracker = new OffsetTracker();
   lastCommitted: string | undefined;
-  lastCommitAt = performance.now();
-  commitChain: Promise<void> = Promise.resolve();
+  lastCommitAt = 0;
+  paused = false;
+  /** Aborted with `abandon` or the runner's drain: a record not started by then is the next owner's. One per partition, not per record. */
+  readonly startable: AbortSignal;
+  readonly heartbeat = (): Promise<void> => this.payload.heartbeat();
 
   constructor(
-    readonly payload: EachBatchPayload,
-    readonly messages: readonly KafkaMessage[],
+    readonly topic: string,
+    readonly partition: number,
+    public payload: EachBatchPayload,
+    drain: AbortSignal,
   ) {
-    this.tracker = new OffsetTracker(messages.map((m) => m.offset));
+    this.startable = AbortSignal.any([this.abandon.signal, drain]);
   }
 
-  get topic(): string {
-    return this.payload.batch.topic;
-  }
-
-  get partition(): number {
-    return this.payload.batch.partition;
-  }
-
-  /** Still ours to commit: the consumer runs and the partition was neither revoked nor seeked. */
   owned(): boolean {
-    return this.payload.isRunning() && !this.payload.isStale();
+    return !this.abandon.signal.aborted && this.payload.isRunning() && !this.payload.isStale();
   }
 }
 
 /**
  * The consumer hookline's services need and NestJS's Kafka transport lacks
- * (nestjs/nest#14664, #9455): batches, per-key order with bounded concurrency,
- * commit only after the work (highest contiguous done offset + 1), retries with
- * backoff for transient errors holding the key and the partition, dead letters
- * for permanent ones, heartbeats during long work, graceful stop.
+ * (nestjs/nest#14664, #9455): per-key order with bounded concurrency and no head-of-line
+ * wait across keys, commit only after the work (highest contiguous done offset + 1),
+ * retries with backoff for transient errors holding the key and the commit, dead letters
+ * for permanent ones, graceful stop. Each record goes through the RecordProcessor.
+ *
+ * kafkajs runs one fetch loop per broker and fetches again only when every batch of the
+ * last fetch has been handled; so a batch's records are scheduled (each key chained behind
+ * its previous record, across batches) and eachBatch returns at once: the next fetch
+ * starts immediately, and kafkajs heartbeats from its loop however long a handler runs.
+ * A partition with too many records in flight is paused until it drains. On a rebalance
+ * the old generation's work is abandoned uncommitted and its handlers' signals abort; a
+ * key's chain is global, so a re-delivered record never runs beside an older handler of
+ * its key in this process. A handler must stop promptly when its signal aborts (its record
+ * goes to the partition's new owner); one that ignores it may overlap with that owner's.
  */
-export class ConsumerRunner<T = KafkaRecord> {
+export class ConsumerRunner<T = KafkaRecord> implements RecordConsumer {
   private readonly client: Kafka;
   private readonly consumerRef: Consumer;
-  private readonly limiter: KeyConcurrencyLimiter;
-  private readonly policy: RetryPolicy;
-  private readonly classify: (error: unknown) => ErrorClass;
-  private readonly deadLetters: DeadLetterPublisher | undefined;
-  private readonly ownsDeadLetterProducer: boolean;
-  private readonly deadLetterProducer: EventProducer | undefined;
-  private readonly active = new Set<BatchWork>();
-  private readonly batchesDone = new Set<Promise<void>>();
+  private readonly processor: RecordProcessor<T>;
+  private readonly ownedDeadLetterProducer: EventProducer | undefined;
+  private readonly maxBuffered: number;
+  private readonly commitIntervalMs: number;
+  private readonly works = new Map<string, PartitionWork>();
+  private readonly chains = new KeyChains();
+  private commitTimer: NodeJS.Timeout | undefined;
+  private commitChain: Promise<void> = Promise.resolve();
+  /** Aborted by stop(): records not yet started are left for the next owner. */
+  private readonly drain = new AbortController();
   private running = false;
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly options: ConsumerRunnerOptions<T>) {
     if (options.topics.length === 0) throw new Error('ConsumerRunner: at least one topic is required');
     this.client = resolveKafkaClient(options.client);
-    this.limiter = new KeyConcurrencyLimiter(options.keyConcurrency ?? CONSUMER_DEFAULTS.keyConcurrency);
-    this.policy = retryPolicy(options.retry);
-    this.classify = options.classify ?? defaultClassify;
+    this.maxBuffered = options.maxBufferedPerPartition ?? CONSUMER_DEFAULTS.maxBufferedPerPartition;
+    this.commitIntervalMs = options.commitIntervalMs ?? CONSUMER_DEFAULTS.commitIntervalMs;
     this.consumerRef = this.client.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? CONSUMER_DEFAULTS.sessionTimeoutMs,
@@ -138,13 +142,17 @@ export class ConsumerRunner<T = KafkaRecord> {
       ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
       ...(options.maxBytesPerPartition === undefined ? {} : { maxBytesPerPartition: options.maxBytesPerPartition }),
     });
+    let deadLetters: DeadLetterPublisher | undefined;
     if (options.dlq ?? true) {
-      this.ownsDeadLetterProducer = options.deadLetterProducer === undefined;
-      this.deadLetterProducer = options.deadLetterProducer ?? new EventProducer({ client: this.client });
-      this.deadLetters = new DeadLetterPublisher(this.deadLetterProducer);
-    } else {
-      this.ownsDeadLetterProducer = false;
+      if (options.deadLetterProducer === undefined) {
+        const owned = new EventProducer({ client: this.client });
+        this.ownedDeadLetterProducer = owned;
+        deadLetters = new DeadLetterPublisher(owned);
+      } else deadLetters = new DeadLetterPublisher(options.deadLetterProducer);
     }
+    this.processor = recordProcessorOf(options, deadLetters);
+    // A new generation may have moved any partition: the old work must neither commit nor go on.
+    this.consumerRef.on(this.consumerRef.events.REBALANCING, () => this.abandonAll());
   }
 
   /** The kafkajs consumer underneath (for instrumentation events). */
@@ -152,9 +160,8 @@ export class ConsumerRunner<T = KafkaRecord> {
     return this.consumerRef;
   }
 
-  /** Handlers currently running. */
-  get inFlight(): number {
-    return this.limiter.inFlight;
+  get handlersInFlight(): number {
+    return this.processor.handlersInFlight;
   }
 
   /** Joins the group and starts consuming; resolves once kafkajs runs. */
@@ -166,18 +173,17 @@ export class ConsumerRunner<T = KafkaRecord> {
     for (const topic of this.options.topics) {
       await this.consumerRef.subscribe({ topic, fromBeginning: this.options.fromBeginning ?? true });
     }
+    this.commitTimer = setInterval(() => void this.commit([...this.works.values()]), this.commitIntervalMs);
+    this.commitTimer.unref();
     await this.consumerRef.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? CONSUMER_DEFAULTS.partitionsConsumedConcurrently,
-      eachBatch: (payload) => this.track(this.eachBatch(payload)),
+      eachBatch: (payload) => this.schedule(payload),
     });
   }
 
-  /**
-   * Stops fetching, lets in-flight handlers finish within `shutdownTimeoutMs`, abandons
-   * the rest without committing them, commits what is done, disconnects.
-   */
+  /** Stops fetching, lets scheduled work finish within `shutdownTimeoutMs`, abandons the rest uncommitted, commits, disconnects. */
   stop(): Promise<void> {
     this.stopping ??= this.shutdown();
     return this.stopping;
@@ -185,209 +191,145 @@ export class ConsumerRunner<T = KafkaRecord> {
 
   private async shutdown(): Promise<void> {
     this.running = false;
+    this.drain.abort();
     try {
       this.consumerRef.pause(this.options.topics.map((topic) => ({ topic })));
     } catch {
-      // Not running yet (stop before start finished): nothing to pause.
+      // Not running yet: nothing to pause.
     }
-    for (const work of this.active) work.drain.abort();
-    await Promise.allSettled([...this.batchesDone]);
-    await this.consumerRef.disconnect();
-    if (this.ownsDeadLetterProducer) await this.deadLetterProducer?.disconnect();
-  }
-
-  private track(batch: Promise<void>): Promise<void> {
-    this.batchesDone.add(batch);
-    void batch.catch(() => undefined).finally(() => this.batchesDone.delete(batch));
-    return batch;
-  }
-
-  private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    // While stopping kafkajs may still hand out a batch: leave it unresolved for the next owner.
-    if (!this.running) return;
-    const messages = payload.batch.messages;
-    if (messages.length === 0) return;
-    const work = new BatchWork(payload, messages);
-    this.active.add(work);
-    const pacemaker = new Pacemaker(() => payload.heartbeat(), this.options.pacemakerIntervalMs ?? CONSUMER_DEFAULTS.pacemakerIntervalMs, {
-      tick: () => {
-        if (!work.owned()) this.halt(work, true);
-        // Progress behind a slow or retrying record still gets committed.
-        else void this.commit(work, false);
-      },
-      failed: (error) => {
-        // Usually a rebalance: finish what is in flight, commit, and let kafkajs rejoin.
-        this.options.logger?.debug({ topic: work.topic, partition: work.partition, err: errorMessage(error) }, 'heartbeat failed; draining batch');
-        work.drain.abort();
-      },
-    });
-    try {
-      const lanes = this.lanesOf(messages);
-      const lanesDone = Promise.all(lanes.map((indices) => this.runLane(work, indices)));
-      await this.untilDoneOrAbandoned(work, lanesDone);
-      await this.commit(work, true);
-    } finally {
-      pacemaker.stop();
-      this.active.delete(work);
-    }
-  }
-
-  /** Waits for the lanes; once draining starts, waits at most `shutdownTimeoutMs` more, then abandons. */
-  private async untilDoneOrAbandoned(work: BatchWork, lanesDone: Promise<unknown>): Promise<void> {
     const shutdownTimeoutMs = this.options.shutdownTimeoutMs ?? CONSUMER_DEFAULTS.shutdownTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
-    const abandoned = new Promise<void>((resolve) => {
-      const startDeadline = (): void => {
-        timer = setTimeout(() => {
-          work.abandon.abort();
-          resolve();
-        }, shutdownTimeoutMs);
-      };
-      if (work.drain.signal.aborted) startDeadline();
-      else work.drain.signal.addEventListener('abort', startDeadline, { once: true });
-      // Abandoned early (partition lost): no point waiting.
-      work.abandon.signal.addEventListener('abort', () => resolve(), { once: true });
-    });
-    try {
-      await Promise.race([lanesDone, abandoned]);
-    } finally {
-      clearTimeout(timer);
+    await Promise.race([
+      this.chains.settled(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, shutdownTimeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    clearInterval(this.commitTimer);
+    await this.commit([...this.works.values()]);
+    for (const work of this.works.values()) this.abandon(work);
+    await this.consumerRef.disconnect();
+    await this.ownedDeadLetterProducer?.disconnect();
+  }
+
+  private abandonAll(): void {
+    for (const work of this.works.values()) this.abandon(work);
+    this.works.clear();
+  }
+
+  /** Gives up on a partition's work uncommitted; a paused partition is resumed, or it would never be fetched again. */
+  private abandon(work: PartitionWork): void {
+    work.abandon.abort();
+    if (work.paused) this.resume(work);
+  }
+
+  private workFor(payload: EachBatchPayload): PartitionWork {
+    const { topic, partition } = payload.batch;
+    const id = `${topic}\u0000${partition}`;
+    let work = this.works.get(id);
+    if (work === undefined || work.abandon.signal.aborted || payload.isStale()) {
+      if (work !== undefined) this.abandon(work);
+      work = new PartitionWork(topic, partition, payload, this.drain.signal);
+      this.works.set(id, work);
     }
+    work.payload = payload;
+    return work;
   }
 
-  private halt(work: BatchWork, abandon: boolean): void {
-    work.drain.abort();
-    if (abandon) work.abandon.abort();
-  }
-
-  /** Groups record indices by key, in offset order. A null key has no order to keep: each is its own lane. */
-  private lanesOf(messages: readonly KafkaMessage[]): number[][] {
-    const lanes = new Map<string, number[]>();
-    const independent: number[][] = [];
-    messages.forEach((message, index) => {
-      if (message.key === null || message.key === undefined) {
-        independent.push([index]);
-        return;
-      }
-      const key = message.key.toString('base64');
-      const lane = lanes.get(key);
-      if (lane === undefined) lanes.set(key, [index]);
-      else lane.push(index);
-    });
-    return [...lanes.values(), ...independent];
-  }
-
-  private async runLane(work: BatchWork, indices: readonly number[]): Promise<void> {
-    for (const index of indices) {
-      if (work.drain.signal.aborted) return;
-      const progress = await this.processRecord(work, index);
-      // A halted record blocks the rest of its key: they must not overtake it.
-      if (progress === 'halted' || work.abandon.signal.aborted) return;
-      const resolved = work.tracker.markDone(index);
-      if (resolved !== undefined && work.owned()) {
-        work.payload.resolveOffset(resolved);
-        await this.commit(work, false);
-      }
+  private schedule(payload: EachBatchPayload): Promise<void> {
+    // While stopping, leave the batch unresolved for the next owner.
+    if (!this.running || payload.batch.messages.length === 0) return Promise.resolve();
+    const work = this.workFor(payload);
+    let last: KafkaMessage | undefined;
+    for (const message of payload.batch.messages) {
+      last = message;
+      const index = work.tracker.add(message.offset);
+      if (index < 0) continue;
+      const key = message.key ? `${work.topic}\u0000${message.key.toString('latin1')}` : undefined;
+      this.chains.run(key, (release) => this.runRecord(work, message, index, release));
     }
+    // Fetch on from here: what is scheduled is tracked and committed as it finishes.
+    if (last !== undefined) payload.resolveOffset(last.offset);
+    if (work.tracker.pending >= this.maxBuffered && !work.paused) {
+      work.paused = true;
+      this.consumerRef.pause([{ topic: work.topic, partitions: [work.partition] }]);
+    }
+    return Promise.resolve();
   }
 
-  private async processRecord(work: BatchWork, index: number): Promise<Progress> {
-    const message = work.messages[index]!;
-    const record = toKafkaRecord(work.topic, work.partition, message);
-    const started = performance.now();
-    const settled = (outcome: RecordOutcome, attempts: number): Progress => {
-      this.observe(() => this.options.observer?.recordSettled?.({ topic: record.topic, outcome, attempts, seconds: (performance.now() - started) / 1000 }));
-      return 'done';
-    };
-
-    let payload: T;
+  private async runRecord(work: PartitionWork, message: KafkaMessage, index: number, release: () => void): Promise<void> {
+    if (work.startable.aborted) return;
+    let progress;
     try {
-      payload = this.options.decode ? await this.options.decode(record) : (record as unknown as T);
+      progress = await this.processor.process(toKafkaRecord(work.topic, work.partition, message), {
+        signal: work.abandon.signal,
+        startable: work.startable,
+        heartbeat: work.heartbeat,
+        release,
+      });
     } catch (error) {
-      const dead = await this.deadLetter(work, record, `undecodable record: ${errorMessage(error)}`);
-      return dead === 'done' ? settled(this.deadLetters ? 'dead-lettered' : 'skipped', 0) : 'halted';
+      // The processor handles handler errors; this is a bug.
+      this.options.logger?.error({ topic: work.topic, partition: work.partition, offset: message.offset, err: errorMessage(error) }, 'record processing failed');
+      return;
     }
+    if (progress === 'halted' || work.abandon.signal.aborted) return;
+    work.tracker.markDone(index);
+    if (work.paused && work.tracker.pending <= this.maxBuffered / 2) this.resume(work);
+    // A partition gone quiet is committed now rather than at the next tick; a busy one at each
+    // tick only (a commit per record would cost a broker request each).
+    if (work.tracker.allDone && performance.now() - work.lastCommitAt >= this.commitIntervalMs) await this.commit([work]);
+  }
 
-    for (let attempt = 1; ; attempt += 1) {
-      if (!(await this.limiter.acquire(work.drain.signal))) return 'halted';
-      let failure: { error: unknown } | undefined;
-      try {
-        await this.options.handler(payload, {
-          record,
-          attempt,
-          signal: work.abandon.signal,
-          heartbeat: () => work.payload.heartbeat(),
-          consumer: this.consumerRef,
-        });
-      } catch (error) {
-        failure = { error };
-      } finally {
-        this.limiter.release();
-      }
-      if (work.abandon.signal.aborted) return 'halted';
-      if (failure === undefined) return settled('processed', attempt);
-
-      const errorClass = this.classify(failure.error);
-      this.observe(() => this.options.observer?.attemptFailed?.({ topic: record.topic, errorClass, attempt }));
-      const reason = errorMessage(failure.error);
-      if (errorClass === 'permanent' || attempt >= this.policy.maxAttempts) {
-        const why = errorClass === 'permanent' ? reason : `gave up after ${attempt} attempts: ${reason}`;
-        const dead = await this.deadLetter(work, record, why);
-        return dead === 'done' ? settled(this.deadLetters ? 'dead-lettered' : 'skipped', attempt) : 'halted';
-      }
-      const delay = retryDelayMs(this.policy, attempt);
-      this.options.logger?.warn(
-        { topic: record.topic, partition: record.partition, offset: record.offset, attempt, retryInMs: delay, err: reason },
-        'transient failure; retrying record',
-      );
-      if (!(await sleep(delay, work.drain.signal))) return 'halted';
+  private resume(work: PartitionWork): void {
+    work.paused = false;
+    try {
+      this.consumerRef.resume([{ topic: work.topic, partitions: [work.partition] }]);
+    } catch {
+      // Consumer stopped.
     }
   }
 
-  /** Dead-letters a record, retrying the produce itself with backoff: the record must not be lost. */
-  private async deadLetter(work: BatchWork, record: KafkaRecord, reason: string): Promise<Progress> {
-    if (this.deadLetters === undefined) {
-      this.options.logger?.error({ topic: record.topic, partition: record.partition, offset: record.offset, reason }, 'permanent failure; record skipped (dlq disabled)');
-      return 'done';
-    }
-    for (let attempt = 1; ; attempt += 1) {
+  /** Commits the contiguous done offsets of `works` that moved, in one request; one commit at a time. */
+  private commit(works: readonly PartitionWork[]): Promise<void> {
+    const next = this.commitChain.then(async () => {
+      const due = works.flatMap((work) => {
+        const offset = work.tracker.commitOffset();
+        return offset === undefined || offset === work.lastCommitted || !work.owned() ? [] : [{ work, offset }];
+      });
+      const latest = due.at(-1);
+      if (latest === undefined) return;
+      const topics = new Map<string, Array<{ partition: number; offset: string }>>();
+      for (const { work, offset } of due) topics.set(work.topic, [...(topics.get(work.topic) ?? []), { partition: work.partition, offset }]);
       try {
-        await this.deadLetters.publish(record, reason);
-        this.options.logger?.warn({ topic: record.topic, partition: record.partition, offset: record.offset, reason }, 'record dead-lettered');
-        return 'done';
-      } catch (error) {
-        this.options.logger?.error({ topic: record.topic, offset: record.offset, attempt, err: errorMessage(error) }, 'dead-letter produce failed; retrying');
-        if (!(await sleep(retryDelayMs(this.policy, attempt), work.drain.signal))) return 'halted';
-      }
-    }
-  }
-
-  /** Commits the contiguous done offset: always when `force`, else at most every `commitIntervalMs`. */
-  private commit(work: BatchWork, force: boolean): Promise<void> {
-    const next = work.commitChain.then(async () => {
-      const offset = work.tracker.commitOffset();
-      if (offset === undefined || offset === work.lastCommitted || !work.owned()) return;
-      const intervalMs = this.options.commitIntervalMs ?? CONSUMER_DEFAULTS.commitIntervalMs;
-      if (!force && performance.now() - work.lastCommitAt < intervalMs) return;
-      try {
-        await work.payload.commitOffsetsIfNecessary({ topics: [{ topic: work.topic, partitions: [{ partition: work.partition, offset }] }] });
-        work.lastCommitted = offset;
-        work.lastCommitAt = performance.now();
+        // Any current batch's commit serves the whole group generation.
+        await latest.work.payload.commitOffsetsIfNecessary({ topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) });
+        const now = performance.now();
+        for (const { work, offset } of due) {
+          work.lastCommitted = offset;
+          work.lastCommitAt = now;
+        }
       } catch (error) {
         // Lost the generation (rebalance): the next owner re-processes from the last commit.
-        this.options.logger?.warn({ topic: work.topic, partition: work.partition, offset, err: errorMessage(error) }, 'offset commit failed');
-        work.drain.abort();
+        this.options.logger?.warn({ partitions: due.map(({ work, offset }) => `${work.topic}:${work.partition}@${offset}`), err: errorMessage(error) }, 'offset commit failed');
+        for (const { work } of due) this.abandon(work);
       }
     });
-    work.commitChain = next;
+    this.commitChain = next.catch(() => undefined);
     return next;
   }
+}
 
-  private observe(call: () => void): void {
-    try {
-      call();
-    } catch {
-      // Metrics must never break consuming.
-    }
-  }
+/** The processor a driver runs each record through, from the consumer options every driver shares. */
+export function recordProcessorOf<T>(options: RecordConsumerOptions<T>, deadLetters: DeadLetterPublisher | undefined): RecordProcessor<T> {
+  return new RecordProcessor<T>({
+    handler: options.handler,
+    ...(options.decode === undefined ? {} : { decode: options.decode }),
+    policy: retryPolicy(options.retry),
+    classify: options.classify ?? defaultClassify,
+    limiter: new KeyConcurrencyLimiter(options.keyConcurrency ?? CONSUMER_DEFAULTS.keyConcurrency),
+    ...(deadLetters === undefined ? {} : { deadLetters }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.observer === undefined ? {} : { observer: options.observer }),
+  });
 }

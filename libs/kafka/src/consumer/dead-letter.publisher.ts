@@ -1,4 +1,4 @@
-import type { EventProducer } from '../producer/event-producer.js';
+import type { RecordSender } from '../producer/record-sender.interface.js';
 import { DLQ_HEADERS, DLQ_REASON_MAX_LENGTH, DLQ_TOPIC_SUFFIX } from '../kafka.constant.js';
 import type { KafkaRecord } from '../record/kafka-record.js';
 
@@ -8,7 +8,7 @@ export function deadLetterTopicOf(topic: string): string {
 
 /** Copies a record as it was (key, value, headers) to `<topic>.dlq`, with why and where from. */
 export class DeadLetterPublisher {
-  constructor(private readonly producer: EventProducer) {}
+  constructor(private readonly producer: RecordSender) {}
 
   async publish(record: KafkaRecord, reason: string, failedAt: Date = new Date()): Promise<void> {
     const headers: Record<string, Buffer | Buffer[]> = { ...record.headers };

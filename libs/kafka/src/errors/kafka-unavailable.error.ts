@@ -5,8 +5,4 @@
  */
 export class KafkaUnavailableError extends Error {
   override readonly name = 'KafkaUnavailableError';
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }

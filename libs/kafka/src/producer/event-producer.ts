@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import { compressionTypeOf, type CompressionName } from '../client/compression-type.js';
+import type { CompressionTypes } from 'kafkajs';
 import { resolveKafkaClient, type KafkaClientInput } from '../client/kafka-client-input.js';
 import { Partitioners } from '../client/kafkajs.runtime.js';
 import { KafkaUnavailableError } from '../errors/kafka-unavailable.error.js';
@@ -8,6 +9,7 @@ import { PRODUCER_DEFAULTS } from '../kafka.constant.js';
 import type { ProduceRecord } from '../record/kafka-record.js';
 import { isKafkaUnavailable } from './kafka-availability.js';
 import type { ProducerObserver, SendOutcome } from './producer-observer.interface.js';
+import type { RecordSender } from './record-sender.interface.js';
 
 export interface EventProducerOptions {
   client: KafkaClientInput;
@@ -79,13 +81,13 @@ function toTopicMessages(sends: readonly PendingSend[]): TopicMessages[] {
  * producer is replaced: the new one reconnects and gets a fresh producer id, so its
  * sequence numbers cannot collide with a request the broker may still have written.
  */
-export class EventProducer {
+export class EventProducer implements RecordSender {
   private readonly client: Kafka;
   private readonly sendTimeoutMs: number;
   private readonly lingerMs: number;
   private readonly maxBatchRecords: number;
   private readonly maxInFlightBatches: number;
-  private readonly compression: number;
+  private readonly compression: CompressionTypes;
   private readonly observer: ProducerObserver | undefined;
 
   private readonly queue: PendingSend[] = [];
@@ -201,9 +203,9 @@ export class EventProducer {
   private takeBatch(): PendingSend[] {
     const batch: PendingSend[] = [];
     let records = 0;
-    while (this.queue.length > 0) {
-      const next = this.queue[0]!;
-      if (batch.length > 0 && (next.isolated || batch[0]!.isolated || records + next.records.length > this.maxBatchRecords)) break;
+    for (let next = this.queue[0]; next !== undefined; next = this.queue[0]) {
+      const first = batch[0];
+      if (first !== undefined && (next.isolated || first.isolated || records + next.records.length > this.maxBatchRecords)) break;
       this.queue.shift();
       this.queuedRecords -= next.records.length;
       if (next.settled) continue;

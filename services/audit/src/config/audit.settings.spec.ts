@@ -6,13 +6,15 @@ import { auditSettings } from './audit.settings.js';
 
 const ADMIN = 'an-admin-token-of-24-chs';
 const SECRET = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;
+const DATABASE = 'postgres://audit@db:5432/audit';
 
 void describe('auditSettings', () => {
   void it('has the documented defaults', () => {
-    const config = loadConfig(auditSettings, { KAFKA_BROKERS: 'k:9092', ADMIN_TOKENS: ADMIN });
+    assert.throws(() => loadConfig(auditSettings, { KAFKA_BROKERS: 'k:9092', ADMIN_TOKENS: ADMIN }), /DATABASE_URL/, 'PostgreSQL is required');
+    const config = loadConfig(auditSettings, { KAFKA_BROKERS: 'k:9092', ADMIN_TOKENS: ADMIN, DATABASE_URL: DATABASE });
     assert.equal(config.PORT, 8084);
     assert.equal(config.KAFKA_GROUP_ID, 'hookline-audit');
-    assert.equal(config.DATABASE_URL, undefined, 'embedded database when unset');
+    assert.equal(config.DATABASE_URL, DATABASE);
     assert.equal(config.AUDIT_RETENTION_DAYS, 90);
     assert.equal(config.SVIX_AUTH_TOKEN, undefined);
     assert.equal(config.SVIX_REQUESTS_PER_SECOND, 5);

@@ -25,11 +25,9 @@ export const auditSettings = defineSettings({
     default: 'hookline',
   }),
   DATABASE_URL: setting.custom(databaseUrl, 'a postgres:// or postgresql:// URL', {
-    description: 'PostgreSQL the records are stored in. Unset: an embedded database (PGlite), in memory unless DATABASE_EMBEDDED_DIR is set.',
+    description: 'PostgreSQL the records are stored in (postgres://…); `npm start` serves an embedded one.',
     sensitive: true,
-    optional: true,
   }),
-  DATABASE_EMBEDDED_DIR: setting.text({ description: 'Folder of the embedded database when DATABASE_URL is unset (unset: in memory).', optional: true }),
   ...roleTokenSettings({
     admin: 'Bearer tokens of administrators, comma-separated; they may read the query API.',
     auditor: 'Bearer tokens of auditors, comma-separated; they may read the query API.',

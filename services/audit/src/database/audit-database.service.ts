@@ -2,8 +2,6 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import { openDatabase, type DatabaseHandle, type HooklineDatabase } from '@hookline/database';
 import { APP_CONFIG, HealthRegistry } from '@hookline/observability';
 import { PinoLogger } from 'nestjs-pino';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEPENDENCY_CHECK_TIMEOUT_MS, MIGRATIONS_TABLE } from '../audit.constant.js';
 import type { AuditConfig } from '../config/audit.settings.js';
@@ -21,7 +19,7 @@ export class AuditDatabase implements OnModuleInit, OnApplicationShutdown {
   private handle: DatabaseHandle | undefined;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: Pick<AuditConfig, 'DATABASE_URL' | 'DATABASE_EMBEDDED_DIR'>,
+    @Inject(APP_CONFIG) private readonly config: Pick<AuditConfig, 'DATABASE_URL'>,
     private readonly health: HealthRegistry,
     private readonly logger: PinoLogger,
   ) {
@@ -29,11 +27,8 @@ export class AuditDatabase implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    // PGlite creates its folder but not the folders above it.
-    if (this.config.DATABASE_URL === undefined && this.config.DATABASE_EMBEDDED_DIR !== undefined) mkdirSync(dirname(this.config.DATABASE_EMBEDDED_DIR), { recursive: true });
     this.handle = await openDatabase({
       url: this.config.DATABASE_URL,
-      embeddedDataDir: this.config.DATABASE_EMBEDDED_DIR,
       migrationsFolder: MIGRATIONS_FOLDER,
       migrationsTable: MIGRATIONS_TABLE,
       onError: (message) => this.logger.warn(message),
@@ -49,10 +44,6 @@ export class AuditDatabase implements OnModuleInit, OnApplicationShutdown {
   get db(): HooklineDatabase {
     if (this.handle === undefined) throw new Error('the audit database is not open yet');
     return this.handle.db;
-  }
-
-  get kind(): DatabaseHandle['kind'] {
-    return this.handle?.kind ?? 'postgres';
   }
 
   // A failed ping throws a redacted message: the registry reports it as down with that error.

@@ -9,7 +9,6 @@ import { createTestDatabase, type TestDatabase } from '@hookline/database/testin
 import { MetricsRegistry } from '@hookline/observability';
 import { sql } from 'drizzle-orm';
 import { MIGRATIONS_TABLE } from '../audit.constant.js';
-import type { AuditDatabase } from '../database/audit-database.service.js';
 import { AuditMetrics } from '../metrics/audit-metrics.service.js';
 import { RecordStore } from './record-store.service.js';
 import type { AttemptRow, GatewayEventRow, PublicationRow } from './record-rows.js';
@@ -49,15 +48,15 @@ void describe('RecordStore (PostgreSQL, concurrent writers)', () => {
   });
 
   after(async () => {
-    await handle?.close();
-    await database?.drop();
+    await (handle as DatabaseHandle | undefined)?.close();
+    await (database as TestDatabase | undefined)?.drop();
   });
 
   const observedLatencies = async (): Promise<number> =>
     (await registry.getSingleMetric('hookline_delivery_latency_seconds')!.get()).values.find((value) => (value as { metricName?: string }).metricName === 'hookline_delivery_latency_seconds_count')?.value ?? 0;
 
   void it('settles an attempt stored while its publication or event is still being written, and the other way round', async () => {
-    const store = new RecordStore({ db: handle.db } as AuditDatabase, new AuditMetrics(registry), { AUDIT_WRITE_BATCH_ROWS: 20, AUDIT_WRITE_CONCURRENCY: 2 });
+    const store = new RecordStore({ db: handle.db }, new AuditMetrics(registry), { AUDIT_WRITE_BATCH_ROWS: 20, AUDIT_WRITE_CONCURRENCY: 2 });
     // A slow insert: the table's statement ends (and commits) 300 ms after it began, so a
     // write to another table started meanwhile runs, settles and commits inside that window.
     await handle.db.execute(sql`CREATE FUNCTION spec_slow_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.3); RETURN NULL; END $$`);
@@ -95,7 +94,7 @@ void describe('RecordStore (PostgreSQL, concurrent writers)', () => {
   void it(`settles every attempt once when it and its publication or event are stored at the same time (${PAIRS} of each)`, async () => {
     // Two stores, as two audit instances on one database; each writes in batches of its own.
     const config = { AUDIT_WRITE_BATCH_ROWS: 20, AUDIT_WRITE_CONCURRENCY: 3 };
-    const stores = [0, 1].map(() => new RecordStore({ db: handle.db } as AuditDatabase, new AuditMetrics(registry), config));
+    const stores = [0, 1].map(() => new RecordStore({ db: handle.db }, new AuditMetrics(registry), config));
     const storeOf = (i: number): RecordStore => stores[i % 2]!;
     const observedBefore = await observedLatencies();
     const writes: Promise<unknown>[] = [];

@@ -36,7 +36,8 @@ export class RecordStore {
   private readonly publications: RowBatcher<PublicationRow, StoreOutcome>;
 
   constructor(
-    private readonly database: AuditDatabase,
+    // Only the drizzle handle is used: a spec may hand in a bare one.
+    @Inject(AuditDatabase) private readonly database: Pick<AuditDatabase, 'db'>,
     private readonly metrics: AuditMetrics,
     @Inject(APP_CONFIG) config: Pick<AuditConfig, 'AUDIT_WRITE_BATCH_ROWS' | 'AUDIT_WRITE_CONCURRENCY'>,
   ) {
@@ -104,7 +105,7 @@ export class RecordStore {
     this.metrics.rowsStored.inc({ table: 'hook_executions' }, inserted.length);
     for (const row of inserted) {
       this.metrics.hookExecutions.inc({ hook: row.hook, outcome: row.outcome });
-      this.metrics.hookDuration.observe({ hook: row.hook }, Number(row.duration_ms) / 1000);
+      this.metrics.hookDuration.observe({ hook: row.hook }, row.duration_ms / 1000);
     }
     const keyOf = (eventId: string, hook: string, startedAt: string | Date): string => `${eventId}\u0000${hook}\u0000${new Date(startedAt).getTime()}`;
     return newlyStored(rows, (row) => keyOf(row.eventId, row.hook, row.startedAt), inserted, (row) => keyOf(row.event_id, row.hook, row.started_at));
@@ -168,7 +169,7 @@ export class RecordStore {
   }
 
   private observeLatencies(result: unknown): void {
-    for (const row of rowsOf<{ latency: number | null }>(result)) this.metrics.deliveryLatency.observe(Number(row.latency ?? 0));
+    for (const row of rowsOf<{ latency: number | null }>(result)) this.metrics.deliveryLatency.observe(row.latency ?? 0);
   }
 
   private async guard<T>(table: string, statement: () => Promise<T>): Promise<T> {

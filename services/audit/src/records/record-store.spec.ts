@@ -1,14 +1,14 @@
-// RecordStore on the embedded database (PGlite, what `npm start` uses without DATABASE_URL),
+// RecordStore on the embedded PostgreSQL server (what `npm start` runs), through node-postgres,
 // with the service's real migrations: each row once, latency settled once, hostile text kept.
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { openDatabase, type DatabaseHandle } from '@hookline/database';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '@hookline/database/embedded';
 import { MetricsRegistry } from '@hookline/observability';
 import { sql } from 'drizzle-orm';
 import { MIGRATIONS_TABLE } from '../audit.constant.js';
 import { rowsOf } from './unnest-insert.js';
-import type { AuditDatabase } from '../database/audit-database.service.js';
 import { AuditMetrics } from '../metrics/audit-metrics.service.js';
 import { RecordStore } from './record-store.service.js';
 import type { AttemptRow, HookExecutionRow, PublicationRow } from './record-rows.js';
@@ -39,18 +39,21 @@ function attemptRow(attemptId: string, messageId: string, status: number): Attem
 }
 
 void describe('RecordStore (embedded database)', () => {
+  let embedded: EmbeddedPostgres;
   let handle: DatabaseHandle;
   let registry: MetricsRegistry;
   let store: RecordStore;
 
   before(async () => {
-    handle = await openDatabase({ migrationsFolder: MIGRATIONS, migrationsTable: MIGRATIONS_TABLE });
+    embedded = await startEmbeddedPostgres();
+    handle = await openDatabase({ url: embedded.url, migrationsFolder: MIGRATIONS, migrationsTable: MIGRATIONS_TABLE });
     registry = new MetricsRegistry('audit-spec');
-    store = new RecordStore({ db: handle.db } as AuditDatabase, new AuditMetrics(registry), { AUDIT_WRITE_BATCH_ROWS: 100, AUDIT_WRITE_CONCURRENCY: 2 });
+    store = new RecordStore({ db: handle.db }, new AuditMetrics(registry), { AUDIT_WRITE_BATCH_ROWS: 100, AUDIT_WRITE_CONCURRENCY: 2 });
   });
 
   after(async () => {
-    await handle?.close();
+    await (handle as DatabaseHandle | undefined)?.close();
+    await (embedded as EmbeddedPostgres | undefined)?.stop();
   });
 
   const count = async (table: string): Promise<number> =>

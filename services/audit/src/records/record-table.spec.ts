@@ -16,7 +16,7 @@ const run = exampleHookExecution({ started_at: '2026-11-23T10:00:01.250Z', stder
 const publication = examplePublication({ event_type: 'session.open', key: 'sid-2', sid: 'sid-2', connection_name: 'pg-prod', already_published: true });
 
 /** A row as PostgreSQL gives it back: the identity and stored_at filled in. */
-function stored<R extends object>(row: R, id?: number): Record<string, unknown> {
+function stored(row: object, id?: number): Record<string, unknown> {
   return { ...row, ...(id === undefined ? {} : { id }), storedAt: new Date() };
 }
 

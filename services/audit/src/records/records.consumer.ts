@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EventDecodeError, TOPICS, decodeEvent, hookExecutionRecordCodec, svixPublicationRecordCodec } from '@hookline/contracts';
-import { ConsumerRunner, PermanentError, ensureTopics, type KafkaRecord } from '@hookline/kafka';
+import { ConsumerRunner, PermanentError, ensureTopics, untilStarted, type KafkaRecord, type RecordConsumerOptions } from '@hookline/kafka';
 import { APP_CONFIG } from '@hookline/observability';
 import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
@@ -15,15 +15,15 @@ import { gatewayEventRow, hookExecutionRow, publicationRow } from './record-rows
 /**
  * Reads the gateway topics and the result topics and stores each record. The offset of
  * a record is committed (by ConsumerRunner) only after its row is stored; while
- * PostgreSQL is down every store fails and is retried with backoff, holding its
- * partition, so nothing is committed and everything is stored once it is back.
+ * PostgreSQL is down every store fails and is retried with backoff, holding its key
+ * and its partition's commit, so nothing is committed and everything is stored once it
+ * is back. A row stored twice (a re-delivery after a rebalance) is kept once.
  */
 @Injectable()
 export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private runner: ConsumerRunner<AuditRecord> | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
   private starting: Promise<void> | undefined;
-  private stopped = false;
+  private readonly stopped = new AbortController();
 
   constructor(
     @Inject(KAFKA_CLIENT) private readonly client: Kafka,
@@ -42,43 +42,48 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.retryTimer);
+    this.stopped.abort();
     // A consumer stopped while it is still joining would carry on joining: let the start finish first.
     await this.starting;
     await this.runner?.stop();
   }
 
   private async start(): Promise<void> {
+    const started = await untilStarted('the records consumer', () => this.startOnce(), { signal: this.stopped.signal, retryMs: TOPIC_SETUP_RETRY_MS, logger: this.logger });
+    if (started && this.runner !== undefined) this.logger.info({ topics: INPUT_TOPICS, groupId: this.config.KAFKA_GROUP_ID }, 'consuming');
+  }
+
+  private async startOnce(): Promise<void> {
+    await ensureTopics(
+      this.client,
+      INPUT_TOPICS.map((topic) => ({ topic, numPartitions: this.config.KAFKA_TOPIC_PARTITIONS })),
+    );
+    if (this.stopped.signal.aborted) return;
+    this.runner = new ConsumerRunner<AuditRecord>({
+      ...this.consumerOptions(),
+      client: this.client,
+      partitionsConsumedConcurrently: INPUT_TOPICS.length * this.config.KAFKA_TOPIC_PARTITIONS,
+    });
     try {
-      await ensureTopics(
-        this.client,
-        INPUT_TOPICS.map((topic) => ({ topic, numPartitions: this.config.KAFKA_TOPIC_PARTITIONS })),
-      );
-      if (this.stopped) return;
-      this.runner = new ConsumerRunner<AuditRecord>({
-        client: this.client,
-        groupId: this.config.KAFKA_GROUP_ID,
-        topics: INPUT_TOPICS,
-        keyConcurrency: this.config.AUDIT_CONSUMER_CONCURRENCY,
-        partitionsConsumedConcurrently: INPUT_TOPICS.length * this.config.KAFKA_TOPIC_PARTITIONS,
-        retry: STORE_RETRY,
-        decode: (record) => this.decode(record),
-        handler: (payload, context) => this.handle(payload, context.record),
-        logger: this.logger.logger.child({ context: 'ConsumerRunner' }),
-      });
       await this.runner.start();
-      this.logger.info({ topics: INPUT_TOPICS, groupId: this.config.KAFKA_GROUP_ID }, 'consuming');
     } catch (error) {
-      if (this.stopped) return;
-      this.logger.warn({ err: error instanceof Error ? error.message : String(error), retryInMs: TOPIC_SETUP_RETRY_MS }, 'could not start consuming; retrying');
-      await this.runner?.stop().catch(() => undefined);
+      await this.runner.stop().catch(() => undefined);
       this.runner = undefined;
-      this.retryTimer = setTimeout(() => {
-        this.starting = this.start();
-      }, TOPIC_SETUP_RETRY_MS);
-      this.retryTimer.unref();
+      throw error;
     }
+  }
+
+  /** What the consumer runs, whichever driver runs it (Kafka here, the in-memory broker in unit tests). */
+  consumerOptions(): RecordConsumerOptions<AuditRecord> {
+    return {
+      groupId: this.config.KAFKA_GROUP_ID,
+      topics: INPUT_TOPICS,
+      keyConcurrency: this.config.AUDIT_CONSUMER_CONCURRENCY,
+      retry: STORE_RETRY,
+      decode: (record) => this.decode(record),
+      handler: (payload, context) => this.handle(payload, context.record),
+      logger: this.logger.logger.child({ context: 'ConsumerRunner' }),
+    };
   }
 
   private decode(record: KafkaRecord): AuditRecord {

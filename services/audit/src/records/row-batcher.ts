@@ -67,7 +67,8 @@ export class RowBatcher<R, O> {
   private async writeBatch(batch: readonly Pending<R, O>[]): Promise<void> {
     try {
       const outcomes = await this.write(batch.map((item) => item.row));
-      batch.forEach((item, index) => item.resolve(outcomes[index]!));
+      if (outcomes.length !== batch.length) throw new Error(`the batch write answered ${outcomes.length} outcomes for ${batch.length} rows`);
+      batch.forEach((item, index) => item.resolve(outcomes[index] as O));
     } catch (error) {
       if (batch.length > 1 && this.isRowError(error)) {
         for (const item of batch) await this.writeBatch([item]);

@@ -78,10 +78,8 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
   }
 }
 
-/** Rows affected, whichever driver answered (node-postgres: rowCount, PGlite: affectedRows). */
+/** Rows a node-postgres statement affected. */
 function rowCount(result: unknown): number {
-  const { rowCount: pgCount, affectedRows } = (result ?? {}) as { rowCount?: unknown; affectedRows?: unknown };
-  if (typeof pgCount === 'number') return pgCount;
-  if (typeof affectedRows === 'number') return affectedRows;
-  return 0;
+  const { rowCount: count } = (result ?? {}) as { rowCount?: unknown };
+  return typeof count === 'number' ? count : 0;
 }

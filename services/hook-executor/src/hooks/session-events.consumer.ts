@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { decodeEvent, type EncodedResultRecord, type GatewayEvent } from '@hookline/contracts';
-import { checkKafka, ensureTopics, EventProducer, PipelinedConsumerRunner, type RecordContext } from '@hookline/kafka';
+import { checkKafka, ConsumerRunner, ensureTopics, EventProducer, untilStarted, type RecordContext } from '@hookline/kafka';
 import { APP_CONFIG, HealthRegistry } from '@hookline/observability';
 import type { Admin, Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
@@ -21,7 +21,7 @@ type ConsumerState = 'waiting for runbooks' | 'starting' | 'consuming' | 'stoppe
 /**
  * gateway.sessions.v1 -> hooks -> hookline.hook-executions.v1, with the consumer
  * group of its own. Nothing is consumed before the first runbooks snapshot exists.
- * PipelinedConsumerRunner gives per-session order with HOOK_CONCURRENCY sessions at once,
+ * ConsumerRunner gives per-session order with HOOK_CONCURRENCY sessions at once,
  * commits an offset only after the handler returned, i.e. after the result record was
  * acknowledged by Kafka, and keeps fetching while hooks run, so an event of an idle
  * session starts at once instead of waiting for the slowest hook of the last fetch. Other session event types (reviews) are not hook events and
@@ -29,12 +29,11 @@ type ConsumerState = 'waiting for runbooks' | 'starting' | 'consuming' | 'stoppe
  */
 @Injectable()
 export class SessionEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly runner: PipelinedConsumerRunner<GatewayEvent>;
+  private readonly runner: ConsumerRunner<GatewayEvent>;
   private readonly admin: Admin;
   private readonly shutdown = new AbortController();
   private state: ConsumerState = 'waiting for runbooks';
   private starting: Promise<void> | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
   // A run whose record could not be written is not run again on the retry: only the write is.
   private readonly unwritten = new Map<string, EncodedResultRecord>();
 
@@ -49,7 +48,7 @@ export class SessionEventsConsumer implements OnApplicationBootstrap, OnApplicat
   ) {
     this.logger.setContext(SessionEventsConsumer.name);
     this.admin = client.admin();
-    this.runner = new PipelinedConsumerRunner<GatewayEvent>({
+    this.runner = new ConsumerRunner<GatewayEvent>({
       client,
       groupId: config.KAFKA_GROUP_ID,
       topics: [CONSUMED_TOPIC],
@@ -78,7 +77,6 @@ export class SessionEventsConsumer implements OnApplicationBootstrap, OnApplicat
 
   async onApplicationShutdown(): Promise<void> {
     this.shutdown.abort();
-    clearTimeout(this.retryTimer);
     await this.starting;
     await this.runner.stop();
     this.state = 'stopped';
@@ -102,23 +100,18 @@ export class SessionEventsConsumer implements OnApplicationBootstrap, OnApplicat
 
   /** Creates the consumed and result topics if missing; retried until Kafka answers. */
   private async ensureTopics(): Promise<void> {
-    while (!this.shutdown.signal.aborted) {
-      try {
+    const partitions = this.config.KAFKA_TOPIC_PARTITIONS;
+    await untilStarted(
+      'Kafka topics',
+      async () => {
         await this.admin.connect();
-        const partitions = this.config.KAFKA_TOPIC_PARTITIONS;
         await ensureTopics(this.admin, [
           { topic: CONSUMED_TOPIC, numPartitions: partitions },
           { topic: RESULT_TOPIC, numPartitions: partitions, configs: { 'max.message.bytes': String(RESULT_TOPIC_MAX_MESSAGE_BYTES) }, withDeadLetterTopic: false },
         ]);
-        return;
-      } catch (error) {
-        this.logger.warn({ err: error instanceof Error ? error.message : String(error), retryInMs: TOPIC_SETUP_RETRY_MS }, 'Kafka topics not ensured (Kafka unreachable?); retrying');
-        await new Promise<void>((resolve) => {
-          this.retryTimer = setTimeout(resolve, TOPIC_SETUP_RETRY_MS);
-          this.shutdown.signal.addEventListener('abort', () => resolve(), { once: true });
-        });
-      }
-    }
+      },
+      { signal: this.shutdown.signal, retryMs: TOPIC_SETUP_RETRY_MS, logger: this.logger },
+    );
   }
 
   private async handle(event: GatewayEvent, { record, signal }: RecordContext): Promise<void> {
@@ -134,7 +127,10 @@ export class SessionEventsConsumer implements OnApplicationBootstrap, OnApplicat
       encoded = encodeFitted(result);
       this.unwritten.set(position, encoded);
       // Entries of partitions that moved to another instance are never retried here: keep the map bounded.
-      if (this.unwritten.size > MAX_UNWRITTEN_RESULTS) this.unwritten.delete(this.unwritten.keys().next().value!);
+      if (this.unwritten.size > MAX_UNWRITTEN_RESULTS) {
+        const oldest = this.unwritten.keys().next();
+        if (oldest.done !== true) this.unwritten.delete(oldest.value);
+      }
     }
     await this.producer.send([encoded]);
     this.unwritten.delete(position);

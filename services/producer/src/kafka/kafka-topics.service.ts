@@ -1,14 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ensureTopics } from '@hookline/kafka';
+import { ConfigResourceTypes, ConfigSource, ensureTopics } from '@hookline/kafka';
 import { APP_CONFIG } from '@hookline/observability';
 import type { Admin } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import type { ProducerConfig } from '../config/producer.settings.js';
 import { PRODUCED_TOPICS, RECORD_BATCH_HEADROOM_BYTES } from './kafka.constant.js';
 
+
 const MAX_MESSAGE_BYTES = 'max.message.bytes';
-// kafkajs' ConfigSource: a per-topic override (the only kind AlterConfigs replaces).
-const TOPIC_CONFIG_SOURCE = 1;
 
 /**
  * Makes sure the gateway topics (and their .dlq) exist with the configured partitions
@@ -48,18 +47,18 @@ export class KafkaTopics {
     const topics = PRODUCED_TOPICS.flatMap((topic) => [topic, `${topic}.dlq`]);
     const described = await admin.describeConfigs({
       includeSynonyms: false,
-      resources: topics.map((name) => ({ type: 2 /* TOPIC */, name })),
+      resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
     });
     const raised: string[] = [];
     for (const resource of described.resources) {
       const current = resource.configEntries.find((entry) => entry.configName === MAX_MESSAGE_BYTES);
       if (current !== undefined && Number(current.configValue) >= this.maxMessageBytes) continue;
       const overrides = resource.configEntries
-        .filter((entry) => Number(entry.configSource) === TOPIC_CONFIG_SOURCE && entry.configName !== MAX_MESSAGE_BYTES && !entry.isSensitive)
+        .filter((entry) => entry.configSource === ConfigSource.TOPIC_CONFIG /* a per-topic override: the only kind AlterConfigs replaces */ && entry.configName !== MAX_MESSAGE_BYTES && !entry.isSensitive)
         .map((entry) => ({ name: entry.configName, value: entry.configValue }));
       await admin.alterConfigs({
         validateOnly: false,
-        resources: [{ type: 2 /* TOPIC */, name: resource.resourceName, configEntries: [...overrides, { name: MAX_MESSAGE_BYTES, value: String(this.maxMessageBytes) }] }],
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: resource.resourceName, configEntries: [...overrides, { name: MAX_MESSAGE_BYTES, value: String(this.maxMessageBytes) }] }],
       });
       raised.push(resource.resourceName);
     }

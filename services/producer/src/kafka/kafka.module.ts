@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { createKafkaClient, EventProducer } from '@hookline/kafka';
+import { EventProducer, kafkaClientProvider } from '@hookline/kafka';
 import { APP_CONFIG, MetricsRegistry } from '@hookline/observability';
 import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
@@ -12,13 +12,7 @@ import { ProduceMetricsObserver } from './produce-metrics.observer.js';
 /** Kafka for the producer: the shared client, the EventProducer, topic setup and the readiness check. */
 @Module({
   providers: [
-    {
-      provide: KAFKA_CLIENT,
-      inject: [APP_CONFIG, PinoLogger],
-      useFactory: (config: ProducerConfig, logger: PinoLogger): Kafka => {
-        return createKafkaClient({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, security: config, logger: logger.logger.child({ context: 'kafkajs' }) });
-      },
-    },
+    kafkaClientProvider(KAFKA_CLIENT, APP_CONFIG, PinoLogger),
     {
       provide: EventProducer,
       inject: [KAFKA_CLIENT, APP_CONFIG, MetricsRegistry],

@@ -5,15 +5,17 @@ import { ConfigError, describeSettings, loadConfig, redactedConfig } from '@hook
 import { keySlotsAdvice, relaySettings } from './relay.settings.js';
 
 const ADMIN = 'admin-token-0123456789';
+const DATABASE = 'postgres://relay@db:5432/relay';
 
 void describe('relaySettings', () => {
-  void it('has the documented defaults; Svix and the database are optional', () => {
-    const config = loadConfig(relaySettings, { KAFKA_BROKERS: 'k:9092', ADMIN_TOKENS: ADMIN });
+  void it('has the documented defaults; Svix is optional, PostgreSQL is not', () => {
+    assert.throws(() => loadConfig(relaySettings, { KAFKA_BROKERS: 'k:9092', ADMIN_TOKENS: ADMIN }), /DATABASE_URL/);
+    const config = loadConfig(relaySettings, { KAFKA_BROKERS: 'k:9092', ADMIN_TOKENS: ADMIN, DATABASE_URL: DATABASE });
     assert.equal(config.PORT, 8083);
     assert.equal(config.KAFKA_GROUP_ID, 'hookline-svix-relay');
     assert.equal(config.SVIX_AUTH_TOKEN, undefined);
     assert.equal(config.SVIX_SERVER_URL, undefined);
-    assert.equal(config.DATABASE_URL, undefined);
+    assert.equal(config.DATABASE_URL, DATABASE);
     assert.equal(config.SVIX_CONCURRENCY, 16);
     assert.equal(config.RELAY_KEY_CONCURRENCY, 256);
     assert.equal(config.PLUGIN_REFRESH_MS, 2000);
@@ -47,7 +49,7 @@ void describe('relaySettings', () => {
   });
 
   void it('advises more key slots when they would leave Svix calls unmade, and says nothing otherwise', () => {
-    const defaults = loadConfig(relaySettings, { KAFKA_BROKERS: 'k:9092', ADMIN_TOKENS: ADMIN });
+    const defaults = loadConfig(relaySettings, { KAFKA_BROKERS: 'k:9092', ADMIN_TOKENS: ADMIN, DATABASE_URL: DATABASE });
     assert.equal(keySlotsAdvice(defaults), undefined);
     assert.equal(keySlotsAdvice({ RELAY_KEY_CONCURRENCY: 32, SVIX_CONCURRENCY: 16 }), undefined);
     const advice = keySlotsAdvice({ RELAY_KEY_CONCURRENCY: 64, SVIX_CONCURRENCY: 64 });

@@ -17,7 +17,7 @@ export const relaySettings = defineSettings({
   KAFKA_TOPIC_PARTITIONS: setting.positiveInt({ description: 'Partitions of the topics ensured at start (when they do not exist yet).', default: 6 }),
   RELAY_KEY_CONCURRENCY: setting.positiveInt({
     description:
-      'Events worked on at once, each of a different session or job (database, Svix, publication record). Keep it well above SVIX_CONCURRENCY: an event holds its slot while its publication record is acknowledged, after its Svix call.',
+      'Events worked on at once, each of a different session or job (database, Svix). Keep it well above SVIX_CONCURRENCY: an event holds its slot for its database work as well as its Svix call.',
     default: 256,
   }),
   SVIX_CONCURRENCY: setting.positiveInt({ description: 'Svix API calls made at once while publishing (the load the relay puts on Svix).', default: 16 }),
@@ -26,12 +26,10 @@ export const relaySettings = defineSettings({
   SVIX_RETRY_INITIAL_MS: setting.positiveInt({ description: 'First backoff after Svix failed (unreachable, timeout, 429, 5xx); doubles each retry, with jitter.', default: 500 }),
   SVIX_RETRY_MAX_MS: setting.positiveInt({ description: 'Longest backoff between retries of one event.', default: 30_000 }),
   DATABASE_URL: setting.url({
-    description: 'PostgreSQL holding the webhooks plugin connections (postgres://…). Unset: an embedded database (PGlite), in memory unless DATABASE_EMBEDDED_DIR is set.',
+    description: 'PostgreSQL holding the webhooks plugin connections (postgres://…); `npm start` serves an embedded one.',
     protocols: ['postgres', 'postgresql'],
     sensitive: true,
-    optional: true,
   }),
-  DATABASE_EMBEDDED_DIR: setting.text({ description: 'Directory of the embedded database when DATABASE_URL is unset; unset: in memory.', optional: true }),
   PLUGIN_REFRESH_MS: setting.positiveInt({
     description: 'How often each relay re-reads the plugin connections from the database (a change made on another instance takes effect within this).',
     default: 2_000,
@@ -56,16 +54,15 @@ export type RelayConfig = ConfigOf<typeof relaySettings>;
 
 /**
  * Said at start when RELAY_KEY_CONCURRENCY leaves Svix slots unused: an event holds its key
- * slot for its Svix call and then until its publication record is acknowledged, so with
- * fewer than twice SVIX_CONCURRENCY slots the SVIX_CONCURRENCY calls cannot all be in flight
- * (in bench:relay, 64 slots for 16 calls left Svix idle a third of the time).
+ * slot for its database work and its Svix call, so with fewer than twice SVIX_CONCURRENCY
+ * slots the SVIX_CONCURRENCY calls cannot all be in flight.
  */
 export function keySlotsAdvice(config: Pick<RelayConfig, 'RELAY_KEY_CONCURRENCY' | 'SVIX_CONCURRENCY'>): string | undefined {
   const enough = 2 * config.SVIX_CONCURRENCY;
   if (config.RELAY_KEY_CONCURRENCY >= enough) return undefined;
   return (
     `RELAY_KEY_CONCURRENCY (${config.RELAY_KEY_CONCURRENCY}) is below twice SVIX_CONCURRENCY (${config.SVIX_CONCURRENCY}): ` +
-    'each event keeps its slot until its publication record is acknowledged, so some Svix calls will not be made at once; ' +
+    'each event keeps its slot for its database work as well as its Svix call, so some Svix calls will not be made at once; ' +
     `raise RELAY_KEY_CONCURRENCY to at least ${enough}`
   );
 }

@@ -29,7 +29,7 @@ class DatabaseLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** PostgreSQL (DATABASE_URL) or embedded PGlite, with the relay's migrations applied. */
+/** PostgreSQL (DATABASE_URL), with the relay's migrations applied. */
 @Global()
 @Module({
   providers: [
@@ -39,7 +39,6 @@ class DatabaseLifecycle implements OnApplicationShutdown {
       useFactory: async (config: RelayConfig, logger: PinoLogger): Promise<DatabaseHandle> => {
         const handle = await openDatabase({
           url: config.DATABASE_URL,
-          embeddedDataDir: config.DATABASE_EMBEDDED_DIR,
           migrationsFolder: MIGRATIONS_FOLDER,
           migrationsTable: MIGRATIONS_TABLE,
           onError: (message) => logger.warn(message),

@@ -1,9 +1,8 @@
 import { Global, Module } from '@nestjs/common';
-import { createKafkaClient, EventProducer } from '@hookline/kafka';
+import { EventProducer, kafkaClientProvider } from '@hookline/kafka';
 import { APP_CONFIG } from '@hookline/observability';
 import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
-import type { RelayConfig } from '../config/relay.settings.js';
 import { PUBLICATION_LINGER_MS } from '../relay.constant.js';
 import { KAFKA_CLIENT } from './kafka.constant.js';
 
@@ -11,12 +10,7 @@ import { KAFKA_CLIENT } from './kafka.constant.js';
 @Global()
 @Module({
   providers: [
-    {
-      provide: KAFKA_CLIENT,
-      inject: [APP_CONFIG, PinoLogger],
-      useFactory: (config: RelayConfig, logger: PinoLogger): Kafka =>
-        createKafkaClient({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, security: config, logger: logger.logger.child({ context: 'kafkajs' }) }),
-    },
+    kafkaClientProvider(KAFKA_CLIENT, APP_CONFIG, PinoLogger),
     {
       provide: EventProducer,
       inject: [KAFKA_CLIENT],

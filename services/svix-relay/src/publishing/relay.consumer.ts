@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { decodeEvent, dlqTopic, type GatewayEvent } from '@hookline/contracts';
-import { EventProducer, ensureTopics, PipelinedConsumerRunner, type KafkaRecord } from '@hookline/kafka';
+import { ConsumerRunner, EventProducer, ensureTopics, untilStarted, type KafkaRecord } from '@hookline/kafka';
 import { APP_CONFIG, HealthRegistry } from '@hookline/observability';
 import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
@@ -19,7 +19,7 @@ type ConsumerState = 'off' | 'starting' | 'running' | 'stopped';
 
 /**
  * The relay's Kafka side: its own consumer group on the gateway topics, through the
- * lib's PipelinedConsumerRunner (per-session order, commit after the publication is
+ * lib's ConsumerRunner (per-session order, commit after the publication is
  * recorded, transient failures retried with backoff + jitter holding the session and the
  * partition's commit, permanent ones dead-lettered), which fetches on while events are in
  * flight instead of waiting for each fetch's slowest session. On a rebalance the old
@@ -29,10 +29,10 @@ type ConsumerState = 'off' | 'starting' | 'running' | 'stopped';
  */
 @Injectable()
 export class RelayConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private runner: PipelinedConsumerRunner<GatewayEvent> | undefined;
+  private runner: ConsumerRunner<GatewayEvent> | undefined;
   private state: ConsumerState = 'off';
   private startup: Promise<void> | undefined;
-  private stopping = false;
+  private readonly stopping = new AbortController();
 
   constructor(
     @Inject(KAFKA_CLIENT) private readonly client: Kafka,
@@ -61,7 +61,7 @@ export class RelayConsumer implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
+    this.stopping.abort();
     await this.startup;
     await this.runner?.stop();
     // Last: the runner's in-flight handlers and dead letters needed the producer until now.
@@ -83,14 +83,14 @@ export class RelayConsumer implements OnApplicationBootstrap, OnApplicationShutd
       const names = await this.eventTypes.sync();
       this.logger.info({ eventTypes: names }, 'Svix event types created or updated from the contracts');
     });
-    if (this.stopping) return;
-    this.runner = new PipelinedConsumerRunner<GatewayEvent>({
+    if (this.stopping.signal.aborted) return;
+    this.runner = new ConsumerRunner<GatewayEvent>({
       client: this.client,
       groupId: this.config.KAFKA_GROUP_ID,
       topics: CONSUMED_TOPICS,
       decode: (record: KafkaRecord) => decodeEvent(record),
       handler: async (event, context) => {
-        await this.relay.relay(event, context.record.key?.toString('utf8') ?? event.subject, context.signal);
+        await this.relay.relay(event, context.record.key?.toString('utf8') ?? event.subject, context.signal, context.settleAfter);
       },
       keyConcurrency: this.config.RELAY_KEY_CONCURRENCY,
       maxBytes: RELAY_FETCH_MAX_BYTES,
@@ -109,15 +109,7 @@ export class RelayConsumer implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** Runs a start-up step until it succeeds or the service stops. */
-  private async untilDone(what: string, step: () => Promise<void>): Promise<void> {
-    while (!this.stopping) {
-      try {
-        await step();
-        return;
-      } catch (error) {
-        this.logger.warn({ err: describeSvixFailure(error).message, retryInMs: SETUP_RETRY_MS }, `${what} not ready; retrying`);
-        await new Promise((resolve) => setTimeout(resolve, SETUP_RETRY_MS).unref());
-      }
-    }
+  private untilDone(what: string, step: () => Promise<void>): Promise<boolean> {
+    return untilStarted(what, step, { signal: this.stopping.signal, retryMs: SETUP_RETRY_MS, logger: this.logger, describeError: (error) => describeSvixFailure(error).message });
   }
 }

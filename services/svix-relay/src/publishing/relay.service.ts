@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { svixPublicationRecordCodec, type EncodedResultRecord, type GatewayEvent, type SvixPublicationRecord } from '@hookline/contracts';
-import { EventProducer, PermanentError, TransientError } from '@hookline/kafka';
+import { EventProducer, PermanentError, TransientError, type RecordSender } from '@hookline/kafka';
 import { PinoLogger } from 'nestjs-pino';
 import { PluginConnections } from '../plugins/plugin-connections.service.js';
 import { FILTER_REASONS } from '../relay.constant.js';
@@ -29,21 +29,26 @@ export class RelayService {
     private readonly plugins: PluginConnections,
     private readonly sessions: SessionConnections,
     private readonly publisher: SvixPublisher,
-    private readonly producer: EventProducer,
+    @Inject(EventProducer) private readonly producer: RecordSender,
     private readonly metrics: RelayMetrics,
     private readonly logger: PinoLogger,
   ) {
     this.logger.setContext(RelayService.name);
   }
 
-  async relay(event: GatewayEvent, key: string, signal?: AbortSignal): Promise<RelayOutcome> {
+  /**
+   * `settleAfter` given (the consumer's): the publication record's acknowledgement is handed to
+   * it instead of awaited, so the event's slot is free while the record waits for company in
+   * a produce request; its offset is still committed only after the acknowledgement.
+   */
+  async relay(event: GatewayEvent, key: string, signal?: AbortSignal, settleAfter?: (step: Promise<unknown>) => void): Promise<RelayOutcome> {
     // A session.open's connection is written while it is published (the two are independent);
     // both must succeed before the offset moves on.
     const remembered = event.type === 'session.open' ? this.rememberSession(event.data.sid, event.data.org_id, event.data.connection_name) : Promise.resolve();
     // Handled now (awaited below), so an early failure is not an unhandled rejection meanwhile.
     remembered.catch(() => undefined);
     try {
-      return await this.filterAndPublish(event, key, signal);
+      return await this.filterAndPublish(event, key, signal, settleAfter);
     } finally {
       await remembered;
     }
@@ -57,7 +62,7 @@ export class RelayService {
     }
   }
 
-  private async filterAndPublish(event: GatewayEvent, key: string, signal: AbortSignal | undefined): Promise<RelayOutcome> {
+  private async filterAndPublish(event: GatewayEvent, key: string, signal: AbortSignal | undefined, settleAfter: ((step: Promise<unknown>) => void) | undefined): Promise<RelayOutcome> {
     const target = await this.targetOf(event);
     if ('filtered' in target) {
       this.metrics.filtered.inc({ reason: target.filtered });
@@ -100,13 +105,15 @@ export class RelayService {
     const encoded = encodePublication(published, event, `published to Svix as ${publication.messageId.slice(0, 64)}, not recorded`);
     // Given up meanwhile: the next owner re-publishes (Svix answers with the same message) and records it.
     if (signal?.aborted === true) throw new TransientError(`event ${event.id} given up before its publication was recorded`);
-    try {
-      await this.producer.send(encoded);
-    } catch (error) {
-      // Retried whole: the message create is idempotent, so the retry finds the same message.
-      throw new TransientError(`recording the publication of ${event.id} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    }
-    this.metrics.published.inc({ event_type: event.type });
+    const recorded = this.producer.send(encoded).then(
+      () => this.metrics.published.inc({ event_type: event.type }),
+      (error: unknown) => {
+        // Retried whole: the message create is idempotent, so the retry finds the same message.
+        throw new TransientError(`recording the publication of ${event.id} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      },
+    );
+    if (settleAfter === undefined) await recorded;
+    else settleAfter(recorded);
     return { published };
   }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { openDatabase, type DatabaseHandle } from '@hookline/database';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '@hookline/database/embedded';
 import type { PinoLogger } from 'nestjs-pino';
 import { MIGRATIONS_TABLE } from '../relay.constant.js';
 import { SessionConnections } from './session-connections.service.js';
@@ -10,16 +11,19 @@ const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url));
 const silent = { setContext: () => undefined, info: () => undefined, warn: () => undefined } as unknown as PinoLogger;
 const HOUR = 60 * 60 * 1000;
 
-// On the embedded database with the service's own migrations: the same SQL production runs.
+// On the embedded PostgreSQL server with the service's own migrations: the same SQL production runs.
 void describe('SessionConnections', () => {
+  let embedded: EmbeddedPostgres;
   let database: DatabaseHandle;
 
   before(async () => {
-    database = await openDatabase({ migrationsFolder: MIGRATIONS, migrationsTable: MIGRATIONS_TABLE });
+    embedded = await startEmbeddedPostgres();
+    database = await openDatabase({ url: embedded.url, migrationsFolder: MIGRATIONS, migrationsTable: MIGRATIONS_TABLE });
   });
 
   after(async () => {
-    await database?.close();
+    await (database as DatabaseHandle | undefined)?.close();
+    await (embedded as EmbeddedPostgres | undefined)?.stop();
   });
 
   void it('remembers the connection of a session; another instance (no cache) reads it from the database', async () => {
@@ -40,7 +44,7 @@ void describe('SessionConnections', () => {
     assert.deepEqual(found[7], { orgId: 'org-b', connectionName: 'pg-b' });
     assert.equal(found.at(-1), undefined);
     // A failing statement fails every caller whose row it carried, not others later.
-    const closed = await openDatabase({ migrationsFolder: MIGRATIONS, migrationsTable: MIGRATIONS_TABLE });
+    const closed = await openDatabase({ url: embedded.url, migrationsFolder: MIGRATIONS, migrationsTable: MIGRATIONS_TABLE });
     await closed.close();
     const broken = new SessionConnections(closed, { SESSION_RETENTION_HOURS: 1 }, silent);
     const outcomes = await Promise.allSettled([broken.remember('sid-x', 'org-b', 'pg-a'), broken.connectionOf('sid-y')]);

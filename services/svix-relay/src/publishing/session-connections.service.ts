@@ -131,7 +131,8 @@ export class SessionConnections implements OnModuleInit, OnApplicationShutdown {
     const orgIds: string[] = [];
     const connectionNames: string[] = [];
     for (const sid of sids) {
-      const connection = this.toWrite.get(sid)!;
+      const connection = this.toWrite.get(sid);
+      if (connection === undefined) throw new Error(`no connection queued for session ${sid}`);
       this.toWrite.delete(sid);
       orgIds.push(connection.orgId);
       connectionNames.push(connection.connectionName);
@@ -156,6 +157,9 @@ export class SessionConnections implements OnModuleInit, OnApplicationShutdown {
     this.cache.delete(sid);
     this.cache.set(sid, connection);
     // Map keeps insertion order: the first key is the least recently remembered.
-    if (this.cache.size > CACHE_MAX_SESSIONS) this.cache.delete(this.cache.keys().next().value!);
+    if (this.cache.size > CACHE_MAX_SESSIONS) {
+      const oldest = this.cache.keys().next();
+      if (oldest.done !== true) this.cache.delete(oldest.value);
+    }
   }
 }

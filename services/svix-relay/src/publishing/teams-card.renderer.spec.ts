@@ -39,7 +39,7 @@ void describe('renderTeamsReviewCard', () => {
       `Session=${review.sid}`,
     ]);
     assert.equal(content.body[3]?.type, 'CodeBlock');
-    assert.equal(content.body[3]?.codeSnippet, review.input);
+    assert.equal(content.body[3].codeSnippet, review.input);
     assert.deepEqual(content.actions, [{ type: 'Action.OpenUrl', title: 'Open session', url: review.session_url }]);
   });
 
@@ -78,7 +78,7 @@ void describe('renderTeamsReviewCard', () => {
       const texts = [
         String(content.body[0]?.text),
         ...(content.body[1]?.facts as { value: string }[]).map((fact) => fact.value),
-        String((content.body[3]?.fallback as { text: string }).text),
+        (content.body[3]?.fallback as { text: string }).text,
       ];
       for (const text of texts) {
         const html = markdown.render(text);
