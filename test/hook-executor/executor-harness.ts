@@ -11,7 +11,8 @@ import { freePort } from '@hookline/kafka-broker';
 import { buildEvent, encodeEvent, getEventContract, hookExecutionRecordCodec, TOPICS, type HookExecutionRecord, type IngestEventInput } from '@hookline/contracts';
 import { createKafkaClient, ensureTopics, silentKafkaLogger } from '@hookline/kafka';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
-import { closeAll, type CleanupSteps } from '../support/close-all.js';
+import { after, afterEach, before } from 'node:test';
+import { CleanupSteps, closeAll } from '../support/close-all.js';
 import { firstMetricValue } from '../support/metrics.js';
 import { pollUntil } from '../support/poll-until.js';
 import { RunbooksFixture } from './runbooks-fixture.js';
@@ -297,4 +298,37 @@ export async function startExecutorAtEnd(admin: Admin, prefix: string, options: 
   const executor = await startExecutor({ groupId, ...options });
   cleanup?.push(() => executor.stop());
   return executor;
+}
+
+/** A suite whose tests each start their own executors on one shared stage. */
+export interface ExecutorSuite {
+  /** The stage, once the suite's `before` has opened it. */
+  readonly stage: HookStage;
+  /** Steps run after each test (the executors it started, and what the test adds). */
+  readonly cleanup: CleanupSteps;
+  /** An executor reading from the end of the topics, stopped after the test; `env` over the suite's. */
+  executorFor(env: Record<string, string>, options?: { noWait?: boolean }): Promise<RunningExecutor>;
+}
+
+/** Call inside `describe`: opens the stage before the suite and closes it after. */
+export function executorSuite(prefix: string, suiteEnv: Record<string, string>): ExecutorSuite {
+  let stage: HookStage | undefined;
+  const cleanup = new CleanupSteps();
+  before(async () => {
+    stage = await startHookStage();
+  });
+  // Every executor consumes every event produced after it started: stop each test's own.
+  afterEach(() => cleanup.run());
+  after(() => closeAll(stage));
+  const opened = (): HookStage => {
+    if (stage === undefined) throw new Error('the suite has no stage yet: use it inside a test');
+    return stage;
+  };
+  return {
+    get stage() {
+      return opened();
+    },
+    cleanup,
+    executorFor: (env, options = {}) => startExecutorAtEnd(opened().admin, prefix, { env: { ...suiteEnv, ...env }, ...options }, cleanup),
+  };
 }

@@ -3,15 +3,14 @@
 // not before; a git server that is down never stops hooks once a snapshot exists, and
 // before the first snapshot the executor is not ready and consumes nothing.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { freePort } from '@hookline/kafka-broker';
 import { pollUntil } from '../support/poll-until.js';
 import {
-  NO_BROKER_SKIP, brokersFromEnv, isReady, metricValue, sessionClose, sessionOpen, uniqueId, type RunningExecutor, startExecutorAtEnd, startHookStage, type HookStage,
+  NO_BROKER_SKIP, brokersFromEnv, isReady, metricValue, sessionClose, sessionOpen, uniqueId, executorSuite,
 } from './executor-harness.js';
 import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
 import { RunbooksFixture } from './runbooks-fixture.js';
-import { CleanupSteps, closeAll } from '../support/close-all.js';
 
 const HOOK_V1 = 'print("hook v1")\n';
 const HOOK_V2 = 'print("hook v2")\n';
@@ -19,20 +18,8 @@ const PASSWORD = 'Git-Secret-Pa55-0815';
 const FETCHES = 'hookline_runbooks_fetch_total';
 
 void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
-  let stage: HookStage;
-  const cleanup = new CleanupSteps();
-
-  before(async () => {
-    stage = await startHookStage();
-  });
-
-  // Every executor consumes every event produced after it started: stop each test's own.
-  afterEach(() => cleanup.run());
-
-  after(() => closeAll(stage));
-
-  const executorFor = (env: Record<string, string>, options: { noWait?: boolean } = {}): Promise<RunningExecutor> =>
-    startExecutorAtEnd(stage.admin, 'git-sources', { env: { HOOK_TIMEOUT_SECONDS: '10', ...env }, ...options }, cleanup);
+  const suite = executorSuite('git-sources', { HOOK_TIMEOUT_SECONDS: '10' });
+  const { cleanup, executorFor } = suite;
 
   void it('file://: hooks run; a new commit is used after the TTL and not before', async () => {
     const ttlSeconds = 3;
@@ -42,8 +29,8 @@ void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BRO
     const executor = await executorFor({ RUNBOOKS_GIT_URL: fixture.fileUrl, GIT_HOOK_CONFIG_TTL: String(ttlSeconds) });
     await pollUntil(() => isReady(executor.url), { timeoutMs: 20_000, what: 'ready' });
 
-    const [id1] = await stage.sender.send([sessionOpen(uniqueId('sid'))]);
-    const [r1] = await stage.reader.waitFor([id1!]);
+    const [id1] = await suite.stage.sender.send([sessionOpen(uniqueId('sid'))]);
+    const [r1] = await suite.stage.reader.waitFor([id1!]);
     assert.equal(r1!.outcome, 'success');
     assert.equal(r1!.git_commit, first);
     assert.equal(r1!.stdout.text, 'hook v1\n');
@@ -58,8 +45,8 @@ void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BRO
       return changed;
     }, { timeoutMs: ttlSeconds * 1000 + 10_000, intervalMs: 25, what: 'a refresh' });
     const second = fixture.commit({ 'hoop-hooks/session-open.runbook.py': HOOK_V2 });
-    const [id2] = await stage.sender.send([sessionOpen(uniqueId('sid'))]);
-    const [r2] = await stage.reader.waitFor([id2!]);
+    const [id2] = await suite.stage.sender.send([sessionOpen(uniqueId('sid'))]);
+    const [r2] = await suite.stage.reader.waitFor([id2!]);
     const startedMs = Date.parse(r2!.started_at);
     assert.ok(startedMs < lastPollBefore + ttlSeconds * 1000, `the run started ${startedMs - lastPollBefore} ms after the refresh: too slow to check "not before"`);
     assert.equal(r2!.git_commit, first, 'within the TTL the old snapshot is used, even though a new commit exists');
@@ -67,8 +54,8 @@ void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BRO
 
     const pushedAt = Date.now();
     const r3 = await pollUntil(async () => {
-      const [id] = await stage.sender.send([sessionOpen(uniqueId('sid'))]);
-      const [record] = await stage.reader.waitFor([id!]);
+      const [id] = await suite.stage.sender.send([sessionOpen(uniqueId('sid'))]);
+      const [record] = await suite.stage.reader.waitFor([id!]);
       return record!.git_commit === second ? record : undefined;
     }, { timeoutMs: ttlSeconds * 1000 + 10_000, intervalMs: 300, what: 'a run from the new commit' });
     assert.equal(r3.stdout.text, 'hook v2\n');
@@ -87,15 +74,15 @@ void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BRO
       GIT_PASSWORD: PASSWORD,
       GIT_HOOK_CONFIG_TTL: '1',
     });
-    const [early] = await stage.sender.send([sessionOpen(uniqueId('sid'))]);
+    const [early] = await suite.stage.sender.send([sessionOpen(uniqueId('sid'))]);
     await pollUntil(async () => (await metricValue(executor.url, FETCHES, { result: 'failure' })) >= 2, { timeoutMs: 20_000, what: 'two failed fetches' });
     assert.equal(await isReady(executor.url), false, 'not ready without a snapshot');
-    assert.equal(stage.reader.byEventId.has(early!), false, 'no event is consumed (or skipped) while git is down at start');
+    assert.equal(suite.stage.reader.byEventId.has(early!), false, 'no event is consumed (or skipped) while git is down at start');
     assert.equal(await metricValue(executor.url, 'hookline_hook_executions_total', { hook: 'session-open', outcome: 'skipped' }), 0);
 
     let server: GitHttpServer = await startGitHttpServer(fixture.root, { user: 'runbooks', password: PASSWORD }, port);
     cleanup.push(() => server.close());
-    const [first] = await stage.reader.waitFor([early!], 30_000);
+    const [first] = await suite.stage.reader.waitFor([early!], 30_000);
     assert.equal(first!.outcome, 'success');
     assert.equal(first!.git_commit, commit);
     await pollUntil(() => isReady(executor.url), { timeoutMs: 10_000, what: 'ready' });
@@ -103,8 +90,8 @@ void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BRO
     await server.close();
     const failures = await metricValue(executor.url, FETCHES, { result: 'failure' });
     await pollUntil(async () => (await metricValue(executor.url, FETCHES, { result: 'failure' })) > failures, { timeoutMs: 15_000, what: 'a failed fetch' });
-    const [id] = await stage.sender.send([sessionOpen(uniqueId('sid'))]);
-    const [record] = await stage.reader.waitFor([id!]);
+    const [id] = await suite.stage.sender.send([sessionOpen(uniqueId('sid'))]);
+    const [record] = await suite.stage.reader.waitFor([id!]);
     assert.equal(record!.outcome, 'success', 'the last good snapshot keeps running');
     assert.equal(record!.git_commit, commit);
     assert.ok(executor.logs.some((line) => line.msg === 'runbooks fetch failed; the last good snapshot stays in use' && line.keptCommit === commit));
@@ -142,8 +129,8 @@ void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BRO
     await pollUntil(() => isReady(executor.url), { timeoutMs: 20_000, what: 'ready' });
     assert.ok(executor.logs.some((line) => String(line.msg).startsWith('hooks are off: GIT_HOOK_CONFIG_TTL is unset')));
     const sid = uniqueId('sid');
-    const ids = await stage.sender.send([sessionOpen(sid), sessionClose(sid)]);
-    const records = await stage.reader.waitFor(ids);
+    const ids = await suite.stage.sender.send([sessionOpen(sid), sessionClose(sid)]);
+    const records = await suite.stage.reader.waitFor(ids);
     for (const record of records) {
       assert.equal(record.outcome, 'skipped');
       assert.equal(record.skipped_reason, 'hooks are off (GIT_HOOK_CONFIG_TTL is unset)');

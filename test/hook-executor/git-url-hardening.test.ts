@@ -5,30 +5,18 @@ import assert from 'node:assert/strict';
 import { chmodSync, chownSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { pollUntil } from '../support/poll-until.js';
-import { NO_BROKER_SKIP, brokersFromEnv, type RunningExecutor, startExecutorAtEnd, startHookStage, type HookStage } from './executor-harness.js';
+import { NO_BROKER_SKIP, brokersFromEnv, executorSuite } from './executor-harness.js';
 import { startGitHttpServer } from './git-http-server.js';
 import { RunbooksFixture } from './runbooks-fixture.js';
-import { CleanupSteps, closeAll } from '../support/close-all.js';
 
 const TOKEN = 'glpat-Hardening-T0ken-4711';
 const NOBODY = 65534;
 
 void describe('git URL and RUNBOOKS_DIR hardening', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
-  let stage: HookStage;
-  const cleanup = new CleanupSteps();
-
-  before(async () => {
-    stage = await startHookStage();
-  });
-
-  afterEach(() => cleanup.run());
-
-  after(() => closeAll(stage));
-
-  const executorFor = (env: Record<string, string>, options: { noWait?: boolean } = {}): Promise<RunningExecutor> =>
-    startExecutorAtEnd(stage.admin, 'git-hardening', { env: { HOOK_TIMEOUT_SECONDS: '10', GIT_HOOK_CONFIG_TTL: '1', ...env }, ...options }, cleanup);
+  const suite = executorSuite('git-hardening', { HOOK_TIMEOUT_SECONDS: '10', GIT_HOOK_CONFIG_TTL: '1' });
+  const { cleanup, executorFor } = suite;
 
   async function refusal(env: Record<string, string>): Promise<string> {
     const executor = await executorFor(env, { noWait: true });

@@ -27,8 +27,9 @@ type HeaderValue = Buffer | string | (Buffer | string)[] | undefined;
 /** The parts of a consumed record the decoder reads; kafkajs' KafkaMessage fits as it is. */
 export interface EventRecord {
   readonly key?: Buffer | string | null;
-  readonly value: Buffer | string | null;
-  readonly headers?: Readonly<Record<string, HeaderValue>>;
+  readonly value: Buffer | string | null | undefined;
+  // null/undefined: what a record from outside may carry, whatever its declared type.
+  readonly headers?: Readonly<Record<string, HeaderValue>> | null;
   /** Record timestamp (ms since epoch, as kafkajs gives it); stands in for a missing ce_time. */
   readonly timestamp?: string | number;
 }

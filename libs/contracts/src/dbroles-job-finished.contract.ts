@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXAMPLE_ORG_ID } from './example-ids.constant.js';
 import type { EventContract } from './event-contract.interface.js';
 import { identifier, isoDateTime, name, text } from './fields.schema.js';
 import { LIMITS } from './limits.constant.js';
@@ -68,7 +69,7 @@ export const dbrolesJobFinishedContract: EventContract<'dbroles.job.finished', D
   description: 'Provisioning of database user roles (a dbroles job) finished, successfully or not.',
   schema: dbrolesJobFinishedSchema,
   example: {
-    org_id: '2f9c1b7e-8d4a-4e3b-a1c2-6d5e4f3a2b1c',
+    org_id: EXAMPLE_ORG_ID,
     id: '0197a3d0-1b2c-7d3e-8f40-516273849506',
     created_at: '2025-06-02T14:00:00Z',
     completed_at: '2025-06-02T14:00:41.512Z',

@@ -83,7 +83,6 @@ export const issueMessage: z.core.$ZodErrorMap = (issue) => {
     case 'invalid_element':
     case 'not_multiple_of':
     case 'custom':
-    case undefined:
       return undefined;
   }
 };

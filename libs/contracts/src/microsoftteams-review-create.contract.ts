@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXAMPLE_SID, EXAMPLE_ORG_ID } from './example-ids.constant.js';
 import type { EventContract } from './event-contract.interface.js';
 import { identifier, isoDateTime, name, stringList, text } from './fields.schema.js';
 import { LIMITS } from './limits.constant.js';
@@ -42,8 +43,8 @@ export const microsoftTeamsReviewCreateContract: EventContract<
     'A review (access request) is created with status PENDING; svix-relay renders it as a Microsoft Teams Adaptive Card, so a Teams incoming-webhook URL can be an endpoint as it is.',
   schema: microsoftTeamsReviewCreateSchema,
   example: {
-    sid: '0197a3c2-4f1e-7b2a-9c3d-5e6f7a8b9c0d',
-    org_id: '2f9c1b7e-8d4a-4e3b-a1c2-6d5e4f3a2b1c',
+    sid: EXAMPLE_SID,
+    org_id: EXAMPLE_ORG_ID,
     review_id: '0197a3c1-9a0b-7c4d-8e5f-102132435465',
     status: 'PENDING',
     created_by: { name: 'Alice Martin', email: 'alice@example.com' },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXAMPLE_SID, EXAMPLE_ORG_ID } from './example-ids.constant.js';
 import type { EventContract } from './event-contract.interface.js';
 import { envKeyList, identifier, name, size, stringList, text } from './fields.schema.js';
 import { LIMITS } from './limits.constant.js';
@@ -51,8 +52,8 @@ export const sessionOpenContract: EventContract<'session.open', SessionOpenData>
     'A session starts on a connection. Fires once, or twice when the connection has reviews: first with review status PENDING, again when the approved session runs.',
   schema: sessionOpenSchema,
   example: {
-    sid: '0197a3c2-4f1e-7b2a-9c3d-5e6f7a8b9c0d',
-    org_id: '2f9c1b7e-8d4a-4e3b-a1c2-6d5e4f3a2b1c',
+    sid: EXAMPLE_SID,
+    org_id: EXAMPLE_ORG_ID,
     verb: 'exec',
     connection_name: 'pg-billing-prod',
     connection_type: 'database',

@@ -4,21 +4,13 @@
  * broker's throw-away data folder. argv: <owner pid> <jvm pid> [data dir to remove]
  */
 import { rmSync } from 'node:fs';
+import { processAlive as alive } from '@hookline/observability/process-alive';
 
 const [ownerArg, jvmArg, dataDir] = process.argv.slice(2);
 const owner = Number(ownerArg);
 const jvm = Number(jvmArg);
 const POLL_MS = 500;
 const GRACE_MS = 20_000;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function cleanUpAndExit(): never {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });

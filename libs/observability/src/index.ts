@@ -33,4 +33,5 @@ export { API_ERROR_MESSAGE_MAX_LENGTH, ApiExceptionFilter, apiExceptionFilter, h
 export { BearerTokens, type BearerTokensOptions, type RefusalFactory } from './http/bearer-tokens.js';
 export { counterMetric, gaugeMetric, histogramMetric, MetricSet, registerMetrics, type MetricSpec, type MetricsOf } from './metrics/metric-set.js';
 export { createServiceApp, serveApp, serviceRootModule, type ListenSettings, type ServiceAppOptions, type ServiceDocs, type ServiceModuleParts } from './boot/service-app.js';
+export { processAlive } from './boot/process-alive.js';
 export { HEAP_GROWING_PERCENT, limitHeapGrowth, SERVICE_PROCESS_ENV } from './runtime/process-memory.js';

@@ -322,28 +322,25 @@ interface PaddableField {
   set(value: string): void;
 }
 
+/** A text field whose byte size another field of the event states. */
+function sizedText<T extends string, S extends string>(data: Record<T, string> & Record<S, number>, text: T, size: S): PaddableField {
+  const texts: Record<T, string> = data;
+  const sizes: Record<S, number> = data;
+  return {
+    get: () => texts[text],
+    set: (value) => {
+      texts[text] = value;
+      sizes[size] = Buffer.byteLength(value);
+    },
+  };
+}
+
 function paddableField(event: SimulatedEvent): PaddableField {
   switch (event.type) {
-    case 'session.open': {
-      const data = event.data;
-      return {
-        get: () => data.input,
-        set: (value) => {
-          data.input = value;
-          data.input_size = Buffer.byteLength(value);
-        },
-      };
-    }
-    case 'session.close': {
-      const data = event.data;
-      return {
-        get: () => data.output,
-        set: (value) => {
-          data.output = value;
-          data.output_size = Buffer.byteLength(value);
-        },
-      };
-    }
+    case 'session.open':
+      return sizedText(event.data, 'input', 'input_size');
+    case 'session.close':
+      return sizedText(event.data, 'output', 'output_size');
     case 'microsoftteams.review.create': {
       const data = event.data;
       return { get: () => data.input, set: (value) => (data.input = value) };

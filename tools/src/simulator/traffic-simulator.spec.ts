@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { TrafficGenerator, type SimulatedEvent } from './traffic-generator.js';
-import { TrafficSimulator, parseRetryAfter, type SimulationError } from './traffic-simulator.js';
+import { TrafficSimulator, parseRetryAfter, type SimulationError, type TrafficSimulatorOptions } from './traffic-simulator.js';
 
 interface RecordedRequest {
   at: number;
@@ -55,13 +55,19 @@ after(() => {
 
 const ids = (events: readonly SimulatedEvent[]): string[] => events.map((e) => e.id);
 
+/** Runs a simulation to its end, keeping the errors it reported. */
+async function simulate(options: Omit<TrafficSimulatorOptions, 'onError'>): Promise<{ summary: Awaited<ReturnType<TrafficSimulator['run']>>; errors: SimulationError[] }> {
+  const errors: SimulationError[] = [];
+  const summary = await new TrafficSimulator({ ...options, onError: (error) => errors.push(error) }).run();
+  return { summary, errors };
+}
+
 describe('TrafficSimulator', () => {
   it('delivers every event, resending a 503 batch after Retry-After with the same ids', async () => {
     const producer = await startProducer((i) =>
       i === 0 ? { status: 503, headers: { 'retry-after': '1' }, body: { message: 'Kafka unavailable' } } : { status: 202, body: { accepted: true } },
     );
-    const errors: SimulationError[] = [];
-    const simulator = new TrafficSimulator({
+    const { summary, errors } = await simulate({
       url: producer.url,
       token: 'test-token',
       rate: 2000,
@@ -69,9 +75,7 @@ describe('TrafficSimulator', () => {
       batchSize: 50,
       concurrency: 4,
       generatorOptions: { seed: 11 },
-      onError: (error) => errors.push(error),
     });
-    const summary = await simulator.run();
 
     assert.equal(summary.sent, 300);
     assert.equal(summary.accepted, 300);
@@ -109,15 +113,13 @@ describe('TrafficSimulator', () => {
       status: 400,
       body: { statusCode: 400, message: 'events[3].data.sid: required', error: 'Bad Request' },
     }));
-    const errors: SimulationError[] = [];
-    const summary = await new TrafficSimulator({
+    const { summary, errors } = await simulate({
       url: producer.url,
       token: 't',
       rate: 1000,
       maxEvents: 100,
       batchSize: 25,
-      onError: (error) => errors.push(error),
-    }).run();
+    });
 
     assert.equal(summary.rejected, 100);
     assert.equal(summary.accepted, 0);
@@ -162,16 +164,14 @@ describe('TrafficSimulator', () => {
     const producer = await startProducer(() => ({ status: 202 }));
     const url = producer.url;
     await new Promise<void>((resolve) => producer.server.close(() => resolve()));
-    const errors: SimulationError[] = [];
-    const summary = await new TrafficSimulator({
+    const { summary, errors } = await simulate({
       url,
       token: 't',
       rate: 100,
       maxEvents: 10,
       batchSize: 10,
       maxRetries: 2,
-      onError: (error) => errors.push(error),
-    }).run();
+    });
     assert.equal(summary.unacknowledged, 10);
     assert.equal(summary.retries, 2);
     assert.deepEqual(summary.errors, { network: 3 });

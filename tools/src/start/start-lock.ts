@@ -1,5 +1,6 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from '@hookline/observability';
 import { START_LOCK_FILE } from './start.constant.js';
 
 /** Another `npm start` (a live process) owns the state directory. */
@@ -14,16 +15,6 @@ export class StartLockHeld extends Error {
       `another npm start (pid ${pid}) is running on ${lockFile.slice(0, -START_LOCK_FILE.length - 1)}: stop it first (Ctrl-C there), ` +
         `or give this one its own HOOKLINE_START_DIR and ports`,
     );
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, it is just not ours to signal.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -51,7 +42,7 @@ export function acquireStartLock(stateDir: string, pid = process.pid): () => voi
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = ownerOf(lockFile);
-      if (owner !== undefined && owner !== pid && alive(owner)) throw new StartLockHeld(owner, lockFile);
+      if (owner !== undefined && owner !== pid && processAlive(owner)) throw new StartLockHeld(owner, lockFile);
       if (attempt >= 3) throw new Error(`cannot take ${lockFile}: it keeps coming back; remove it if no npm start runs`, { cause: error });
       rmSync(lockFile, { force: true });
     }

@@ -1,13 +1,14 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DLQ_SUFFIX } from '@hookline/contracts';
 import { APP_CONFIG } from '@hookline/observability';
-import { gte, sql } from 'drizzle-orm';
+import { gte } from 'drizzle-orm';
 import type { Admin, Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { ENDPOINT_GAUGE_WINDOW_DAYS, KAFKA_CLIENT } from '../audit.constant.js';
 import type { AuditConfig } from '../config/audit.settings.js';
 import { AuditDatabase } from '../database/audit-database.service.js';
 import { deliveryAttempts, endpointStates } from '../database/audit.schema.js';
+import { endpointLastOutcomes } from '../query/endpoint-last-outcomes.js';
 import { AuditMetrics } from './audit-metrics.service.js';
 
 /**
@@ -120,15 +121,7 @@ export class MetricsRefresher implements OnApplicationBootstrap, OnApplicationSh
   private async refreshEndpoints(): Promise<void> {
     const db = this.database.db;
     const windowStart = new Date(Date.now() - ENDPOINT_GAUGE_WINDOW_DAYS * 24 * 60 * 60 * 1000);
-    const lasts = await db
-      .select({
-        endpointId: deliveryAttempts.endpointId,
-        lastSuccess: sql<string | null>`max(${deliveryAttempts.attemptedAt}) filter (where ${deliveryAttempts.status} = 0)`,
-        lastFailure: sql<string | null>`max(${deliveryAttempts.attemptedAt}) filter (where ${deliveryAttempts.status} = 2)`,
-      })
-      .from(deliveryAttempts)
-      .where(gte(deliveryAttempts.attemptedAt, windowStart))
-      .groupBy(deliveryAttempts.endpointId);
+    const lasts = await endpointLastOutcomes(db, gte(deliveryAttempts.attemptedAt, windowStart));
     const states = await db.select().from(endpointStates);
 
     const seconds = (text: string | null): number | undefined => (text === null ? undefined : new Date(text).getTime() / 1000);

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import {
   ATTEMPT_STATUSES,
@@ -25,6 +25,11 @@ const LIMIT = { name: 'limit', required: false, description: `Items per page, 1-
 const RUN_ID = /^\d{1,18}$/;
 const CURSOR = { name: 'cursor', required: false, description: 'next_cursor of the previous page' };
 
+/** The time window every list and summary takes. */
+const ApiWindowQueries = () => applyDecorators(ApiQuery(SINCE), ApiQuery(UNTIL));
+/** A newest-first list's window and paging. */
+const ApiPageQueries = () => applyDecorators(ApiWindowQueries(), ApiQuery(LIMIT), ApiQuery(CURSOR));
+
 /** Read-only audit queries; admin and auditor tokens may call them. */
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -44,10 +49,7 @@ export class AuditQueryController {
   @ApiQuery({ name: 'endpoint', required: false, description: 'Svix endpoint id' })
   @ApiQuery({ name: 'status', required: false, enum: ATTEMPT_STATUSES, description: 'Or Svix number 0-4' })
   @ApiQuery({ name: 'event_type', required: false, enum: EVENT_TYPES })
-  @ApiQuery(SINCE)
-  @ApiQuery(UNTIL)
-  @ApiQuery(LIMIT)
-  @ApiQuery(CURSOR)
+  @ApiPageQueries()
   @ApiOkResponse({ schema: openApiSchema(attemptPageSchema) })
   attempts(@Query() query: Record<string, unknown>) {
     const parsed = parseQuery(attemptsQuerySchema, query);
@@ -59,10 +61,7 @@ export class AuditQueryController {
   @ApiQuery({ name: 'hook', required: false, enum: HOOK_NAMES })
   @ApiQuery({ name: 'outcome', required: false, enum: HOOK_OUTCOMES })
   @ApiQuery({ name: 'sid', required: false })
-  @ApiQuery(SINCE)
-  @ApiQuery(UNTIL)
-  @ApiQuery(LIMIT)
-  @ApiQuery(CURSOR)
+  @ApiPageQueries()
   @ApiOkResponse({ schema: openApiSchema(hookExecutionPageSchema) })
   hookExecutions(@Query() query: Record<string, unknown>) {
     const parsed = parseQuery(hookExecutionsQuerySchema, query);
@@ -94,8 +93,7 @@ export class AuditQueryController {
 
   @Get('endpoints/summary')
   @ApiOperation({ summary: 'Per endpoint: attempts by status over the window (default the last 24 h), last success and failure, disabled' })
-  @ApiQuery(SINCE)
-  @ApiQuery(UNTIL)
+  @ApiWindowQueries()
   @ApiOkResponse({ schema: openApiSchema(endpointsSummarySchema) })
   endpointsSummary(@Query() query: Record<string, unknown>) {
     const parsed = parseQuery(endpointsSummaryQuerySchema, query);

@@ -20,6 +20,7 @@ import { QUERY_MAX_ANSWER_BYTES, SUMMARY_DEFAULT_WINDOW_MS, TIMELINE_MAX_ENTRIES
 import { AuditDatabase } from '../database/audit-database.service.js';
 import { deliveryAttempts, endpointStates, gatewayEvents, hookExecutions, svixPublications } from '../database/audit.schema.js';
 import { rowView } from '../records/record-table.js';
+import { endpointLastOutcomes } from './endpoint-last-outcomes.js';
 import { encodePageCursor, type PageCursor } from './page-cursor.js';
 import type { AttemptsQuery, EndpointsSummaryQuery, HookExecutionsQuery } from './query-params.schema.js';
 
@@ -36,10 +37,34 @@ function statusName(status: number): string {
   return ATTEMPT_STATUSES[status] ?? String(status);
 }
 
-/** Newest first, keyset-paginated on (time, id). */
-function before(timeColumn: PgColumn, idColumn: PgColumn, cursor: PageCursor | undefined): SQL | undefined {
+/** Newest first, keyset-paginated on (time, id); `idOf` turns the cursor's id into the id column's type. */
+function before(timeColumn: PgColumn, idColumn: PgColumn, cursor: PageCursor | undefined, idOf: (id: string) => unknown = (id) => id): SQL | undefined {
   if (cursor === undefined) return undefined;
-  return or(lt(timeColumn, cursor.time), and(eq(timeColumn, cursor.time), lt(idColumn, cursor.id)));
+  return or(lt(timeColumn, cursor.time), and(eq(timeColumn, cursor.time), lt(idColumn, idOf(cursor.id))));
+}
+
+interface ListQuery {
+  readonly since?: Date | undefined;
+  readonly until?: Date | undefined;
+  readonly cursor?: PageCursor | undefined;
+}
+
+/** A list's filter and order: the equalities the query gave a value for, its time window, the page after its cursor; newest first. */
+function newestFirst(
+  timeColumn: PgColumn,
+  idColumn: PgColumn,
+  query: ListQuery,
+  equalities: readonly (readonly [PgColumn, unknown])[],
+  idOf?: (id: string) => unknown,
+): { where: SQL | undefined; orderBy: SQL[] } {
+  return {
+    where: and(
+      ...equalities.map(([column, value]) => (value === undefined ? undefined : eq(column, value))),
+      ...windowOf(timeColumn, query.since, query.until),
+      before(timeColumn, idColumn, query.cursor, idOf),
+    ),
+    orderBy: [desc(timeColumn), desc(idColumn)],
+  };
 }
 
 function windowOf(column: PgColumn, since: Date | undefined, until: Date | undefined): SQL[] {
@@ -70,40 +95,28 @@ export class AuditQueryService {
   constructor(private readonly database: AuditDatabase) {}
 
   async attempts(query: AttemptsQuery): Promise<Page<AttemptView>> {
-    const rows = await this.database.db
-      .select()
-      .from(deliveryAttempts)
-      .where(
-        and(
-          query.endpoint === undefined ? undefined : eq(deliveryAttempts.endpointId, query.endpoint),
-          query.status === undefined ? undefined : eq(deliveryAttempts.status, query.status),
-          query.event_type === undefined ? undefined : eq(deliveryAttempts.eventType, query.event_type),
-          ...windowOf(deliveryAttempts.attemptedAt, query.since, query.until),
-          before(deliveryAttempts.attemptedAt, deliveryAttempts.attemptId, query.cursor),
-        ),
-      )
-      .orderBy(desc(deliveryAttempts.attemptedAt), desc(deliveryAttempts.attemptId))
-      .limit(query.limit + 1);
+    const { where, orderBy } = newestFirst(deliveryAttempts.attemptedAt, deliveryAttempts.attemptId, query, [
+      [deliveryAttempts.endpointId, query.endpoint],
+      [deliveryAttempts.status, query.status],
+      [deliveryAttempts.eventType, query.event_type],
+    ]);
+    const rows = await this.database.db.select().from(deliveryAttempts).where(where).orderBy(...orderBy).limit(query.limit + 1);
     return page(rows, query.limit, attemptView, (attempt) => ({ time: new Date(attempt.time), id: attempt.attempt_id }));
   }
 
   async hookExecutions(query: HookExecutionsQuery): Promise<Page<HookExecutionSummary>> {
-    const rows = await this.database.db
-      .select(hookSummary.columns)
-      .from(hookExecutions)
-      .where(
-        and(
-          query.hook === undefined ? undefined : eq(hookExecutions.hook, query.hook),
-          query.outcome === undefined ? undefined : eq(hookExecutions.outcome, query.outcome),
-          query.sid === undefined ? undefined : eq(hookExecutions.sid, query.sid),
-          ...windowOf(hookExecutions.startedAt, query.since, query.until),
-          query.cursor === undefined
-            ? undefined
-            : or(lt(hookExecutions.startedAt, query.cursor.time), and(eq(hookExecutions.startedAt, query.cursor.time), lt(hookExecutions.id, Number(query.cursor.id)))),
-        ),
-      )
-      .orderBy(desc(hookExecutions.startedAt), desc(hookExecutions.id))
-      .limit(query.limit + 1);
+    const { where, orderBy } = newestFirst(
+      hookExecutions.startedAt,
+      hookExecutions.id,
+      query,
+      [
+        [hookExecutions.hook, query.hook],
+        [hookExecutions.outcome, query.outcome],
+        [hookExecutions.sid, query.sid],
+      ],
+      Number,
+    );
+    const rows = await this.database.db.select(hookSummary.columns).from(hookExecutions).where(where).orderBy(...orderBy).limit(query.limit + 1);
     return page(rows, query.limit, hookSummary.view, (run) => ({ time: new Date(run.started_at), id: run.id }));
   }
 
@@ -188,15 +201,7 @@ export class AuditQueryService {
       .from(deliveryAttempts)
       .where(and(gte(deliveryAttempts.attemptedAt, since), lte(deliveryAttempts.attemptedAt, until)))
       .groupBy(deliveryAttempts.endpointId, deliveryAttempts.appId, deliveryAttempts.status);
-    const lasts = await db
-      .select({
-        endpointId: deliveryAttempts.endpointId,
-        lastSuccess: sql<string | null>`max(${deliveryAttempts.attemptedAt}) filter (where ${deliveryAttempts.status} = 0)`,
-        lastFailure: sql<string | null>`max(${deliveryAttempts.attemptedAt}) filter (where ${deliveryAttempts.status} = 2)`,
-      })
-      .from(deliveryAttempts)
-      .where(lte(deliveryAttempts.attemptedAt, until))
-      .groupBy(deliveryAttempts.endpointId);
+    const lasts = await endpointLastOutcomes(db, lte(deliveryAttempts.attemptedAt, until));
     const states = await db.select().from(endpointStates);
 
     const summaries = new Map<string, EndpointSummary>();
@@ -210,7 +215,7 @@ export class AuditQueryService {
     };
     for (const row of counts) {
       const summary = summaryOf(row.endpointId, row.appId);
-      summary.attempts[statusName(row.status)] = Number(row.count);
+      summary.attempts[statusName(row.status)] = row.count;
     }
     for (const row of lasts) {
       if (!summaries.has(row.endpointId)) continue;

@@ -2,10 +2,10 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { APP_CONFIG } from '@hookline/observability';
 import { sql } from 'drizzle-orm';
 import { PinoLogger } from 'nestjs-pino';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { AuditConfig } from '../config/audit.settings.js';
 import { AuditDatabase } from '../database/audit-database.service.js';
 import { AuditMetrics } from '../metrics/audit-metrics.service.js';
+import { PeriodicLoop } from '../periodic-loop.js';
 import { RETENTION_TABLES } from './retention.constant.js';
 
 /**
@@ -15,8 +15,7 @@ import { RETENTION_TABLES } from './retention.constant.js';
  */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly stop = new AbortController();
-  private loop: Promise<void> | undefined;
+  private readonly loop = new PeriodicLoop();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: Pick<AuditConfig, 'AUDIT_RETENTION_DAYS' | 'AUDIT_RETENTION_BATCH_SIZE' | 'AUDIT_RETENTION_INTERVAL_SECONDS'>,
@@ -32,12 +31,11 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
       this.logger.info('AUDIT_RETENTION_DAYS is 0: every row is kept');
       return;
     }
-    this.loop = this.run();
+    this.loop.start(this.config.AUDIT_RETENTION_INTERVAL_SECONDS * 1000, () => this.round());
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stop.abort();
-    await this.loop;
+    await this.loop.stop();
   }
 
   /** Deletes everything older than the retention, in batches; returns rows deleted per table. */
@@ -47,7 +45,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     for (const { table, column } of RETENTION_TABLES) {
       deleted[table] = 0;
       for (;;) {
-        if (this.stop.signal.aborted) return deleted;
+        if (this.loop.signal.aborted) return deleted;
         // ctid batches: PostgreSQL's DELETE has no LIMIT of its own.
         const result = await this.database.db.execute(
           sql`DELETE FROM ${sql.identifier(table)} WHERE ctid IN (SELECT ctid FROM ${sql.identifier(table)} WHERE ${sql.identifier(column)} < ${cutoff.toISOString()} LIMIT ${this.config.AUDIT_RETENTION_BATCH_SIZE})`,
@@ -61,19 +59,12 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     return deleted;
   }
 
-  private async run(): Promise<void> {
-    while (!this.stop.signal.aborted) {
-      try {
-        const deleted = await this.purge();
-        if (Object.values(deleted).some((count) => count > 0)) this.logger.info({ deleted, retentionDays: this.config.AUDIT_RETENTION_DAYS }, 'old rows deleted');
-      } catch (error) {
-        this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'retention run failed; trying again next interval');
-      }
-      try {
-        await delay(this.config.AUDIT_RETENTION_INTERVAL_SECONDS * 1000, undefined, { signal: this.stop.signal });
-      } catch {
-        return;
-      }
+  private async round(): Promise<void> {
+    try {
+      const deleted = await this.purge();
+      if (Object.values(deleted).some((count) => count > 0)) this.logger.info({ deleted, retentionDays: this.config.AUDIT_RETENTION_DAYS }, 'old rows deleted');
+    } catch (error) {
+      this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'retention run failed; trying again next interval');
     }
   }
 }

@@ -3,12 +3,12 @@ import { APP_CONFIG } from '@hookline/observability';
 import { and, eq, inArray } from 'drizzle-orm';
 import { PinoLogger } from 'nestjs-pino';
 import pThrottle from 'p-throttle';
-import { setTimeout as delay } from 'node:timers/promises';
 import { Svix, type MessageAttemptOut } from 'svix';
 import type { AuditConfig } from '../config/audit.settings.js';
 import { AuditDatabase } from '../database/audit-database.service.js';
 import { attemptCursors, svixPublications } from '../database/audit.schema.js';
 import { AuditMetrics } from '../metrics/audit-metrics.service.js';
+import { PeriodicLoop } from '../periodic-loop.js';
 import { RecordStore } from '../records/record-store.service.js';
 import type { AttemptRow } from '../records/record-rows.js';
 
@@ -51,10 +51,9 @@ export interface ReadRound {
 @Injectable()
 export class AttemptReader implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly svix: Svix | undefined;
-  private readonly stop = new AbortController();
+  private readonly loop = new PeriodicLoop();
   /** Event type and id of messages without a publication, as Svix gave them (bounded). */
   private readonly knownKinds = new Map<string, MessageKind>();
-  private loop: Promise<void> | undefined;
   private running: Promise<ReadRound> | undefined;
 
   constructor(
@@ -87,12 +86,11 @@ export class AttemptReader implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.info('SVIX_AUTH_TOKEN is not set: delivery attempts are not read from Svix (operational webhooks still are)');
       return;
     }
-    this.loop = this.run();
+    this.loop.start(this.config.SVIX_ATTEMPT_POLL_SECONDS * 1000, () => this.readRound());
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stop.abort();
-    await this.loop;
+    await this.loop.stop();
   }
 
   /** One round over every endpoint; concurrent callers share the round in progress. */
@@ -103,21 +101,14 @@ export class AttemptReader implements OnApplicationBootstrap, OnApplicationShutd
     return this.running;
   }
 
-  private async run(): Promise<void> {
-    while (!this.stop.signal.aborted) {
-      try {
-        const round = await this.readOnce();
-        this.metrics.attemptReads.inc({ result: 'ok' });
-        if (round.stored > 0) this.logger.info(round, 'delivery attempts read from Svix');
-      } catch (error) {
-        this.metrics.attemptReads.inc({ result: 'error' });
-        this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'reading delivery attempts from Svix failed; retrying next round');
-      }
-      try {
-        await delay(this.config.SVIX_ATTEMPT_POLL_SECONDS * 1000, undefined, { signal: this.stop.signal });
-      } catch {
-        return;
-      }
+  private async readRound(): Promise<void> {
+    try {
+      const round = await this.readOnce();
+      this.metrics.attemptReads.inc({ result: 'ok' });
+      if (round.stored > 0) this.logger.info(round, 'delivery attempts read from Svix');
+    } catch (error) {
+      this.metrics.attemptReads.inc({ result: 'error' });
+      this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'reading delivery attempts from Svix failed; retrying next round');
     }
   }
 
@@ -129,7 +120,7 @@ export class AttemptReader implements OnApplicationBootstrap, OnApplicationShutd
     let stored = 0;
     for await (const appId of this.pages((iterator) => svix.application.list({ limit: this.config.SVIX_ATTEMPT_PAGE_SIZE, iterator }), (app) => app.id)) {
       for await (const endpointId of this.pages((iterator) => svix.endpoint.list(appId, { limit: this.config.SVIX_ATTEMPT_PAGE_SIZE, iterator }), (endpoint) => endpoint.id)) {
-        if (this.stop.signal.aborted) return { endpoints, read, stored };
+        if (this.loop.signal.aborted) return { endpoints, read, stored };
         const result = await this.readEndpoint(svix, appId, endpointId);
         endpoints += 1;
         read += result.read;

@@ -4,6 +4,7 @@ import { CLI_EXIT, WEBHOOKS_PLUGIN } from '../cli.constant.js';
 import type { CliIo } from '../cli-io.js';
 import { CliError } from '../http/cli.error.js';
 import { escapeControl } from '../output/escape-control.js';
+import type { Column } from '../output/render-output.js';
 import { CommandContext, parseQueryPairs } from './command-context.js';
 import {
   attemptColumns,
@@ -21,6 +22,38 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 export const ATTEMPT_FILTERS = ['endpoint_id', 'limit', 'status', 'event_types', 'iterator'] as const;
 export const HOOK_RUN_FILTERS = ['hook', 'outcome', 'sid', 'since', 'until', 'limit', 'cursor'] as const;
 
+/** A relay listing's one item (by key) or, without a key, all of it. */
+async function printOneOrAll<T>(ctx: CommandContext, listPath: string, key: string | undefined, columns: readonly Column<T>[]): Promise<void> {
+  if (key !== undefined) {
+    ctx.print(await ctx.relay().request<T>({ path: `${listPath}/${encodeURIComponent(key)}` }), columns);
+    return;
+  }
+  ctx.print((await ctx.relay().request<{ data: T[] }>({ path: listPath })).data, columns);
+}
+
+interface Listing {
+  readonly name: string;
+  readonly description: string;
+  readonly argument: readonly [name: string, description: string];
+  readonly print: (ctx: CommandContext, key: string | undefined) => Promise<void>;
+}
+
+/** The relay's resources `get` shows all of, or one of by key. */
+const LISTINGS: readonly Listing[] = [
+  {
+    name: 'svixeventtype',
+    description: 'Svix event types (all, or one by name)',
+    argument: ['[name]', 'event type name'],
+    print: (ctx, name) => printOneOrAll<EventTypeView>(ctx, '/v1/event-types', name, eventTypeColumns(ctx.now)),
+  },
+  {
+    name: 'svixendpoint',
+    description: "The organisation's Svix endpoints with delivery stats (all, or one by id)",
+    argument: ['[id]', 'endpoint id'],
+    print: (ctx, id) => printOneOrAll<EndpointView>(ctx, `/v1/orgs/${ctx.org()}/endpoints`, id, endpointColumns(ctx.now)),
+  },
+];
+
 export function adminGetCommand(io: CliIo): Command {
   const get = new Command('get').description('Show plugin connections, Svix event types, endpoints, messages and attempts, session timelines, hook runs');
 
@@ -35,34 +68,16 @@ export function adminGetCommand(io: CliIo): Command {
       ctx.print(page.data, pluginColumns(ctx.now));
     });
 
-  get
-    .command('svixeventtype')
-    .description('Svix event types (all, or one by name)')
-    .argument('[name]', 'event type name')
-    .action(async (name: string | undefined, _opts: unknown, command: Command) => {
-      const ctx = await CommandContext.of(command, io);
-      if (name !== undefined) {
-        ctx.print(await ctx.relay().request<EventTypeView>({ path: `/v1/event-types/${encodeURIComponent(name)}` }), eventTypeColumns(ctx.now));
-        return;
-      }
-      const page = await ctx.relay().request<{ data: EventTypeView[] }>({ path: '/v1/event-types' });
-      ctx.print(page.data, eventTypeColumns(ctx.now));
-    });
-
-  get
-    .command('svixendpoint')
-    .description("The organisation's Svix endpoints with delivery stats (all, or one by id)")
-    .argument('[id]', 'endpoint id')
-    .action(async (id: string | undefined, _opts: unknown, command: Command) => {
-      const ctx = await CommandContext.of(command, io);
-      const org = ctx.org();
-      if (id !== undefined) {
-        ctx.print(await ctx.relay().request<EndpointView>({ path: `/v1/orgs/${org}/endpoints/${encodeURIComponent(id)}` }), endpointColumns(ctx.now));
-        return;
-      }
-      const page = await ctx.relay().request<{ data: EndpointView[] }>({ path: `/v1/orgs/${org}/endpoints` });
-      ctx.print(page.data, endpointColumns(ctx.now));
-    });
+  for (const listing of LISTINGS) {
+    get
+      .command(listing.name)
+      .description(listing.description)
+      .argument(...listing.argument)
+      .action(async (key: string | undefined, _opts: unknown, command: Command) => {
+        const ctx = await CommandContext.of(command, io);
+        await listing.print(ctx, key);
+      });
+  }
 
   get
     .command('svixmsg')
@@ -102,7 +117,8 @@ export function adminGetCommand(io: CliIo): Command {
       const query = parseQueryPairs(opts.query, HOOK_RUN_FILTERS);
       const page = await ctx.audit().request<HookExecutionPage>({ path: '/v1/hook-executions', query });
       ctx.print(page.data, hookRunColumns(ctx.now));
-      if (page.next_cursor !== null && page.next_cursor !== undefined) ctx.info(`more: -q cursor=${page.next_cursor}`);
+      // An answer from outside: a missing cursor is as good as null.
+      if (typeof page.next_cursor === 'string') ctx.info(`more: -q cursor=${page.next_cursor}`);
     });
 
   get
@@ -118,7 +134,7 @@ export function adminGetCommand(io: CliIo): Command {
       // The hook's output, with line breaks kept and every control character shown escaped.
       for (const [name, stream] of [['stdout', run.stdout], ['stderr', run.stderr]] as const) {
         ctx.write(`--- ${name} (${stream.bytes} bytes${stream.truncated ? ', truncated' : ''}) ---\n`);
-        if (stream.text !== '') ctx.write(`${escapeControl(stream.text, 'newlines').replace(/\n?$/, '\n')}`);
+        if (stream.text !== '') ctx.write(escapeControl(stream.text, 'newlines').replace(/\n?$/, '\n'));
       }
     });
 

@@ -11,13 +11,29 @@ import type {
 import type { Column } from '../output/render-output.js';
 import { formatAge } from '../output/format-age.js';
 
+/** An answer as it may arrive from a relay of another version: any field may be missing. */
+type Received<T> = { readonly [K in keyof T]?: T[K] | undefined };
+
+type Cell = ReturnType<Column<unknown>['cell']>;
+/** The names of T's fields a cell can show as they are. */
+type CellField<T> = { [K in keyof T]: T[K] extends Cell ? K : never }[keyof T];
+
+/** Columns that show fields as they are, header → field, in order. */
+function fieldColumns<T>(spec: Readonly<Record<string, CellField<T>>>): Column<T>[] {
+  return Object.entries(spec).map(([header, field]) => ({ header, cell: (row: T) => row[field] as Cell }));
+}
+
+/** How long ago the row's time was (`5m`, `2d`). */
+function ageColumn<T>(now: Date, timeOf: (row: T) => string | null | undefined): Column<T> {
+  return { header: 'AGE', cell: (row) => formatAge(timeOf(row), now) };
+}
+
 /** A row of `get plugin` (the list) or of `create plugin` (what each change did). */
 export type PluginConnectionRow = PluginConnectionView | PluginChange;
 
-export function endpointColumns(now: Date): Column<EndpointView>[] {
+export function endpointColumns(now: Date): Column<Received<EndpointView>>[] {
   return [
-    { header: 'ID', cell: (r) => r.id },
-    { header: 'DESCRIPTION', cell: (r) => r.description },
+    ...fieldColumns<Received<EndpointView>>({ ID: 'id', DESCRIPTION: 'description' }),
     { header: 'DISABLED', cell: (r) => r.disabled ?? false },
     // The relay answers no version (Svix retired it); the column stays where scripts read it.
     { header: 'VERSION', cell: () => null },
@@ -26,38 +42,27 @@ export function endpointColumns(now: Date): Column<EndpointView>[] {
     { header: 'SENDING', cell: (r) => r.stats?.sending },
     { header: 'SUCCESS', cell: (r) => r.stats?.success },
     { header: 'FILTERS', cell: (r) => (r.event_types === null || r.event_types === undefined || r.event_types.length === 0 ? '*' : r.event_types.join(',')) },
-    { header: 'AGE', cell: (r) => formatAge(r.created_at, now) },
+    ageColumn(now, (r) => r.created_at),
   ];
 }
 
 export function attemptColumns(now: Date): Column<MessageAttemptView>[] {
   return [
-    { header: 'ID', cell: (r) => r.msg_id },
-    { header: 'ATTEMPTID', cell: (r) => r.id },
-    { header: 'TRIGGER', cell: (r) => r.trigger_type },
-    { header: 'STATUS', cell: (r) => r.status },
-    { header: 'STATUSCODE', cell: (r) => r.response_status_code },
-    { header: 'AGE', cell: (r) => formatAge(r.timestamp, now) },
+    ...fieldColumns<MessageAttemptView>({ ID: 'msg_id', ATTEMPTID: 'id', TRIGGER: 'trigger_type', STATUS: 'status', STATUSCODE: 'response_status_code' }),
+    ageColumn(now, (r) => r.timestamp),
   ];
 }
 
 export function messageColumns(now: Date): Column<MessageView>[] {
-  return [
-    { header: 'ID', cell: (r) => r.id },
-    { header: 'EVENTID', cell: (r) => r.event_id },
-    { header: 'EVENTTYPE', cell: (r) => r.event_type },
-    { header: 'SIZE', cell: (r) => r.payload_size },
-    { header: 'AGE', cell: (r) => formatAge(r.timestamp, now) },
-  ];
+  return [...fieldColumns<MessageView>({ ID: 'id', EVENTID: 'event_id', EVENTTYPE: 'event_type', SIZE: 'payload_size' }), ageColumn(now, (r) => r.timestamp)];
 }
 
-export function eventTypeColumns(now: Date): Column<EventTypeView>[] {
+export function eventTypeColumns(now: Date): Column<Received<EventTypeView>>[] {
   return [
-    { header: 'NAME', cell: (r) => r.name },
-    { header: 'DESCRIPTION', cell: (r) => r.description },
+    ...fieldColumns<Received<EventTypeView>>({ NAME: 'name', DESCRIPTION: 'description' }),
     { header: 'SCHEMA', cell: (r) => (r.schema === null || r.schema === undefined ? 'no' : 'yes') },
     { header: 'ARCHIVED', cell: (r) => r.archived ?? false },
-    { header: 'AGE', cell: (r) => formatAge(r.created_at, now) },
+    ageColumn(now, (r) => r.created_at),
   ];
 }
 
@@ -67,7 +72,7 @@ export function pluginColumns(now: Date): Column<PluginConnectionRow>[] {
     { header: 'ORG', cell: (r) => r.org_id },
     { header: 'CONNECTION', cell: (r) => r.connection_name },
     { header: 'ENABLED', cell: (r) => ('enabled' in r ? r.enabled : true) },
-    { header: 'AGE', cell: (r) => formatAge('enabled_at' in r ? r.enabled_at : undefined, now) },
+    ageColumn(now, (r) => ('enabled_at' in r ? r.enabled_at : undefined)),
   ];
 }
 
@@ -93,22 +98,16 @@ function timelineSummary(entry: TimelineEntry): string {
 }
 
 export const timelineColumns: Column<TimelineEntry>[] = [
-  { header: 'TIME', cell: (r) => r.time },
-  { header: 'KIND', cell: (r) => r.kind },
-  { header: 'EVENTTYPE', cell: (r) => r.event_type },
-  { header: 'EVENTID', cell: (r) => r.event_id },
+  ...fieldColumns<TimelineEntry>({ TIME: 'time', KIND: 'kind', EVENTTYPE: 'event_type', EVENTID: 'event_id' }),
   { header: 'DETAIL', cell: timelineSummary },
 ];
 
 export function hookRunColumns(now: Date): Column<HookExecutionSummary>[] {
   return [
-    { header: 'ID', cell: (r) => r.id },
-    { header: 'SID', cell: (r) => r.sid },
-    { header: 'HOOK', cell: (r) => r.hook },
-    { header: 'OUTCOME', cell: (r) => r.outcome },
+    ...fieldColumns<HookExecutionSummary>({ ID: 'id', SID: 'sid', HOOK: 'hook', OUTCOME: 'outcome' }),
     { header: 'EXIT', cell: (r) => r.exit_code ?? r.signal },
     { header: 'DURATION', cell: (r) => `${Math.round(r.duration_ms)}ms` },
     { header: 'COMMIT', cell: (r) => r.git_commit?.slice(0, 12) },
-    { header: 'AGE', cell: (r) => formatAge(r.started_at, now) },
+    ageColumn(now, (r) => r.started_at),
   ];
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processAlive } from '@hookline/observability';
 import { GitClient, type GitCredentials } from './git-client.js';
 import { GitCommandError } from './git-command.error.js';
 import { gitUrlProblem, parseGitUrl, redactUrl } from './git-url.js';
@@ -21,18 +22,8 @@ async function removeDeadInstances(workDir: string): Promise<void> {
   }
   for (const name of names) {
     const pid = Number(/^instance-(\d+)-/.exec(name)?.[1]);
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isRunning(pid)) continue;
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
     await rm(join(workDir, name), { recursive: true, force: true }).catch(() => undefined);
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, as another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,7 +1,6 @@
-import { ReadsOwnBody } from '@hookline/observability';
-import { Controller, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
+import { Req } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
-import { BearerTokenGuard } from '../auth/bearer-token.guard.js';
+import { IngestRoutes, PostAccepted } from '../auth/ingest-routes.decorator.js';
 import { ingestPrincipalOf } from '../auth/ingest-principal.js';
 import { IngestRefusal } from '../http/ingest-refusal.js';
 import type { IngestAcceptedDto } from '../ingest/dto/ingest-accepted.dto.js';
@@ -16,17 +15,14 @@ import { RUNBOOK_HOOK_PATH } from './runbook-hook.constant.js';
  * payload has none); the event goes through the same validated ingest as
  * POST /v1/events and is answered 202 only once Kafka has it.
  */
-@Controller(RUNBOOK_HOOK_PATH)
-@UseGuards(BearerTokenGuard)
-@ReadsOwnBody()
+@IngestRoutes(RUNBOOK_HOOK_PATH)
 export class RunbookHookController {
   constructor(
     private readonly bodyReader: IngestBodyReader,
     private readonly ingest: IngestService,
   ) {}
 
-  @Post()
-  @HttpCode(HttpStatus.ACCEPTED)
+  @PostAccepted()
   async post(@Req() request: IncomingMessage): Promise<IngestAcceptedDto> {
     const principal = ingestPrincipalOf(request);
     if (principal.org === undefined) {

@@ -1,8 +1,8 @@
-import { All, Controller, Get, Inject, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { APP_CONFIG, ReadsOwnBody } from '@hookline/observability';
+import { All, Get, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { APP_CONFIG } from '@hookline/observability';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import getRawBody from 'raw-body';
-import { BearerTokenGuard } from '../auth/bearer-token.guard.js';
+import { IngestRoutes } from '../auth/ingest-routes.decorator.js';
 import { ingestPrincipalOf } from '../auth/ingest-principal.js';
 import type { ProducerConfig } from '../config/producer.settings.js';
 import { IngestBodyReader } from '../ingest/ingest-body.reader.js';
@@ -51,9 +51,7 @@ function checkOrganisation(request: IncomingMessage, appId: string | undefined):
  * Message.Create is ingest (→ Kafka); Application.List/GetOrCreate answer the plugin's
  * organisations; the management calls are forwarded to the Svix the svix-relay publishes to.
  */
-@Controller(SVIX_DOOR_PREFIX)
-@UseGuards(BearerTokenGuard)
-@ReadsOwnBody()
+@IngestRoutes(SVIX_DOOR_PREFIX)
 @UseFilters(SvixDoorExceptionFilter)
 export class SvixDoorController {
   constructor(

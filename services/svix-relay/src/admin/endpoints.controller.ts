@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { openApiSchema, endpointListSchema, endpointViewSchema, type EndpointView } from '@hookline/contracts';
 import { ApiTokenGuard } from '../auth/api-token.guard.js';
@@ -6,6 +6,9 @@ import { parseInput } from '../http/parse-input.js';
 import { API_PREFIX } from '../relay.constant.js';
 import { endpointWriteSchema, svixName } from './dto/admin.schemas.js';
 import { SvixAdmin } from './svix-admin.service.js';
+
+/** Enable and disable: an action (POST) that answers 200 with the endpoint as it now is. */
+const EndpointSwitch = (summary: string) => applyDecorators(HttpCode(200), ApiOperation({ summary }), ApiOkResponse({ schema: openApiSchema(endpointViewSchema) }));
 
 /** An organisation's Svix endpoints (its application's, uid = org id). */
 @ApiTags('endpoints')
@@ -53,17 +56,13 @@ export class EndpointsController {
   }
 
   @Post(':id/enable')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Enable an endpoint' })
-  @ApiOkResponse({ schema: openApiSchema(endpointViewSchema) })
+  @EndpointSwitch('Enable an endpoint')
   enable(@Param('org_id') orgId: string, @Param('id') id: string): Promise<EndpointView> {
     return this.admin.setEndpointDisabled(org(orgId), endpoint(id), false);
   }
 
   @Post(':id/disable')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Disable an endpoint' })
-  @ApiOkResponse({ schema: openApiSchema(endpointViewSchema) })
+  @EndpointSwitch('Disable an endpoint')
   disable(@Param('org_id') orgId: string, @Param('id') id: string): Promise<EndpointView> {
     return this.admin.setEndpointDisabled(org(orgId), endpoint(id), true);
   }

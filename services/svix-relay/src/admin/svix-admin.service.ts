@@ -14,7 +14,7 @@ import {
 } from '@hookline/contracts';
 import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
-import { MessageAttemptTriggerType, type EndpointOut, type EventTypeOut, type MessageAttemptOut, type MessageOut } from 'svix';
+import { MessageAttemptTriggerType, type EndpointIn, type EndpointOut, type EndpointUpsertIn, type EventTypeOut, type MessageAttemptOut, type MessageOut } from 'svix';
 import type { RelayConfig } from '../config/relay.settings.js';
 import { SvixPublisher } from '../publishing/svix-publisher.service.js';
 import { renderTeamsReviewCard } from '../publishing/teams-card.renderer.js';
@@ -28,6 +28,10 @@ const PAGE_SIZE = 250;
 /** Stats calls made at once when listing endpoints. */
 const STATS_CONCURRENCY = 8;
 
+function timestampsOf(resource: { createdAt: Date; updatedAt: Date }): { created_at: string; updated_at: string } {
+  return { created_at: resource.createdAt.toISOString(), updated_at: resource.updatedAt.toISOString() };
+}
+
 function eventTypeView(type: EventTypeOut): EventTypeView {
   const schemas = type.schemas as Record<string, unknown> | null | undefined;
   return {
@@ -36,8 +40,7 @@ function eventTypeView(type: EventTypeOut): EventTypeView {
     schema: schemas?.[SCHEMA_VERSION] ?? null,
     archived: type.archived ?? false,
     deprecated: type.deprecated,
-    created_at: type.createdAt.toISOString(),
-    updated_at: type.updatedAt.toISOString(),
+    ...timestampsOf(type),
   };
 }
 
@@ -48,8 +51,7 @@ function endpointView(endpoint: EndpointOut): EndpointView {
     description: endpoint.description,
     event_types: endpoint.eventTypes ?? null,
     disabled: endpoint.disabled ?? false,
-    created_at: endpoint.createdAt.toISOString(),
-    updated_at: endpoint.updatedAt.toISOString(),
+    ...timestampsOf(endpoint),
   };
 }
 
@@ -141,28 +143,21 @@ export class SvixAdmin {
   }
 
   async createEndpoint(orgId: string, input: EndpointWrite): Promise<EndpointView> {
-    await this.checkEventTypes(input.event_types);
-    await this.checkUrl(input.url);
+    const endpoint = await this.checkedEndpoint(input);
     const appId = await this.publisher.appIdOf(orgId);
-    const created = await this.svix.require().endpoint.create(appId, {
-      url: input.url,
-      description: input.description ?? '',
-      eventTypes: input.event_types ?? null,
-      disabled: input.disabled ?? false,
-    });
-    return endpointView(created);
+    return endpointView(await this.svix.require().endpoint.create(appId, endpoint));
   }
 
   async overwriteEndpoint(orgId: string, id: string, input: EndpointWrite): Promise<EndpointView> {
+    const endpoint = await this.checkedEndpoint(input);
+    return endpointView(await this.svix.require().endpoint.upsert(orgId, id, endpoint));
+  }
+
+  /** The write's Svix body, once its event types exist and its URL passes the policy. */
+  private async checkedEndpoint(input: EndpointWrite): Promise<EndpointIn & EndpointUpsertIn> {
     await this.checkEventTypes(input.event_types);
     await this.checkUrl(input.url);
-    const updated = await this.svix.require().endpoint.upsert(orgId, id, {
-      url: input.url,
-      description: input.description ?? '',
-      eventTypes: input.event_types ?? null,
-      disabled: input.disabled ?? false,
-    });
-    return endpointView(updated);
+    return { url: input.url, description: input.description ?? '', eventTypes: input.event_types ?? null, disabled: input.disabled ?? false };
   }
 
   async setEndpointDisabled(orgId: string, id: string, disabled: boolean): Promise<EndpointView> {
@@ -197,12 +192,13 @@ export class SvixAdmin {
     let endpointId = query.endpoint_id;
     if (endpointId === undefined) {
       const endpoints = await this.allEndpoints(orgId);
-      if (endpoints.length !== 1) {
+      const [only] = endpoints;
+      if (only === undefined || endpoints.length !== 1) {
         throw new ApiError(422, 'endpoint_required', `organisation ${orgId} has ${endpoints.length} endpoints: name one with endpoint_id`, {
           extra: { endpoint_ids: endpoints.map((endpoint) => endpoint.id) },
         });
       }
-      endpointId = endpoints[0]!.id;
+      endpointId = only.id;
     }
     const page = await api.messageAttempt.listByEndpoint(orgId, endpointId, {
       limit: query.limit,

@@ -32,20 +32,21 @@ export class PluginsController {
   @Put(':org_id/:connection_name')
   @ApiOperation({ summary: 'Enable the webhooks plugin for a connection (idempotent)' })
   @ApiOkResponse({ schema: openApiSchema(pluginChangeSchema) })
-  async enable(@Param('org_id') orgId: string, @Param('connection_name') connectionName: string): Promise<PluginChange> {
-    const org = parseInput(orgIdSchema, orgId, 'query');
-    const name = parseInput(connectionNameSchema, connectionName, 'query');
-    const changed = await this.connections.enable(org, name);
-    return { plugin: WEBHOOKS_PLUGIN, org_id: org, connection_name: name, enabled: true, changed };
+  enable(@Param('org_id') orgId: string, @Param('connection_name') connectionName: string): Promise<PluginChange> {
+    return this.change(orgId, connectionName, true);
   }
 
   @Delete(':org_id/:connection_name')
   @ApiOperation({ summary: 'Disable the webhooks plugin for a connection (idempotent)' })
   @ApiOkResponse({ schema: openApiSchema(pluginChangeSchema) })
-  async disable(@Param('org_id') orgId: string, @Param('connection_name') connectionName: string): Promise<PluginChange> {
+  disable(@Param('org_id') orgId: string, @Param('connection_name') connectionName: string): Promise<PluginChange> {
+    return this.change(orgId, connectionName, false);
+  }
+
+  private async change(orgId: string, connectionName: string, enabled: boolean): Promise<PluginChange> {
     const org = parseInput(orgIdSchema, orgId, 'query');
     const name = parseInput(connectionNameSchema, connectionName, 'query');
-    const changed = await this.connections.disable(org, name);
-    return { plugin: WEBHOOKS_PLUGIN, org_id: org, connection_name: name, enabled: false, changed };
+    const changed = enabled ? await this.connections.enable(org, name) : await this.connections.disable(org, name);
+    return { plugin: WEBHOOKS_PLUGIN, org_id: org, connection_name: name, enabled, changed };
   }
 }

@@ -1,6 +1,7 @@
 // Request shapes of the management API (zod): validated here, and their JSON Schemas
 // (openApiSchema of @hookline/contracts) are what /docs shows, so the description cannot
 // drift from what is enforced.
+import { MessageStatus } from 'svix';
 import { z } from 'zod';
 import { DEFAULT_ATTEMPTS_LIMIT, MAX_ATTEMPTS_LIMIT, SVIX_ID_MAX_LENGTH, SVIX_ID_PATTERN } from '../../relay.constant.js';
 
@@ -62,7 +63,12 @@ export const listQuerySchema = z.strictObject({
   org_id: z.string().min(1).max(SVIX_ID_MAX_LENGTH).optional(),
 });
 
-export const ATTEMPT_STATUS_CODES: Readonly<Record<(typeof statusNames)[number], number>> = { success: 0, pending: 1, fail: 2, sending: 3 };
+export const ATTEMPT_STATUS_CODES: Readonly<Record<(typeof statusNames)[number], MessageStatus>> = {
+  success: MessageStatus.Success,
+  pending: MessageStatus.Pending,
+  fail: MessageStatus.Fail,
+  sending: MessageStatus.Sending,
+};
 
 export type EventTypeCreate = z.infer<typeof eventTypeCreateSchema>;
 export type EventTypeUpdate = z.infer<typeof eventTypeUpdateSchema>;
