@@ -13,10 +13,10 @@ void describe('HTTP answer schemas', () => {
     assert.deepEqual(Object.keys(hookExecutionViewSchema.shape), ['id', ...Object.keys(hookExecutionRecordSchema.shape)]);
     const run = (openApiSchema(hookExecutionPageSchema) as Schema).properties?.data?.items;
     assert.deepEqual(run?.properties?.outcome?.enum, [...HOOK_OUTCOMES]);
-    assert.deepEqual(run?.properties?.hook?.enum, [...HOOK_NAMES]);
-    assert.deepEqual(run?.properties?.event_type?.enum, [...HOOK_EVENT_TYPES]);
-    assert.equal(run?.properties?.git_commit?.nullable, true);
-    assert.equal(run?.properties?.exit_code?.type, 'integer');
+    assert.deepEqual(run.properties.hook?.enum, [...HOOK_NAMES]);
+    assert.deepEqual(run.properties.event_type?.enum, [...HOOK_EVENT_TYPES]);
+    assert.equal(run.properties.git_commit?.nullable, true);
+    assert.equal(run.properties.exit_code?.type, 'integer');
   });
 
   void it('lists leave output text out; a single run has it', () => {

@@ -12,7 +12,7 @@ void describe('AsyncAPI document', () => {
   void it('is valid AsyncAPI 3.0 (no error diagnostics) and describes every event', async () => {
     const document = buildAsyncApiDocument();
     const diagnostics = await new Parser().validate(JSON.stringify(document));
-    const errors = diagnostics.filter((d) => Number(d.severity) === ERROR_SEVERITY);
+    const errors = diagnostics.filter((d) => (d.severity as number) === ERROR_SEVERITY);
     assert.deepEqual(errors.map((e) => `${e.path.join('.')}: ${e.message}`), []);
 
     const parsed = await new Parser().parse(JSON.stringify(document));
