@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MessageStatus, Svix } from 'svix';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { NO_BROKER_SKIP, brokersFromEnv, startAudit, uniqueId, type RunningAudit, startDeliveryStage, type DeliveryStage } from './audit-harness.js';
 import { closeAll } from '../support/close-all.js';
 

@@ -24,7 +24,7 @@ import pg from 'pg';
 import { SvixStandIn, WebhookReceiver, type SvixStandInOptions } from '@hookline/tools/svix-stand-in';
 import { closeAll } from '../support/close-all.js';
 import { listenOnLoopback, type RunningApp } from '../support/running-app.js';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 
 export const ADMIN_TOKEN = 'audit-admin-token-0123456789';
 export const AUDITOR_TOKEN = 'audit-auditor-token-9876543210';

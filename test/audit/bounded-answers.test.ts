@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { QUERY_MAX_CONCURRENT, QUERY_MAX_WAITING } from '@hookline/audit';
 import { freePort } from '@hookline/kafka-broker';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { closeAll } from '../support/close-all.js';
 import { ADMIN_TOKEN, AUDITOR_TOKEN, NO_BROKER_SKIP, OPERATIONAL_SECRET, brokersFromEnv, getJson, testDatabase, uniqueId } from './audit-harness.js';
 

@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { freePort } from '@hookline/kafka-broker';
 import { Svix } from 'svix';
 import { postEvents, startProducer, validEvent, type RunningProducer } from '../producer/producer-harness.js';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { createTestDatabase, type TestDatabase } from '@hookline/database/testing';
 import { ensureGatewayTopics, relayEnv, startGroupAtEnd, startRelay, type RunningRelay } from '../svix-relay/relay-harness.js';
 import { NO_BROKER_SKIP, OPERATIONAL_SECRET, RecordWriter, brokersFromEnv, gatewayEvent, hookExecution, publication, startAudit, testKafka, uniqueId, type RunningAudit, startDeliveryStage, type DeliveryStage } from './audit-harness.js';

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Svix } from 'svix';
 import { SvixStandIn, WebhookReceiver } from '@hookline/tools/svix-stand-in';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { NO_BROKER_SKIP, OPERATIONAL_SECRET, brokersFromEnv, metricValue, startAudit, testDatabase, uniqueId, type RunningAudit } from './audit-harness.js';
 import { Webhook } from 'svix';
 import { closeAll } from '../support/close-all.js';

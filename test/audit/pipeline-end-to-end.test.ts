@@ -10,7 +10,7 @@ import { ensureTestTopics, positionGroupAtEnd } from '../hook-executor/executor-
 import { postEvents } from '../producer/producer-harness.js';
 import { api, ensureGatewayTopics, makeEvent, startGroupAtEnd } from '../svix-relay/relay-harness.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { NO_BROKER_SKIP, brokersFromEnv, getJson, testKafka, uniqueId, type TimelineEntry } from './audit-harness.js';
 import { closeAll } from '../support/close-all.js';
 

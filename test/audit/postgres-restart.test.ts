@@ -7,7 +7,7 @@ import { TOPICS } from '@hookline/contracts';
 import type { Admin } from 'kafkajs';
 import { PrivatePostgres, postgresBinDir } from '../support/private-postgres.js';
 import { closeAll } from '../support/close-all.js';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { NO_BROKER_SKIP, RecordWriter, brokersFromEnv, gatewayEvent, hookExecution, metricSum, publication, startAudit, testKafka, uniqueId, type RunningAudit } from './audit-harness.js';
 
 const skip = brokersFromEnv === undefined ? NO_BROKER_SKIP : postgresBinDir() === undefined ? 'PostgreSQL server binaries (initdb, pg_ctl) are not installed' : false;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Svix } from 'svix';
 import { SvixStandIn, WebhookReceiver } from '@hookline/tools/svix-stand-in';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import {
   ADMIN_TOKEN,
   AUDITOR_TOKEN,

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { runCli } from '@hookline/cli';
 import { createTestDatabase, type TestDatabase } from '@hookline/database/testing';
 import { SvixStandIn, WebhookReceiver } from '@hookline/tools/svix-stand-in';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { RecordWriter, gatewayEvent, hookExecution, startAudit, type RunningAudit } from '../audit/audit-harness.js';
 import { ADMIN_TOKEN, AUDITOR_TOKEN, brokersFromEnv, NO_BROKER_SKIP, relayEnv, startRelay, testKafka, uniqueId, type RunningRelay } from '../svix-relay/relay-harness.js';
 import { closeAll } from '../support/close-all.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CE_HEADERS, TOPICS, decodeEvent } from '@hookline/contracts';
 import type { Admin, Kafka } from 'kafkajs';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { closeAll } from '../support/close-all.js';
 import { BOUND_ORG, BOUND_TOKEN, freshPayload, secretForms } from '../producer/hoop-hook-vectors.js';
 import {

@@ -14,7 +14,7 @@ import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import { after, afterEach, before } from 'node:test';
 import { CleanupSteps, closeAll } from '../support/close-all.js';
 import { firstMetricValue } from '../support/metrics.js';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { RunbooksFixture } from './runbooks-fixture.js';
 
 export const NO_BROKER_SKIP = 'KAFKA_BROKERS is not set: the hook-executor integration tests need a real Kafka broker';

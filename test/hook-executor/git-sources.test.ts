@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { freePort } from '@hookline/kafka-broker';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import {
   NO_BROKER_SKIP, brokersFromEnv, isReady, metricValue, sessionClose, sessionOpen, uniqueId, executorSuite,
 } from './executor-harness.js';

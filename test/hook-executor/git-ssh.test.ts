@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { closeAll } from '../support/close-all.js';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import {
   NO_BROKER_SKIP, brokersFromEnv, isReady, metricValue, positionGroupAtEnd, sessionOpen, startExecutor, uniqueId, type RunningExecutor, startHookStage, type HookStageWithRunbooks,
 } from './executor-harness.js';

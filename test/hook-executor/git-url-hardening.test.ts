@@ -6,7 +6,7 @@ import { chmodSync, chownSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { NO_BROKER_SKIP, brokersFromEnv, executorSuite } from './executor-harness.js';
 import { startGitHttpServer } from './git-http-server.js';
 import { RunbooksFixture } from './runbooks-fixture.js';

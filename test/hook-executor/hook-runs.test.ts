@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { HookExecutionRecord } from '@hookline/contracts';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { BEHAVIOUR_HOOK } from './behaviour-hooks.js';
 import {
   NO_BROKER_SKIP, hostProcessesWith, brokersFromEnv, metricValue, sessionClose, sessionOpen, uniqueId, type RunningExecutor, startExecutorAtEnd, startHookStage, type HookStageWithRunbooks,

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { HookExecutionRecord } from '@hookline/contracts';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { closeAll } from '../support/close-all.js';
 import {
   NO_BROKER_SKIP, brokersFromEnv, hostProcessesWith, isReady, metricValue, sessionClose, sessionOpen, uniqueId, type RunningExecutor, startExecutorAtEnd, startHookStage, type HookStageWithRunbooks,

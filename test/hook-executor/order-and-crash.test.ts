@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { closeAll } from '../support/close-all.js';
 import { NO_BROKER_SKIP, brokersFromEnv, positionGroupAtEnd, sessionClose, sessionOpen, startExecutor, uniqueId, type RunningExecutor, startHookStage, type HookStageWithRunbooks } from './executor-harness.js';
 

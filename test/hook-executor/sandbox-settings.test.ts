@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { NO_BROKER_SKIP, brokersFromEnv, metricValue, startExecutor, uniqueId, type RunningExecutor } from './executor-harness.js';
 import { RunbooksFixture } from './runbooks-fixture.js';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { closeAll } from '../support/close-all.js';
 
 void describe('HOOK_SANDBOX at start', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {

@@ -18,7 +18,7 @@ import { ResultReader, startExecutor } from '../hook-executor/executor-harness.j
 import { postEvents } from '../producer/producer-harness.js';
 import { api, makeEvent } from '../svix-relay/relay-harness.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { applyKafkaRecipe, readKafkaRecipe } from './kafka-recipe.js';
 import { closeAll } from '../support/close-all.js';
 

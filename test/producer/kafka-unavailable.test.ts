@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { LocalKafkaBroker } from '@hookline/kafka-broker';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { ApiException, Svix } from 'svix';
 import { sessionClosePayload } from '../fixtures/hoop/hoop-payloads.js';
 import { TEST_TOKEN, postEvents, startProducer, validEvent, type RunningProducer } from './producer-harness.js';

@@ -9,7 +9,7 @@ import { createProducerApp, producerSettings, type ProducerAppOptions, type Prod
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import { firstMetricValue } from '../support/metrics.js';
 import { listenOnLoopback, type RunningApp } from '../support/running-app.js';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 export const OTHER_TOKEN = 'second-token-9876543210zyx';

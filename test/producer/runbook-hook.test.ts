@@ -11,7 +11,7 @@ import {
   NO_BROKER_SKIP, OTHER_TOKEN, TEST_TOKEN, brokersFromEnv, endOffsets, postEvents, readRecordsById, recordsBetween, startProducer, testKafka, uniqueId, validEvent,
   type Answer, type PostOptions, type RunningProducer,
 } from './producer-harness.js';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { BOUND_ORG, BOUND_TOKEN, HOOK_PATH, freshPayload, hookVector, secretForms } from './hoop-hook-vectors.js';
 import { closeAll } from '../support/close-all.js';
 

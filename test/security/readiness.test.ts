@@ -7,7 +7,7 @@ import { createTestDatabase } from '@hookline/database/testing';
 import { listenManagement } from '@hookline/observability';
 import { startAudit, type RunningAudit } from '../audit/audit-harness.js';
 import { brokersFromEnv, NO_BROKER_SKIP, startExecutor, type RunningExecutor } from '../hook-executor/executor-harness.js';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { startProducer, TEST_TOKEN, OTHER_TOKEN, type RunningProducer } from '../producer/producer-harness.js';
 
 const GIT_TOKEN = 'glpat-readiness-secret-0123';

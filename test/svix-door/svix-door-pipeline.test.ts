@@ -13,7 +13,7 @@ import { ResultReader, ensureTestTopics, positionGroupAtEnd, startExecutor, type
 import { RunbooksFixture } from '../hook-executor/runbooks-fixture.js';
 import { TEST_TOKEN, startProducer, type RunningProducer } from '../producer/producer-harness.js';
 import { NO_BROKER_SKIP, api, brokersFromEnv, ensureGatewayTopics, relayEnv, startGroupAtEnd, startRelay, testKafka, uniqueId, type RunningRelay } from '../svix-relay/relay-harness.js';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { closeAll } from '../support/close-all.js';
 
 const skip = brokersFromEnv === undefined ? NO_BROKER_SKIP : spawnSync('python3', ['--version']).status !== 0 ? 'python3 is not installed' : false;

@@ -15,7 +15,7 @@ import {
   sessionOpenPayload,
 } from '../fixtures/hoop/hoop-payloads.js';
 import { SvixStandIn } from '@hookline/tools/svix-stand-in';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import {
   NO_BROKER_SKIP,
   TEST_TOKEN,

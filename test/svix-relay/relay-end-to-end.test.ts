@@ -6,7 +6,7 @@ import { svixPublicationRecordCodec, TOPICS, type IngestEventInput } from '@hook
 import type { Kafka } from 'kafkajs';
 import { Svix } from 'svix';
 import { postEvents, startProducer, type RunningProducer } from '../producer/producer-harness.js';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { api, brokersFromEnv, makeEvent, metricValue, NO_BROKER_SKIP, uniqueId, startRelayOnStage, type RelayStageWithRelay } from './relay-harness.js';
 import { closeAll } from '../support/close-all.js';
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Svix } from 'svix';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { api, AUDITOR_TOKEN, brokersFromEnv, makeEvent, metricValue, NO_BROKER_SKIP, produceEvents, relayEnv, startRelay, uniqueId, type RunningRelay, startRelayOnStage, type RelayStageWithRelay } from './relay-harness.js';
 import { closeAll } from '../support/close-all.js';
 

@@ -14,7 +14,7 @@ import type { SvixTarget } from '../fixtures/svix-server/index.js';
 import { SvixStandIn, WebhookReceiver, type SvixStandInOptions } from '@hookline/tools/svix-stand-in';
 import { closeAll } from '../support/close-all.js';
 import { listenOnLoopback, type RunningApp } from '../support/running-app.js';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 
 export const ADMIN_TOKEN = 'relay-admin-token-0123456789';
 export const AUDITOR_TOKEN = 'relay-auditor-token-0123456789';

@@ -2,7 +2,7 @@
 // reads), clear 4xx for bad input, Svix's own errors passed on. Without Svix: relay-no-svix.test.ts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { api, AUDITOR_TOKEN, brokersFromEnv, NO_BROKER_SKIP, uniqueId, startRelayOnStage, type RelayStageWithRelay } from './relay-harness.js';
 import { closeAll } from '../support/close-all.js';
 

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { dlqTopic, encodeEvent, TOPICS } from '@hookline/contracts';
 import { DLQ_HEADERS } from '@hookline/kafka';
 import type { Producer } from 'kafkajs';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { api, brokersFromEnv, makeEvent, NO_BROKER_SKIP, produceEvents, readDeadLetter, uniqueId, startRelayOnStage, type RelayStageWithRelay } from './relay-harness.js';
 import { closeAll } from '../support/close-all.js';
 

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { listenManagement, loadConfig } from '@hookline/observability';
 import { createRelayApp, relaySettings } from '@hookline/svix-relay';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { closeAll } from '../support/close-all.js';
 import { ADMIN_TOKEN, api, AUDITOR_TOKEN, brokersFromEnv, NO_BROKER_SKIP, relayEnv, uniqueId, startRelayStage, type RelayStage } from './relay-harness.js';
 

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { freePort } from '@hookline/kafka-broker';
 import type { GatewayEvent } from '@hookline/contracts';
 import { closeAll } from '../support/close-all.js';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { api, brokersFromEnv, makeEvent, NO_BROKER_SKIP, produceEvents, relayEnv, spawnRelay, startGroupAtEnd, uniqueId, type RelayProcess, startRelayStage, type RelayStage } from './relay-harness.js';
 
 const EVENTS = 5_000;

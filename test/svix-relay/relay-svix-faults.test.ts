@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { dlqTopic, TOPICS } from '@hookline/contracts';
 import { DLQ_HEADERS } from '@hookline/kafka';
 import { Svix } from 'svix';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { api, brokersFromEnv, makeEvent, metricValue, NO_BROKER_SKIP, produceEvents, readDeadLetter, relayEnv, startRelay, uniqueId, type RunningRelay, startRelayStage, type RelayStage } from './relay-harness.js';
 import { closeAll } from '../support/close-all.js';
 

@@ -13,7 +13,7 @@ import { Svix, type MessageOut } from 'svix';
 import { chooseSvixTarget, portOf, provideSvixTarget, type ProvidedSvixTarget } from '../fixtures/svix-server/index.js';
 import { WebhookReceiver } from '@hookline/tools/svix-stand-in';
 import { postEvents, startProducer, type RunningProducer } from '../producer/producer-harness.js';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { api, AUDITOR_TOKEN, brokersFromEnv, connectGatewayKafka, makeEvent, metricValue, NO_BROKER_SKIP, relayEnv, startGroupAtEnd, startRelay, uniqueId, type RunningRelay } from './relay-harness.js';
 import { closeAll } from '../support/close-all.js';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApiException, MessageStatus, MessageAttemptTriggerType, Svix, type HttpErrorOut } from 'svix';
 import { SvixStandIn, WebhookReceiver } from '@hookline/tools/svix-stand-in';
-import { pollUntil } from '../support/poll-until.js';
+import { pollUntil } from '@hookline/kafka/testing';
 import { closeAll } from '../support/close-all.js';
 
 async function rejection(promise: Promise<unknown>): Promise<ApiException<unknown>> {

@@ -1,5 +1,6 @@
 // Test helpers for this lib's specs and for tests (@hookline/kafka/testing; never the production index).
 import { randomBytes } from 'node:crypto';
+import { inspect } from 'node:util';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { createKafkaClient } from '../client/create-kafka-client.js';
 import { silentKafkaLogger } from '../client/kafka-logger.interface.js';
@@ -17,19 +18,28 @@ export function testClient(clientId = uniqueName('test')): Kafka {
   return createKafkaClient({ brokers: brokersFromEnv, clientId, logger: silentKafkaLogger, logLevel: 'nothing' });
 }
 
-/** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function pollUntil<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
-  let last: unknown;
+/**
+ * Polls `probe` until it returns something other than undefined/false, or fails
+ * after `timeoutMs` with what it was waiting for and the last error the probe threw.
+ * For eventual outcomes; never a sleep standing in for an assertion.
+ */
+export async function pollUntil<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
     try {
       const value = await probe();
       if (value !== undefined && value !== false) return value;
     } catch (error) {
-      last = error;
+      lastError = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`pollUntil: timed out after ${options.timeoutMs ?? 15_000} ms waiting for ${options.what ?? 'condition'}${last ? ` (last error: ${last instanceof Error ? last.message : JSON.stringify(last)})` : ''}`);
+      const why = lastError === undefined ? '' : ` (last error: ${lastError instanceof Error ? lastError.message : inspect(lastError)})`;
+      throw new Error(`pollUntil: timed out after ${timeoutMs} ms waiting for ${options.what ?? 'a condition'}${why}`);
     }
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
   }
