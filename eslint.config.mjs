@@ -3,7 +3,10 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-const DEEP_IMPORT = { group: ['@hookline/*/src/**', '@hookline/*/dist/**'], message: 'Import a hookline package through its index or a declared subpath export, never its files.' };
+const DEEP_IMPORT = {
+  group: ['@hookline/*/src/**', '@hookline/*/dist/**'],
+  message: 'Import a hookline package through its index or a declared subpath export, never its files.',
+};
 const TEST_SEAMS = { group: ['@hookline/*/testing'], message: "A package's /testing export is for tests only." };
 const SERVICES_AND_TOOLS = ['audit', 'cli', 'hook-executor', 'producer', 'svix-relay', 'tools'];
 const LIB_TO_SERVICE = {
@@ -21,10 +24,15 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      '@typescript-eslint/no-floating-promises': ['error', {
-        // node:test's describe/it return promises the runner itself awaits.
-        allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }],
-      }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          // node:test's describe/it return promises the runner itself awaits.
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] },
+          ],
+        },
+      ],
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -63,7 +63,12 @@ async function produce(brokers: string[], items: readonly SvixPublicationRecord[
 }
 
 /** Rows/s from the first row stored to the last (stored_at is each INSERT's transaction time). */
-async function auditLeg(brokers: string[], databaseUrl: string, runId: string, pool: pg.Pool): Promise<{ rate: number; wallSeconds: number; rowsPerStatement: number }> {
+async function auditLeg(
+  brokers: string[],
+  databaseUrl: string,
+  runId: string,
+  pool: pg.Pool,
+): Promise<{ rate: number; wallSeconds: number; rowsPerStatement: number }> {
   const config = loadConfig(auditSettings, {
     KAFKA_BROKERS: brokers.join(','),
     KAFKA_GROUP_ID: `hookline-audit-bench-${runId}`,
@@ -84,10 +89,15 @@ async function auditLeg(brokers: string[], databaseUrl: string, runId: string, p
     }
     const wallSeconds = (performance.now() - started) / 1000;
     const span = (
-      await pool.query<{ seconds: number }>('SELECT extract(epoch from max(stored_at) - min(stored_at))::float8 AS seconds FROM svix_publications WHERE event_id LIKE $1', [`${runId}-%`])
+      await pool.query<{ seconds: number }>(
+        'SELECT extract(epoch from max(stored_at) - min(stored_at))::float8 AS seconds FROM svix_publications WHERE event_id LIKE $1',
+        [`${runId}-%`],
+      )
     ).rows[0]!.seconds;
     // Each INSERT is its own transaction, so distinct stored_at values count the statements.
-    const statements = Number((await pool.query<{ n: string }>('SELECT count(DISTINCT stored_at) AS n FROM svix_publications WHERE event_id LIKE $1', [`${runId}-%`])).rows[0]?.n);
+    const statements = Number(
+      (await pool.query<{ n: string }>('SELECT count(DISTINCT stored_at) AS n FROM svix_publications WHERE event_id LIKE $1', [`${runId}-%`])).rows[0]?.n,
+    );
     return { rate: (ROWS - 1) / span, wallSeconds, rowsPerStatement: ROWS / statements };
   } finally {
     await app.close();
@@ -130,10 +140,21 @@ async function main(): Promise<void> {
     const raw = await rawLeg(pool, items);
     const fmt = (n: number) => `${Math.round(n).toLocaleString('en-US')} rows/s`;
     console.log(`\naudit benchmark — ${ROWS} svix-publication rows, ${broker.kind} broker, PostgreSQL ${new URL(database.url).host}`);
-    console.log(`  audit service, Kafka -> rows (first to last row)   ${fmt(audit.rate)}  (wall ${audit.wallSeconds.toFixed(1)} s incl. group join; ${Math.round(audit.rowsPerStatement)} rows/INSERT)`);
+    console.log(
+      `  audit service, Kafka -> rows (first to last row)   ${fmt(audit.rate)}  (wall ${audit.wallSeconds.toFixed(1)} s incl. group join; ${Math.round(audit.rowsPerStatement)} rows/INSERT)`,
+    );
     console.log(`  raw pg multi-row INSERT (${RAW_ROWS_PER_STATEMENT}/statement)          ${fmt(raw)}`);
     console.log(`  ratio audit / raw                                  ${(audit.rate / raw).toFixed(2)}  (goal >= ${GOAL_RATIO})`);
-    console.log(JSON.stringify({ rows: ROWS, audit: audit.rate, auditWallSeconds: audit.wallSeconds, rowsPerStatement: audit.rowsPerStatement, raw, ratio: audit.rate / raw }));
+    console.log(
+      JSON.stringify({
+        rows: ROWS,
+        audit: audit.rate,
+        auditWallSeconds: audit.wallSeconds,
+        rowsPerStatement: audit.rowsPerStatement,
+        raw,
+        ratio: audit.rate / raw,
+      }),
+    );
   } finally {
     await pool.end();
     // pool.end() resolves before its sockets close: let them go before DROP ... WITH (FORCE) cuts them.

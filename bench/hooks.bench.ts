@@ -15,9 +15,28 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
-import { buildEvent, encodeEvent, getEventContract, hookExecutionRecordCodec, TOPICS, type HookExecutionRecord, type IngestEventInput } from '@hookline/contracts';
+import {
+  buildEvent,
+  encodeEvent,
+  getEventContract,
+  hookExecutionRecordCodec,
+  TOPICS,
+  type HookExecutionRecord,
+  type IngestEventInput,
+} from '@hookline/contracts';
 import { freePort, provideKafkaBroker } from '@hookline/kafka-broker';
-import { BWRAP, bwrapArgs, bwrapEnvironment, bwrapSpawnOptions, DEFAULT_LIMITS, DEFAULT_SANDBOX_UID, makeReachable, SANDBOX_PATH, SANDBOX_PATHS, type SandboxOptions } from '@hookline/hook-executor';
+import {
+  BWRAP,
+  bwrapArgs,
+  bwrapEnvironment,
+  bwrapSpawnOptions,
+  DEFAULT_LIMITS,
+  DEFAULT_SANDBOX_UID,
+  makeReachable,
+  SANDBOX_PATH,
+  SANDBOX_PATHS,
+  type SandboxOptions,
+} from '@hookline/hook-executor';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RUNS = Number(process.env['BENCH_HOOK_RUNS'] ?? 600);
@@ -36,7 +55,10 @@ const SANDBOX: SandboxOptions = { enabled: true, network: 'keep', limits: DEFAUL
 const HOOK = 'import json, os\njson.loads(os.environ["HOOP_RUNBOOK_HOOK_PAYLOAD"])\n';
 
 function git(cwd: string, ...args: string[]): void {
-  execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], { cwd, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } });
+  execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], {
+    cwd,
+    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
+  });
 }
 
 function runbooksRepository(dir: string): { url: string; hookFile: string } {
@@ -83,12 +105,14 @@ async function spawns(hookFile: string, runs: number, sandboxed: boolean): Promi
       });
     });
   const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < runs) {
-      next += 1;
-      await one();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < runs) {
+        next += 1;
+        await one();
+      }
+    }),
+  );
   return runs / ((performance.now() - started) / 1000);
 }
 
@@ -195,10 +219,20 @@ async function startExecutor(brokers: string[], url: string, workDir: string): P
   const port = await freePort();
   const child = spawn(process.execPath, [join(root, 'services/hook-executor/dist/main.js')], {
     env: {
-      PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8',
-      KAFKA_BROKERS: brokers.join(','), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn',
-      KAFKA_GROUP_ID: `bench-hooks-${Date.now()}`, RUNBOOKS_GIT_URL: url, GIT_HOOK_CONFIG_TTL: '3600', RUNBOOKS_DIR: join(workDir, 'executor'),
-      HOOK_CONCURRENCY: String(CONCURRENCY), HOOK_INTERPRETER: INTERPRETER, KAFKA_TOPIC_PARTITIONS: '12',
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      LANG: 'C.UTF-8',
+      KAFKA_BROKERS: brokers.join(','),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      KAFKA_GROUP_ID: `bench-hooks-${Date.now()}`,
+      RUNBOOKS_GIT_URL: url,
+      GIT_HOOK_CONFIG_TTL: '3600',
+      RUNBOOKS_DIR: join(workDir, 'executor'),
+      HOOK_CONCURRENCY: String(CONCURRENCY),
+      HOOK_INTERPRETER: INTERPRETER,
+      KAFKA_TOPIC_PARTITIONS: '12',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -216,7 +250,10 @@ async function startExecutor(brokers: string[], url: string, workDir: string): P
 
 /** Median wall time of the hook runs of `ids`, as the executor recorded them. */
 function paced50(results: Results, ids: readonly string[]): number {
-  return percentile(ids.map((id) => results.records.get(id)!.duration_ms).sort((a, b) => a - b), 50);
+  return percentile(
+    ids.map((id) => results.records.get(id)!.duration_ms).sort((a, b) => a - b),
+    50,
+  );
 }
 
 async function main(): Promise<void> {
@@ -238,7 +275,10 @@ async function main(): Promise<void> {
     await spawns(hookFile, CONCURRENCY * 2, false);
     await spawns(hookFile, CONCURRENCY * 2, true);
     const warm = Array.from({ length: CONCURRENCY * 2 }, (_, i) => `warm-${tag}-${i}`);
-    await send(producer, warm.map((id, i) => closeEvent(`warm-${tag}-${i}`, id)));
+    await send(
+      producer,
+      warm.map((id, i) => closeEvent(`warm-${tag}-${i}`, id)),
+    );
     await results.until(warm, 60_000);
 
     // Throughput: every event its own session, so only HOOK_CONCURRENCY bounds the runs at once.
@@ -252,12 +292,19 @@ async function main(): Promise<void> {
       const sandboxedRate = await spawns(hookFile, perRound, true);
       const roundIds = Array.from({ length: perRound }, (_, i) => `run-${tag}-${round}-${i}`);
       const t0 = performance.now();
-      await send(producer, roundIds.map((id, i) => closeEvent(`bench-${tag}-${round}-${i}`, id)));
+      await send(
+        producer,
+        roundIds.map((id, i) => closeEvent(`bench-${tag}-${round}-${i}`, id)),
+      );
       await results.until(roundIds, 600_000);
       rounds.push({ raw: rawRate, sandboxed: sandboxedRate, executor: perRound / ((performance.now() - t0) / 1000) });
       ids.push(...roundIds);
     }
-    const median = (values: number[]): number => percentile([...values].sort((a, b) => a - b), 50);
+    const median = (values: number[]): number =>
+      percentile(
+        [...values].sort((a, b) => a - b),
+        50,
+      );
     const raw = median(rounds.map((r) => r.raw));
     const sandboxedSpawn = median(rounds.map((r) => r.sandboxed));
     const executorRate = median(rounds.map((r) => r.executor));
@@ -285,19 +332,52 @@ async function main(): Promise<void> {
 
     const worst = delayLegs.reduce((a, b) => (b.p99 > a.p99 ? b : a));
     const goalLeg = delayLegs.find((leg) => leg.load === GOAL_P99_LOAD) ?? worst;
-    console.log(`\nhooks benchmark — ${ids.length} runs of a trivial ${INTERPRETER} hook per leg (${ROUNDS} alternating rounds, medians), concurrency ${CONCURRENCY}, ${broker.kind} broker`);
+    console.log(
+      `\nhooks benchmark — ${ids.length} runs of a trivial ${INTERPRETER} hook per leg (${ROUNDS} alternating rounds, medians), concurrency ${CONCURRENCY}, ${broker.kind} broker`,
+    );
     console.log(`  raw spawn of ${INTERPRETER} <hook>                 ${raw.toFixed(1)} runs/s`);
-    console.log(`  the same spawn in a bwrap sandbox               ${sandboxedSpawn.toFixed(1)} runs/s  (sandbox alone: x${(sandboxedSpawn / raw).toFixed(2)} the raw rate, +${(1000 * CONCURRENCY / sandboxedSpawn - 1000 * CONCURRENCY / raw).toFixed(1)} ms per run)`);
-    console.log(`  hook-executor (Kafka -> warm sandboxed hook -> record) ${executorRate.toFixed(1)} runs/s${failures > 0 ? `  (${failures} runs not successful!)` : ''}`);
-    console.log(`  ratio executor / raw spawn (median round)       ${ratio.toFixed(2)}  (rounds ${rounds.map((r) => (r.executor / r.raw).toFixed(2)).join(', ')}; goal >= ${GOAL_RATIO}) ${ratio >= GOAL_RATIO ? 'met' : 'MISSED'}`);
+    console.log(
+      `  the same spawn in a bwrap sandbox               ${sandboxedSpawn.toFixed(1)} runs/s  (sandbox alone: x${(sandboxedSpawn / raw).toFixed(2)} the raw rate, +${((1000 * CONCURRENCY) / sandboxedSpawn - (1000 * CONCURRENCY) / raw).toFixed(1)} ms per run)`,
+    );
+    console.log(
+      `  hook-executor (Kafka -> warm sandboxed hook -> record) ${executorRate.toFixed(1)} runs/s${failures > 0 ? `  (${failures} runs not successful!)` : ''}`,
+    );
+    console.log(
+      `  ratio executor / raw spawn (median round)       ${ratio.toFixed(2)}  (rounds ${rounds.map((r) => (r.executor / r.raw).toFixed(2)).join(', ')}; goal >= ${GOAL_RATIO}) ${ratio >= GOAL_RATIO ? 'met' : 'MISSED'}`,
+    );
     console.log(`  hook run time (p50, in the throughput leg)      ${hookMs.toFixed(0)} ms`);
     for (const leg of delayLegs) {
       const goal = leg === goalLeg ? `  (goal p99 < ${GOAL_P99_MS} ms) ${leg.p99 < GOAL_P99_MS ? 'met' : 'MISSED'}` : '';
-      console.log(`  start delay at ${String(leg.rate).padStart(5)} events/s (${Math.round(leg.load * 100)}% of the executor's rate; ack -> hook start) p50 ${leg.p50} ms, p99 ${leg.p99} ms, max ${leg.max} ms${goal}`);
+      console.log(
+        `  start delay at ${String(leg.rate).padStart(5)} events/s (${Math.round(leg.load * 100)}% of the executor's rate; ack -> hook start) p50 ${leg.p50} ms, p99 ${leg.p99} ms, max ${leg.max} ms${goal}`,
+      );
     }
-    console.log(`  peak RSS executor ${tree.executor.toFixed(0)} MB + warm interpreter ${tree.warm.toFixed(0)} MB = ${rss.toFixed(0)} MB  (goal < ${GOAL_RSS_MB} MB) ${rss < GOAL_RSS_MB ? 'met' : 'MISSED'}`);
-    console.log(`  PSS now (shared pages split)  executor ${tree.executorPss.toFixed(0)} MB + warm interpreter and slots ${tree.warmPss.toFixed(0)} MB = ${(tree.executorPss + tree.warmPss).toFixed(0)} MB`);
-    console.log(JSON.stringify({ runs: RUNS, concurrency: CONCURRENCY, rounds, raw, sandboxedSpawn, executor: executorRate, ratio, hookRunP50Ms: hookMs, delays: delayLegs, goalP99Ms: goalLeg.p99, peakRssMb: rss, executorRssMb: tree.executor, warmRssMb: tree.warm, pssMb: tree.executorPss + tree.warmPss, warmPssMb: tree.warmPss, failures }));
+    console.log(
+      `  peak RSS executor ${tree.executor.toFixed(0)} MB + warm interpreter ${tree.warm.toFixed(0)} MB = ${rss.toFixed(0)} MB  (goal < ${GOAL_RSS_MB} MB) ${rss < GOAL_RSS_MB ? 'met' : 'MISSED'}`,
+    );
+    console.log(
+      `  PSS now (shared pages split)  executor ${tree.executorPss.toFixed(0)} MB + warm interpreter and slots ${tree.warmPss.toFixed(0)} MB = ${(tree.executorPss + tree.warmPss).toFixed(0)} MB`,
+    );
+    console.log(
+      JSON.stringify({
+        runs: RUNS,
+        concurrency: CONCURRENCY,
+        rounds,
+        raw,
+        sandboxedSpawn,
+        executor: executorRate,
+        ratio,
+        hookRunP50Ms: hookMs,
+        delays: delayLegs,
+        goalP99Ms: goalLeg.p99,
+        peakRssMb: rss,
+        executorRssMb: tree.executor,
+        warmRssMb: tree.warm,
+        pssMb: tree.executorPss + tree.warmPss,
+        warmPssMb: tree.warmPss,
+        failures,
+      }),
+    );
   } finally {
     await results?.consumer.disconnect().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);

@@ -55,7 +55,10 @@ interface MemorySample {
 }
 
 async function sampleMemory(port: number): Promise<MemorySample | undefined> {
-  const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => (r.ok ? r.text() : ''), () => '');
+  const text = await fetch(`http://127.0.0.1:${port}/metrics`).then(
+    (r) => (r.ok ? r.text() : ''),
+    () => '',
+  );
   const lines = text.split('\n');
   // A series' value: its name, then labels including `label` (the registry adds service="producer").
   const value = (name: string, label = ''): number => {
@@ -110,7 +113,9 @@ async function rawKafkajs(brokers: string[], batches: IngestEventInput[][]): Pro
     while (next < total) {
       const batch = records[next++ % records.length]!;
       await producer.send({
-        topic: TOPICS.gatewaySessions, acks: -1, compression: CompressionTypes.None,
+        topic: TOPICS.gatewaySessions,
+        acks: -1,
+        compression: CompressionTypes.None,
         messages: batch.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
       });
     }
@@ -134,20 +139,36 @@ interface ProducerVariant {
 const ENV_WORD = /^[A-Z_]+=/;
 
 function parseVariant(text: string): ProducerVariant {
-  const words = text.trim().split(/\s+/).filter((word) => word !== '');
-  const env = Object.fromEntries(words.filter((word) => ENV_WORD.test(word)).map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]));
+  const words = text
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word !== '');
+  const env = Object.fromEntries(
+    words.filter((word) => ENV_WORD.test(word)).map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]),
+  );
   return { label: text.trim() === '' ? '(node defaults)' : text.trim(), env, flags: words.filter((word) => !ENV_WORD.test(word)) };
 }
 
 async function startProducer(brokers: string[], port: number, variant: ProducerVariant): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...variant.flags, join(root, 'services/producer/dist/main.js')], {
-    env: { PATH: process.env['PATH'] ?? '', ...variant.env, PORT: String(port), HOST: '127.0.0.1', KAFKA_BROKERS: brokers.join(','), INGEST_TOKENS: TOKEN, LOG_LEVEL: 'warn' },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      ...variant.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      KAFKA_BROKERS: brokers.join(','),
+      INGEST_TOKENS: TOKEN,
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`producer exited with ${child.exitCode}`);
-    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return child;
     await sleep(200);
   }
@@ -179,11 +200,32 @@ async function httpIngest(port: number, batches: IngestEventInput[][]): Promise<
 }
 
 function producerPerformance(brokers: string[], classpath: string): number | undefined {
-  const run = spawnSync('java', ['-Xmx512m', '-cp', classpath, 'org.apache.kafka.tools.ProducerPerformance',
-    '--topic', 'bench.producer-performance', '--num-records', String(EVENTS), '--record-size', String(EVENT_BYTES),
-    '--throughput', '-1', '--producer-props', `bootstrap.servers=${brokers.join(',')}`, 'acks=all', 'enable.idempotence=true'],
-  { encoding: 'utf8', timeout: 300_000 });
-  const line = run.stdout.split('\n').reverse().find((l) => l.includes('records/sec'));
+  const run = spawnSync(
+    'java',
+    [
+      '-Xmx512m',
+      '-cp',
+      classpath,
+      'org.apache.kafka.tools.ProducerPerformance',
+      '--topic',
+      'bench.producer-performance',
+      '--num-records',
+      String(EVENTS),
+      '--record-size',
+      String(EVENT_BYTES),
+      '--throughput',
+      '-1',
+      '--producer-props',
+      `bootstrap.servers=${brokers.join(',')}`,
+      'acks=all',
+      'enable.idempotence=true',
+    ],
+    { encoding: 'utf8', timeout: 300_000 },
+  );
+  const line = run.stdout
+    .split('\n')
+    .reverse()
+    .find((l) => l.includes('records/sec'));
   const rate = /([\d.]+) records\/sec/.exec(line ?? '')?.[1];
   return rate ? Number(rate) : undefined;
 }
@@ -233,7 +275,9 @@ async function main(): Promise<void> {
     const mb = (n: number) => `${n.toFixed(0)} MB`;
     const breakdown = (sample: MemorySample) =>
       `RSS ${mb(sample.rss)}: V8 heap ${mb(sample.heapTotal)} (used ${mb(sample.heapUsed)}; new space ${mb(sample.newSpace)}, old space ${mb(sample.oldSpace)}), external ${mb(sample.external)}, the rest (code, native) ${mb(sample.rss - sample.heapTotal - sample.external)}`;
-    console.log(`\ningest benchmark — ${EVENTS} events of ~${EVENT_BYTES} B, batches of ${BATCH}, ${CONCURRENCY} in flight, ${ROUNDS} rounds (medians), ${broker.kind} broker`);
+    console.log(
+      `\ningest benchmark — ${EVENTS} events of ~${EVENT_BYTES} B, batches of ${BATCH}, ${CONCURRENCY} in flight, ${ROUNDS} rounds (medians), ${broker.kind} broker`,
+    );
     console.log(`  raw kafkajs producer              ${fmt(raw)}`);
     console.log(`  Kafka ProducerPerformance (Java)  ${java === undefined ? 'n/a (no java)' : fmt(java)}`);
     const results = legs.map((leg) => {
@@ -241,12 +285,23 @@ async function main(): Promise<void> {
       const rss = peakRssMb(leg.process.pid!);
       console.log(`  producer ${leg.variant.label}`);
       console.log(`    POST /v1/events                 ${fmt(median(leg.rates))}`);
-      console.log(`    ratio HTTP / raw kafkajs        ${median(ratios).toFixed(2)} median of rounds ${ratios.map((r) => r.toFixed(2)).join(' ')}  (goal >= ${GOAL_RATIO})`);
+      console.log(
+        `    ratio HTTP / raw kafkajs        ${median(ratios).toFixed(2)} median of rounds ${ratios.map((r) => r.toFixed(2)).join(' ')}  (goal >= ${GOAL_RATIO})`,
+      );
       if (java !== undefined) console.log(`    ratio HTTP / ProducerPerformance ${(median(leg.rates) / java).toFixed(2)}`);
       console.log(`    peak RSS                        ${rss.toFixed(0)} MB  (goal < ${GOAL_RSS_MB} MB)`);
       if (leg.idle !== undefined) console.log(`    idle after warm-up              ${breakdown(leg.idle)}`);
       if (leg.peak !== undefined) console.log(`    at the highest sampled RSS      ${breakdown(leg.peak)}`);
-      return { variant: leg.variant.label, http: median(leg.rates), ratioRaw: median(ratios), ratios, ratioJava: java ? median(leg.rates) / java : null, peakRssMb: rss, idleSample: leg.idle, peakSample: leg.peak };
+      return {
+        variant: leg.variant.label,
+        http: median(leg.rates),
+        ratioRaw: median(ratios),
+        ratios,
+        ratioJava: java ? median(leg.rates) / java : null,
+        peakRssMb: rss,
+        idleSample: leg.idle,
+        peakSample: leg.peak,
+      };
     });
     console.log(JSON.stringify({ events: EVENTS, rounds: ROUNDS, raw, java, producers: results }));
   } finally {

@@ -47,7 +47,11 @@ function event(): IngestEventInput & { id: string } {
 async function post(url: string, body: IngestEventInput): Promise<number | undefined> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` }, body: JSON.stringify([body]) });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
+        body: JSON.stringify([body]),
+      });
       const at = Date.now();
       await response.arrayBuffer();
       return response.status === 202 ? at : undefined;
@@ -93,7 +97,15 @@ async function paced(producerUrl: string, standIn: SvixStandIn, rate: number, se
     if (missing === 0) break;
     await sleep(200);
   }
-  return { rate, p50: percentile(latencies, 50), p90: percentile(latencies, 90), p99: percentile(latencies, 99), max: Math.max(...latencies), missing, refused };
+  return {
+    rate,
+    p50: percentile(latencies, 50),
+    p90: percentile(latencies, 90),
+    p99: percentile(latencies, 99),
+    max: Math.max(...latencies),
+    missing,
+    refused,
+  };
 }
 
 async function main(): Promise<void> {
@@ -105,7 +117,13 @@ async function main(): Promise<void> {
   try {
     const { groupId } = await relayGroupAtEnd(broker.brokers, 'bench-relay-latency');
     const producerPort = await freePort();
-    children.push(await startService('producer', producerPort, { KAFKA_BROKERS: broker.brokers.join(','), INGEST_TOKENS: INGEST_TOKEN, NODE_OPTIONS: process.env['BENCH_PRODUCER_NODE_OPTIONS'] ?? '' }));
+    children.push(
+      await startService('producer', producerPort, {
+        KAFKA_BROKERS: broker.brokers.join(','),
+        INGEST_TOKENS: INGEST_TOKEN,
+        NODE_OPTIONS: process.env['BENCH_PRODUCER_NODE_OPTIONS'] ?? '',
+      }),
+    );
     const relayPort = await freePort();
     children.push(
       await startService('svix-relay', relayPort, {
@@ -132,14 +150,27 @@ async function main(): Promise<void> {
         standIn.forgetMessages();
         const result = await paced(producerUrl, standIn, rate, SECONDS);
         results.push(result);
-        console.log(`round ${round}/${ROUNDS}, ${rate} events/s: p50 ${result.p50} ms, p90 ${result.p90} ms, p99 ${result.p99} ms, max ${result.max} ms${result.missing > 0 ? `, ${result.missing} not at Svix after 30 s` : ''}${result.refused > 0 ? `, ${result.refused} of ${rate * SECONDS} not accepted by the producer (the machine could not keep the pace)` : ''}`);
+        console.log(
+          `round ${round}/${ROUNDS}, ${rate} events/s: p50 ${result.p50} ms, p90 ${result.p90} ms, p99 ${result.p99} ms, max ${result.max} ms${result.missing > 0 ? `, ${result.missing} not at Svix after 30 s` : ''}${result.refused > 0 ? `, ${result.refused} of ${rate * SECONDS} not accepted by the producer (the machine could not keep the pace)` : ''}`,
+        );
       }
     }
-    console.log(`\nrelay latency — producer's 202 → create-message at the Svix stand-in; dbroles events, one a request, paced; ${ROUNDS} rounds of ${SECONDS} s a rate, alternating (medians); ${broker.kind} broker, PostgreSQL`);
+    console.log(
+      `\nrelay latency — producer's 202 → create-message at the Svix stand-in; dbroles events, one a request, paced; ${ROUNDS} rounds of ${SECONDS} s a rate, alternating (medians); ${broker.kind} broker, PostgreSQL`,
+    );
     const summary = RATES.map((rate) => {
       const of = results.filter((r) => r.rate === rate);
-      const row = { rate, p50: median(of.map((r) => r.p50)), p90: median(of.map((r) => r.p90)), p99: median(of.map((r) => r.p99)), max: Math.max(...of.map((r) => r.max)), p99s: of.map((r) => r.p99) };
-      console.log(`  ${String(rate).padStart(5)} events/s   p50 ${row.p50} ms   p90 ${row.p90} ms   p99 ${row.p99} ms (rounds ${row.p99s.join(', ')})   max ${row.max} ms${rate === GOAL_RATE ? `   (goal p99 < ${GOAL_P99_MS} ms)` : ''}`);
+      const row = {
+        rate,
+        p50: median(of.map((r) => r.p50)),
+        p90: median(of.map((r) => r.p90)),
+        p99: median(of.map((r) => r.p99)),
+        max: Math.max(...of.map((r) => r.max)),
+        p99s: of.map((r) => r.p99),
+      };
+      console.log(
+        `  ${String(rate).padStart(5)} events/s   p50 ${row.p50} ms   p90 ${row.p90} ms   p99 ${row.p99} ms (rounds ${row.p99s.join(', ')})   max ${row.max} ms${rate === GOAL_RATE ? `   (goal p99 < ${GOAL_P99_MS} ms)` : ''}`,
+      );
       return row;
     });
     console.log(JSON.stringify({ rounds: ROUNDS, seconds: SECONDS, summary }));

@@ -172,7 +172,13 @@ function benchCpuSeconds(): number {
  * cores with it (the raw leg has no such third load). BENCH_RELAY_LEG=live produces while
  * the relays run, as the gateway does.
  */
-async function relayLeg(kafka: Kafka, standIn: SvixStandIn, events: readonly GatewayEvent[], relays: readonly ChildProcess[], clock: CpuClock): Promise<{ rate: number; cpu: LegCpu }> {
+async function relayLeg(
+  kafka: Kafka,
+  standIn: SvixStandIn,
+  events: readonly GatewayEvent[],
+  relays: readonly ChildProcess[],
+  clock: CpuClock,
+): Promise<{ rate: number; cpu: LegCpu }> {
   const backlog = RELAY_LEG === 'backlog';
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
   await producer.connect();
@@ -192,7 +198,13 @@ async function relayLeg(kafka: Kafka, standIn: SvixStandIn, events: readonly Gat
       const slice = records.slice(first, first + 1_000);
       const byTopic = new Map<string, typeof slice>();
       for (const record of slice) byTopic.set(record.topic, [...(byTopic.get(record.topic) ?? []), record]);
-      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages: messages.map((r) => ({ key: r.key, value: r.value, headers: r.headers })) })) });
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({
+          topic,
+          messages: messages.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+        })),
+      });
     }
     await producer.disconnect();
   } finally {
@@ -202,7 +214,10 @@ async function relayLeg(kafka: Kafka, standIn: SvixStandIn, events: readonly Gat
       for (const relay of relays) relay.kill('SIGCONT');
       // Frozen relays send no heartbeats: past the group's 30 s session timeout the broker
       // rebalances, and the leg then also times the group's rejoin.
-      if (frozenMs > 20_000) console.warn(`relays were frozen ${Math.round(frozenMs / 1000)} s while the events were produced: near or past the 30 s session timeout, so this leg may include a rebalance; use fewer BENCH_EVENTS`);
+      if (frozenMs > 20_000)
+        console.warn(
+          `relays were frozen ${Math.round(frozenMs / 1000)} s while the events were produced: near or past the 30 s session timeout, so this leg may include a rebalance; use fewer BENCH_EVENTS`,
+        );
     }
   }
   await waitFor(`${events.length} publications`, () => standIn.messageCount(ORG) - baseline >= events.length);
@@ -239,14 +254,20 @@ async function rawLeg(standIn: SvixStandIn, appId: string, payload: unknown, sec
           const eventId = `raw-${sequence}`;
           return {
             ...request,
-            headers: { ...request.headers, authorization: `Bearer ${standIn.token}`, 'content-type': 'application/json', 'idempotency-key': `raw-key-${sequence}` },
+            headers: {
+              ...request.headers,
+              authorization: `Bearer ${standIn.token}`,
+              'content-type': 'application/json',
+              'idempotency-key': `raw-key-${sequence}`,
+            },
             body: JSON.stringify({ eventType: 'session.open', eventId, payload }),
           };
         },
       },
     ],
   });
-  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) throw new Error(`raw leg: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`);
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0)
+    throw new Error(`raw leg: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`);
   // autocannon's own duration is in whole seconds: time the leg here instead.
   return { rate: result.requests.total / ((performance.now() - started) / 1000), benchUs: ((benchCpuSeconds() - cpuBefore) / result.requests.total) * 1e6 };
 }
@@ -256,7 +277,8 @@ async function main(): Promise<void> {
   const standIn = await SvixStandIn.start({ deliver: false });
   const relays: ChildProcess[] = [];
   if (RELAY_LEG !== 'backlog' && RELAY_LEG !== 'live') throw new Error(`BENCH_RELAY_LEG must be backlog or live, not ${RELAY_LEG}`);
-  if (!Number.isInteger(INSTANCES) || INSTANCES < 1 || CONCURRENCY % INSTANCES !== 0) throw new Error(`BENCH_RELAY_INSTANCES must be a whole number >= 1 that divides BENCH_CONCURRENCY (${CONCURRENCY})`);
+  if (!Number.isInteger(INSTANCES) || INSTANCES < 1 || CONCURRENCY % INSTANCES !== 0)
+    throw new Error(`BENCH_RELAY_INSTANCES must be a whole number >= 1 that divides BENCH_CONCURRENCY (${CONCURRENCY})`);
   const database = await benchDatabase('relay_bench');
   const databaseUrl = database.url;
   try {
@@ -266,7 +288,10 @@ async function main(): Promise<void> {
       const port = await freePort();
       relays.push(await startRelay(broker.brokers, standIn, port, groupId, databaseUrl));
       // Through each instance's API: each then knows the connection at once, not after its next refresh.
-      const plugin = await fetch(`http://127.0.0.1:${port}/v1/plugins/webhooks/connections/${ORG}/${CONNECTION}`, { method: 'PUT', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      const plugin = await fetch(`http://127.0.0.1:${port}/v1/plugins/webhooks/connections/${ORG}/${CONNECTION}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
       if (!plugin.ok) throw new Error(`enabling the plugin failed: ${plugin.status}`);
       const consumerDeadline = Date.now() + 60_000;
       while (!/"state":"running"/.test(await (await fetch(`http://127.0.0.1:${port}/health/ready`)).text())) {
@@ -321,10 +346,14 @@ async function main(): Promise<void> {
     const rawCpuUs = med(rounds.map((r) => r.rawBenchUs));
 
     const fmt = (n: number): string => `${Math.round(n).toLocaleString('en-US')} events/s`;
-    console.log(`\nrelay benchmark — ${EVENTS} events a round (sessions + db role jobs), ${ROUNDS} rounds (medians), ${CONCURRENCY} Svix calls at once, ${INSTANCES === 1 ? 'one relay' : `${INSTANCES} relays in one group`}, ${RELAY_LEG === 'backlog' ? 'draining a backlog' : 'live'}, ${broker.kind} broker, PostgreSQL, Svix stand-in answering at once`);
+    console.log(
+      `\nrelay benchmark — ${EVENTS} events a round (sessions + db role jobs), ${ROUNDS} rounds (medians), ${CONCURRENCY} Svix calls at once, ${INSTANCES === 1 ? 'one relay' : `${INSTANCES} relays in one group`}, ${RELAY_LEG === 'backlog' ? 'draining a backlog' : 'live'}, ${broker.kind} broker, PostgreSQL, Svix stand-in answering at once`,
+    );
     console.log(`  Kafka → svix-relay → Svix            ${fmt(relayRate)}`);
     console.log(`  raw create-message load (autocannon) ${fmt(rawRate)}`);
-    console.log(`  ratio relay / raw                    ${ratio.toFixed(2)}  (goal >= ${GOAL_RATIO}; rounds ${rounds.map((r) => r.ratio.toFixed(2)).join(', ')})`);
+    console.log(
+      `  ratio relay / raw                    ${ratio.toFixed(2)}  (goal >= ${GOAL_RATIO}; rounds ${rounds.map((r) => r.ratio.toFixed(2)).join(', ')})`,
+    );
     console.log(`  relay CPU per event                  ${relayCpuUs.toFixed(0)} µs${INSTANCES === 1 ? '' : ' (all instances)'}`);
     // The machine's CPU per create-message call in each leg: what the legs cost, whatever the cores.
     console.log(
@@ -333,7 +362,25 @@ async function main(): Promise<void> {
     if (broker.kind === 'local') console.log(`  broker JVM options                   ${BROKER_JVM_OPTIONS.join(' ') || "the JVM's defaults"}`);
     console.log(`  machine CPU per call, raw leg        ${rawCpuUs.toFixed(0)} µs (autocannon + stand-in, one process)`);
     console.log(`  relay peak RSS                       ${rss.toFixed(0)} MB  (goal < ${GOAL_RSS_MB} MB${INSTANCES === 1 ? '' : '; the largest instance'})`);
-    console.log(JSON.stringify({ events: EVENTS, rounds: ROUNDS, concurrency: CONCURRENCY, instances: INSTANCES, relay: relayRate, raw: rawRate, ratio, ratios: rounds.map((r) => r.ratio), relayLeg: RELAY_LEG, relayCpuUsPerEvent: relayCpuUs, brokerCpuUsPerEvent: brokerCpuUs, brokerJitCpuUsPerEvent: brokerJitUs, standInCpuUsPerEvent: standInCpuUs, rawCpuUsPerCall: rawCpuUs, peakRssMb: rss }));
+    console.log(
+      JSON.stringify({
+        events: EVENTS,
+        rounds: ROUNDS,
+        concurrency: CONCURRENCY,
+        instances: INSTANCES,
+        relay: relayRate,
+        raw: rawRate,
+        ratio,
+        ratios: rounds.map((r) => r.ratio),
+        relayLeg: RELAY_LEG,
+        relayCpuUsPerEvent: relayCpuUs,
+        brokerCpuUsPerEvent: brokerCpuUs,
+        brokerJitCpuUsPerEvent: brokerJitUs,
+        standInCpuUsPerEvent: standInCpuUs,
+        rawCpuUsPerCall: rawCpuUs,
+        peakRssMb: rss,
+      }),
+    );
   } finally {
     await Promise.all(relays.map((relay) => stopService(relay)));
     await standIn.close();

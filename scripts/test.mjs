@@ -15,12 +15,7 @@ if (major < 24) {
   process.exit(1);
 }
 
-const DEFAULT_GLOBS = [
-  'libs/*/dist/**/*.spec.js',
-  'services/*/dist/**/*.spec.js',
-  'tools/dist/**/*.spec.js',
-  'dist/test/**/*.test.js',
-];
+const DEFAULT_GLOBS = ['libs/*/dist/**/*.spec.js', 'services/*/dist/**/*.spec.js', 'tools/dist/**/*.spec.js', 'dist/test/**/*.test.js'];
 
 const build = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);

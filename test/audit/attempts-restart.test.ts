@@ -12,7 +12,10 @@ const REQUESTS_PER_SECOND = 20;
 
 /** Most GET requests (the reader's; the test itself only POSTs) seen within any one second. */
 function busiestSecond(requests: readonly { method: string; at: number }[]): number {
-  const times = requests.filter((request) => request.method === 'GET').map((request) => request.at).sort((a, b) => a - b);
+  const times = requests
+    .filter((request) => request.method === 'GET')
+    .map((request) => request.at)
+    .sort((a, b) => a - b);
   let busiest = 0;
   for (let first = 0, last = 0; last < times.length; last += 1) {
     while (times[last]! - times[first]! >= 1_000) first += 1;
@@ -40,11 +43,16 @@ void describe('audit: delivery attempts from the Svix attempt API', { skip: brok
     });
 
   async function storedIds(): Promise<string[]> {
-    return (await stage.db.pool.query<{ attempt_id: string }>('SELECT attempt_id FROM delivery_attempts ORDER BY attempt_id')).rows.map((row) => row.attempt_id);
+    return (await stage.db.pool.query<{ attempt_id: string }>('SELECT attempt_id FROM delivery_attempts ORDER BY attempt_id')).rows.map(
+      (row) => row.attempt_id,
+    );
   }
 
   function standInIds(): string[] {
-    return stage.standIn.attempts().map((attempt) => attempt.id).sort();
+    return stage.standIn
+      .attempts()
+      .map((attempt) => attempt.id)
+      .sort();
   }
 
   async function publish(appIds: readonly string[], count: number): Promise<void> {
@@ -56,10 +64,15 @@ void describe('audit: delivery attempts from the Svix attempt API', { skip: brok
 
   /** Waits until Svix has no attempt in flight (a failing message keeps retrying for a moment). */
   async function settled(expected: number): Promise<void> {
-    await pollUntil(() => stage.standIn.attempts().length >= expected && stage.standIn.attempts().every((attempt) => attempt.status !== MessageStatus.Pending && attempt.status !== MessageStatus.Sending), {
-      timeoutMs: 30_000,
-      what: `${expected}+ attempts made by the stand-in`,
-    });
+    await pollUntil(
+      () =>
+        stage.standIn.attempts().length >= expected &&
+        stage.standIn.attempts().every((attempt) => attempt.status !== MessageStatus.Pending && attempt.status !== MessageStatus.Sending),
+      {
+        timeoutMs: 30_000,
+        what: `${expected}+ attempts made by the stand-in`,
+      },
+    );
   }
 
   before(async () => {
@@ -71,7 +84,10 @@ void describe('audit: delivery attempts from the Svix attempt API', { skip: brok
 
   void it('stores every attempt once, none missed across a restart, paced', async () => {
     await svix.eventType.upsert('session.close', { description: 'session closed' });
-    const apps = [await svix.application.getOrCreate({ name: 'a', uid: uniqueId('org-a') }), await svix.application.getOrCreate({ name: 'b', uid: uniqueId('org-b') })];
+    const apps = [
+      await svix.application.getOrCreate({ name: 'a', uid: uniqueId('org-a') }),
+      await svix.application.getOrCreate({ name: 'b', uid: uniqueId('org-b') }),
+    ];
     await svix.endpoint.create(apps[0]!.id, { url: stage.healthy.url('/a') });
     await svix.endpoint.create(apps[0]!.id, { url: stage.broken.url('/a-broken') });
     await svix.endpoint.create(apps[1]!.id, { url: stage.healthy.url('/b') });
@@ -101,20 +117,35 @@ void describe('audit: delivery attempts from the Svix attempt API', { skip: brok
     assert.equal(await stage.db.count('SELECT count(DISTINCT attempt_id) AS n FROM delivery_attempts'), stage.standIn.attempts().length);
 
     // The restart resumed from the persisted cursors: its attempt listings asked only for what came after.
-    const listings = stage.standIn.requests().slice(requestsBefore).filter((request) => /\/attempt\/endpoint\//.test(request.path));
+    const listings = stage.standIn
+      .requests()
+      .slice(requestsBefore)
+      .filter((request) => /\/attempt\/endpoint\//.test(request.path));
     assert.ok(listings.length > 0);
-    assert.ok(listings.every((request) => request.query.get('after') !== null), 'every listing after the restart names a cursor');
+    assert.ok(
+      listings.every((request) => request.query.get('after') !== null),
+      'every listing after the restart names a cursor',
+    );
 
     // Every listing asked for ids and statuses only: no message payloads, no endpoint response
     // bodies. These messages have no publication (the relay did not publish them), so the reader
     // read their types from Svix's message list, also without payloads: a request per app and
     // page of attempts, not one per message.
     const allListings = stage.standIn.requests().filter((request) => /\/attempt\/endpoint\//.test(request.path));
-    assert.ok(allListings.every((request) => request.query.get('with_msg') === 'false' && request.query.get('with_content') === 'false'), 'with_msg=false&with_content=false');
+    assert.ok(
+      allListings.every((request) => request.query.get('with_msg') === 'false' && request.query.get('with_content') === 'false'),
+      'with_msg=false&with_content=false',
+    );
     const messageLists = stage.standIn.requests().filter((request) => request.method === 'GET' && /\/api\/v1\/app\/[^/]+\/msg$/.test(request.path));
     assert.ok(messageLists.length > 0, 'the types of messages without a publication were read');
-    assert.ok(messageLists.every((request) => request.query.get('with_content') === 'false'), 'without payloads');
-    assert.ok(messageLists.length < new Set(stage.standIn.attempts().map((attempt) => attempt.msgId)).size, `${messageLists.length} message listings for ${new Set(stage.standIn.attempts().map((attempt) => attempt.msgId)).size} messages`);
+    assert.ok(
+      messageLists.every((request) => request.query.get('with_content') === 'false'),
+      'without payloads',
+    );
+    assert.ok(
+      messageLists.length < new Set(stage.standIn.attempts().map((attempt) => attempt.msgId)).size,
+      `${messageLists.length} message listings for ${new Set(stage.standIn.attempts().map((attempt) => attempt.msgId)).size} messages`,
+    );
 
     // Fields as Svix gave them.
     const failed = await stage.db.pool.query<{ status: number; response_status_code: number; trigger_type: number; event_type: string; event_id: string }>(

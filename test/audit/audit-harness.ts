@@ -78,7 +78,8 @@ export async function testDatabase(): Promise<TestDatabase & { pool: pg.Pool; co
       await admin.connect();
       try {
         await pollUntil(
-          async () => Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [database.name])).rows[0]?.n) === 0,
+          async () =>
+            Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [database.name])).rows[0]?.n) === 0,
           { timeoutMs: 10_000, intervalMs: 50, what: `sessions on ${database.name} to close` },
         ).catch(() => undefined);
       } finally {
@@ -150,7 +151,11 @@ export class RecordWriter {
   async send(items: readonly (GatewayEvent | { hook: HookExecutionRecord } | { publication: SvixPublicationRecord })[]): Promise<void> {
     const records: ProduceRecord[] = items.map((item) => {
       const encoded =
-        'hook' in item ? hookExecutionRecordCodec.encode(item.hook) : 'publication' in item ? svixPublicationRecordCodec.encode(item.publication) : encodeEvent(item);
+        'hook' in item
+          ? hookExecutionRecordCodec.encode(item.hook)
+          : 'publication' in item
+            ? svixPublicationRecordCodec.encode(item.publication)
+            : encodeEvent(item);
       return { topic: encoded.topic, key: encoded.key, value: encoded.value, headers: encoded.headers };
     });
     await this.producer.send(records);

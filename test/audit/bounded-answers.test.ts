@@ -68,7 +68,10 @@ void describe('audit: bounded answers', { skip: brokersFromEnv === undefined ? N
     started.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     url = `http://127.0.0.1:${port}`;
     // Ready = migrated: the hook_executions table exists.
-    await pollUntil(async () => started.exitCode === null && (await getJson(`${url}/v1/hook-executions?limit=1`)).status === 200, { timeoutMs: 60_000, what: `audit on ${url}: ${output}` });
+    await pollUntil(async () => started.exitCode === null && (await getJson(`${url}/v1/hook-executions?limit=1`)).status === 200, {
+      timeoutMs: 60_000,
+      what: `audit on ${url}: ${output}`,
+    });
     // 500 runs of one session, each with 64 KiB of stdout and of stderr (text that does not compress).
     await db.pool.query(
       `INSERT INTO hook_executions (event_id, event_type, event_time, sid, org_id, hook, hook_path, git_commit, outcome, started_at, duration_ms,
@@ -136,7 +139,8 @@ void describe('audit: bounded answers', { skip: brokersFromEnv === undefined ? N
     assert.equal(one.body.event_id, first!.event_id);
     assert.equal((await getJson(`${url}/v1/hook-executions/${first!.id}`, null)).status, 401);
     assert.equal((await getJson(`${url}/v1/hook-executions/999999999999`)).status, 404);
-    for (const bad of ['abc', '1;DROP', '-1', '1'.repeat(19)]) assert.equal((await getJson(`${url}/v1/hook-executions/${encodeURIComponent(bad)}`)).status, 400, bad);
+    for (const bad of ['abc', '1;DROP', '-1', '1'.repeat(19)])
+      assert.equal((await getJson(`${url}/v1/hook-executions/${encodeURIComponent(bad)}`)).status, 400, bad);
   });
 
   void it('answers 503 with Retry-After to queries beyond those it runs and queues at once; the rest are answered', async () => {
@@ -155,7 +159,10 @@ void describe('audit: bounded answers', { skip: brokersFromEnv === undefined ? N
         if (response.status === 503) refused += 1;
         return { status: response.status, retryAfter: response.headers.get('retry-after'), error: body.error };
       });
-      await pollUntil(() => refused === burst - QUERY_MAX_CONCURRENT - QUERY_MAX_WAITING, { timeoutMs: 30_000, what: `${burst - QUERY_MAX_CONCURRENT - QUERY_MAX_WAITING} refused at once` });
+      await pollUntil(() => refused === burst - QUERY_MAX_CONCURRENT - QUERY_MAX_WAITING, {
+        timeoutMs: 30_000,
+        what: `${burst - QUERY_MAX_CONCURRENT - QUERY_MAX_WAITING} refused at once`,
+      });
       await locker.query('COMMIT');
       answers = await Promise.all(pending);
     } finally {
@@ -164,7 +171,10 @@ void describe('audit: bounded answers', { skip: brokersFromEnv === undefined ? N
     }
     const busy = answers.filter((answer) => answer.status === 503);
     const answered = answers.filter((answer) => answer.status === 200);
-    assert.ok(busy.every((answer) => answer.retryAfter === '1' && answer.error === 'busy'), JSON.stringify(busy[0]));
+    assert.ok(
+      busy.every((answer) => answer.retryAfter === '1' && answer.error === 'busy'),
+      JSON.stringify(busy[0]),
+    );
     assert.equal(busy.length, burst - QUERY_MAX_CONCURRENT - QUERY_MAX_WAITING);
     assert.equal(answered.length, QUERY_MAX_CONCURRENT + QUERY_MAX_WAITING, 'the ones running and queued are answered once the lock is gone');
     assert.equal((await getJson(`${url}/v1/hook-executions?limit=1`)).status, 200, 'answers again once the burst is over');

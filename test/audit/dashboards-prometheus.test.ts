@@ -17,7 +17,21 @@ import { postEvents, startProducer, validEvent, type RunningProducer } from '../
 import { pollUntil } from '@hookline/kafka/testing';
 import { createTestDatabase, type TestDatabase } from '@hookline/database/testing';
 import { ensureGatewayTopics, relayEnv, startGroupAtEnd, startRelay, type RunningRelay } from '../svix-relay/relay-harness.js';
-import { NO_BROKER_SKIP, OPERATIONAL_SECRET, RecordWriter, brokersFromEnv, gatewayEvent, hookExecution, publication, startAudit, testKafka, uniqueId, type RunningAudit, startDeliveryStage, type DeliveryStage } from './audit-harness.js';
+import {
+  NO_BROKER_SKIP,
+  OPERATIONAL_SECRET,
+  RecordWriter,
+  brokersFromEnv,
+  gatewayEvent,
+  hookExecution,
+  publication,
+  startAudit,
+  testKafka,
+  uniqueId,
+  type RunningAudit,
+  startDeliveryStage,
+  type DeliveryStage,
+} from './audit-harness.js';
 import { closeAll } from '../support/close-all.js';
 import { startExecutor, type RunningExecutor } from '../hook-executor/executor-harness.js';
 
@@ -45,7 +59,8 @@ const RUNNING: ReadonlySet<Service> = new Set<Service>(['producer', 'audit', 'sv
 function runbooksRepository(dir: string): { url: string; break(): void } {
   const bare = join(dir, 'runbooks.git');
   const work = join(dir, 'runbooks-work');
-  const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { cwd, stdio: 'ignore' });
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { cwd, stdio: 'ignore' });
   mkdirSync(join(work, 'hoop-hooks'), { recursive: true });
   git(dir, 'init', '--bare', '-b', 'main', bare);
   git(work, 'init', '-b', 'main');
@@ -75,7 +90,10 @@ interface PanelQuery {
 function dashboardQueries(): PanelQuery[] {
   const files = readdirSync(join(GRAFANA_DIR, 'dashboards')).filter((file) => file.endsWith('.json'));
   return files.flatMap((file) => {
-    const dashboard = JSON.parse(readFileSync(join(GRAFANA_DIR, 'dashboards', file), 'utf8')) as { title: string; panels: { title: string; targets?: { expr: string }[] }[] };
+    const dashboard = JSON.parse(readFileSync(join(GRAFANA_DIR, 'dashboards', file), 'utf8')) as {
+      title: string;
+      panels: { title: string; targets?: { expr: string }[] }[];
+    };
     return dashboard.panels.flatMap((panel) =>
       (panel.targets ?? []).map((target) => {
         const metrics = [...target.expr.matchAll(/\b(hookline_[a-z0-9_]+)/g)].map((match) => match[1]!);
@@ -172,7 +190,12 @@ void describe('dashboards: every panel query returns data from a real Prometheus
     prometheusUrl = `http://127.0.0.1:${port}`;
     prometheus = spawn(
       'prometheus',
-      [`--config.file=${join(workDir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(workDir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+      [
+        `--config.file=${join(workDir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(workDir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--log.level=warn',
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';

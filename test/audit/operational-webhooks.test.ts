@@ -56,7 +56,9 @@ void describe('audit: Svix operational webhooks', { skip: brokersFromEnv === und
     assert.deepEqual(first.body, { stored: true, duplicate: false, type: 'endpoint.disabled' });
     assert.equal(await db.count('SELECT count(*) AS n FROM operational_webhooks WHERE svix_id = $1', [headers['svix-id']]), 1);
     assert.equal(await db.count('SELECT count(*) AS n FROM endpoint_states WHERE endpoint_id = $1 AND disabled', [endpointId]), 1);
-    await pollUntil(async () => (await metricValue(audit.url, 'hookline_endpoint_disabled', { endpoint: endpointId })) === 1, { what: 'hookline_endpoint_disabled = 1' });
+    await pollUntil(async () => (await metricValue(audit.url, 'hookline_endpoint_disabled', { endpoint: endpointId })) === 1, {
+      what: 'hookline_endpoint_disabled = 1',
+    });
 
     // Svix retries a webhook it thinks failed with the same svix-id (and a fresh signature).
     const again = await post(audit.url, body, signed(body, { id: headers['svix-id'] }));
@@ -103,12 +105,22 @@ void describe('audit: Svix operational webhooks', { skip: brokersFromEnv === und
 
   void it('refuses a garbage or malformed body with 400 (even signed) and stores nothing', async () => {
     const before = await stored();
-    for (const body of ['not json at all \u0000\u00ff', '[1,2,3]', '{"type":"endpoint.disabled"}', '{"type":"endpoint.disabled","data":{"appId":"app_1"}}', '{"type":"x;drop table","data":{}}']) {
+    for (const body of [
+      'not json at all \u0000\u00ff',
+      '[1,2,3]',
+      '{"type":"endpoint.disabled"}',
+      '{"type":"endpoint.disabled","data":{"appId":"app_1"}}',
+      '{"type":"x;drop table","data":{}}',
+    ]) {
       const answer = await post(audit.url, body, signed(body));
       assert.equal(answer.status, 400, `${body}: ${JSON.stringify(answer.body)}`);
       assert.equal(answer.body.error, 'malformed_body');
     }
-    const missing = await post(audit.url, '{"type":"message.attempt.exhausted","data":{"appId":"app_1","endpointId":"ep_1","msgId":"msg_1"}}', signed('{"type":"message.attempt.exhausted","data":{"appId":"app_1","endpointId":"ep_1","msgId":"msg_1"}}'));
+    const missing = await post(
+      audit.url,
+      '{"type":"message.attempt.exhausted","data":{"appId":"app_1","endpointId":"ep_1","msgId":"msg_1"}}',
+      signed('{"type":"message.attempt.exhausted","data":{"appId":"app_1","endpointId":"ep_1","msgId":"msg_1"}}'),
+    );
     assert.equal(missing.status, 400);
     assert.ok(Array.isArray(missing.body.details) && JSON.stringify(missing.body.details).includes('lastAttempt'), 'the missing field is named');
     // Deeply nested (within the size limit): refused, not a stack overflow.
@@ -123,7 +135,12 @@ void describe('audit: Svix operational webhooks', { skip: brokersFromEnv === und
   });
 
   void it('stores the operational webhooks the Svix stand-in sends (exhausted, failing, disabled)', async () => {
-    const standIn = await SvixStandIn.start({ retryScheduleMs: [20, 20, 20], failingAfterAttempts: 2, disableEndpointAfterMs: 50, operationalWebhook: { url: `${audit.url}/v1/svix/operational`, secret: OPERATIONAL_SECRET } });
+    const standIn = await SvixStandIn.start({
+      retryScheduleMs: [20, 20, 20],
+      failingAfterAttempts: 2,
+      disableEndpointAfterMs: 50,
+      operationalWebhook: { url: `${audit.url}/v1/svix/operational`, secret: OPERATIONAL_SECRET },
+    });
     const failing = await WebhookReceiver.start();
     failing.answerWith(500);
     try {
@@ -132,12 +149,27 @@ void describe('audit: Svix operational webhooks', { skip: brokersFromEnv === und
       await svix.eventType.upsert('session.open', { description: 'session opened' });
       const endpoint = await svix.endpoint.create(app.id, { url: failing.url('/siem') });
       await svix.message.create(app.id, { eventType: 'session.open', eventId: uniqueId('evt'), payload: { sid: 's' } });
-      await pollUntil(() => db.count('SELECT count(*) AS n FROM operational_webhooks WHERE endpoint_id = $1 AND type = $2', [endpoint.id, 'message.attempt.exhausted']).then((n) => n === 1), {
-        timeoutMs: 20_000,
-        what: 'the exhausted webhook stored',
-      });
-      const types = (await db.pool.query<{ type: string }>('SELECT DISTINCT type FROM operational_webhooks WHERE endpoint_id = $1', [endpoint.id])).rows.map((row) => row.type).sort();
-      assert.deepEqual(types, standIn.operationalSent.filter((sent) => (sent.data as { endpointId?: string }).endpointId === endpoint.id).map((sent) => sent.type).filter((type, index, all) => all.indexOf(type) === index).sort());
+      await pollUntil(
+        () =>
+          db
+            .count('SELECT count(*) AS n FROM operational_webhooks WHERE endpoint_id = $1 AND type = $2', [endpoint.id, 'message.attempt.exhausted'])
+            .then((n) => n === 1),
+        {
+          timeoutMs: 20_000,
+          what: 'the exhausted webhook stored',
+        },
+      );
+      const types = (await db.pool.query<{ type: string }>('SELECT DISTINCT type FROM operational_webhooks WHERE endpoint_id = $1', [endpoint.id])).rows
+        .map((row) => row.type)
+        .sort();
+      assert.deepEqual(
+        types,
+        standIn.operationalSent
+          .filter((sent) => (sent.data as { endpointId?: string }).endpointId === endpoint.id)
+          .map((sent) => sent.type)
+          .filter((type, index, all) => all.indexOf(type) === index)
+          .sort(),
+      );
       assert.ok(types.includes('message.attempt.failing'));
       assert.equal(await metricValue(audit.url, 'hookline_delivery_exhausted_total', { endpoint: endpoint.id }), 1);
     } finally {

@@ -53,12 +53,18 @@ void describe('pipeline end to end: the audit record of a session', { skip }, ()
     const endpoint = await api(pipeline.relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: pipeline.receiver.url('/siem'), description: 'SIEM' });
     assert.equal(endpoint.status, 201, JSON.stringify(endpoint.body));
     // The relay applies plugin changes within PLUGIN_REFRESH_MS: wait until it lists the connection.
-    await pollUntil(async () => JSON.stringify((await api(pipeline.relay.url, 'GET', `/v1/plugins/webhooks/connections?org_id=${orgId}`)).body).includes(connection), { what: 'the connection enabled' });
+    await pollUntil(
+      async () => JSON.stringify((await api(pipeline.relay.url, 'GET', `/v1/plugins/webhooks/connections?org_id=${orgId}`)).body).includes(connection),
+      { what: 'the connection enabled' },
+    );
 
     const sid = uniqueId('sid');
     const open = makeEvent('session.open', { orgId, subject: sid, connection });
     const close = makeEvent('session.close', { orgId, subject: sid });
-    const accepted = await postEvents(pipeline.producer.url, [{ type: open.type, data: open.data }, { type: close.type, data: close.data }]);
+    const accepted = await postEvents(pipeline.producer.url, [
+      { type: open.type, data: open.data },
+      { type: close.type, data: close.data },
+    ]);
     assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
     const [openId, closeId] = accepted.body.ids as [string, string];
 
@@ -74,7 +80,11 @@ void describe('pipeline end to end: the audit record of a session', { skip }, ()
     );
 
     const times = entries.map((entry) => Date.parse(entry.time));
-    assert.deepEqual(times, [...times].sort((a, b) => a - b), 'in time order');
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+      'in time order',
+    );
     for (const [eventId, hook, outcome, exitCode, output] of [
       [openId, 'session-open', 'success', 0, 'session opened\n'],
       [closeId, 'session-close', 'failure', 3, 'session closed\n'],

@@ -8,9 +8,22 @@ import type { Admin } from 'kafkajs';
 import { PrivatePostgres, postgresBinDir } from '../support/private-postgres.js';
 import { closeAll } from '../support/close-all.js';
 import { pollUntil } from '@hookline/kafka/testing';
-import { NO_BROKER_SKIP, RecordWriter, brokersFromEnv, gatewayEvent, hookExecution, metricSum, publication, startAudit, testKafka, uniqueId, type RunningAudit } from './audit-harness.js';
+import {
+  NO_BROKER_SKIP,
+  RecordWriter,
+  brokersFromEnv,
+  gatewayEvent,
+  hookExecution,
+  metricSum,
+  publication,
+  startAudit,
+  testKafka,
+  uniqueId,
+  type RunningAudit,
+} from './audit-harness.js';
 
-const skip = brokersFromEnv === undefined ? NO_BROKER_SKIP : postgresBinDir() === undefined ? 'PostgreSQL server binaries (initdb, pg_ctl) are not installed' : false;
+const skip =
+  brokersFromEnv === undefined ? NO_BROKER_SKIP : postgresBinDir() === undefined ? 'PostgreSQL server binaries (initdb, pg_ctl) are not installed' : false;
 const TOPICS_WATCHED = [TOPICS.hookExecutions, TOPICS.svixPublications];
 
 async function offsets(admin: Admin, groupId: string | undefined): Promise<Map<string, number>> {

@@ -36,7 +36,9 @@ void describe('audit: retention', { skip: brokersFromEnv === undefined ? NO_BROK
       );
     for (let index = 0; index < 20; index += 1) await insert(`old-${index}`, 31 + index);
     for (let index = 0; index < 5; index += 1) await insert(`new-${index}`, 29 - index);
-    await db.pool.query(`INSERT INTO operational_webhooks (svix_id, type, payload, sent_at, received_at) VALUES ('old-op', 'endpoint.updated', '{}', now() - interval '40 days', now() - interval '40 days')`);
+    await db.pool.query(
+      `INSERT INTO operational_webhooks (svix_id, type, payload, sent_at, received_at) VALUES ('old-op', 'endpoint.updated', '{}', now() - interval '40 days', now() - interval '40 days')`,
+    );
 
     // The background run (at start, then hourly) may take part of it: count both through the metric.
     const deleted = await audit.app.get(RetentionService).purge();
@@ -61,7 +63,10 @@ void describe('audit configuration at start', () => {
     assert.equal(run.status, 1);
     assert.match(run.stderr, /^audit refuses to start: invalid configuration: /);
     assert.match(run.stderr, /DATABASE_URL: expected a postgres:\/\/ or postgresql:\/\/ URL \(value not shown: sensitive\)/);
-    assert.match(run.stderr, /ADMIN_TOKENS: expected a comma-separated list of tokens, each at least 16 visible ASCII characters \(value not shown: sensitive\)/);
+    assert.match(
+      run.stderr,
+      /ADMIN_TOKENS: expected a comma-separated list of tokens, each at least 16 visible ASCII characters \(value not shown: sensitive\)/,
+    );
     assert.match(run.stderr, /AUDIT_RETENTION_DAYS: expected a whole number of days 0-36500 \(0 keeps everything\), got 'forever'/);
     assert.ok(!run.stderr.includes('hunter2') && !run.stderr.includes("'short'"));
     assert.equal(run.stdout, '');

@@ -98,9 +98,17 @@ void describe('audit: session timeline and queries', { skip: brokersFromEnv === 
       ],
     );
     assert.deepEqual(new Set(timeline.slice(6).map((entry) => entry.detail.message_id)), new Set([openMessage.id, closeMessage.id]));
-    assert.ok(timeline.slice(6).every((entry) => entry.detail.status === 'success' && entry.detail.endpoint_id === endpoint.id && entry.detail.response_status_code === 200));
+    assert.ok(
+      timeline
+        .slice(6)
+        .every((entry) => entry.detail.status === 'success' && entry.detail.endpoint_id === endpoint.id && entry.detail.response_status_code === 200),
+    );
     const times = timeline.map((entry) => Date.parse(entry.time));
-    assert.deepEqual(times, [...times].sort((a, b) => a - b), 'entries are in time order');
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+      'entries are in time order',
+    );
     assert.ok(!timeline.some((entry) => entry.event_id === other.id), "another session's event is not in the timeline");
     assert.equal(timeline[4]?.detail.outcome, 'failure');
 
@@ -135,8 +143,14 @@ void describe('audit: session timeline and queries', { skip: brokersFromEnv === 
   void it('lists hook executions and attempts with filters and cursor pagination', async () => {
     const sid = uniqueId('sid');
     const events = Array.from({ length: 5 }, (_, index) => gatewayEvent('session.open', sid, new Date(Date.now() - 60_000 + index * 1_000)));
-    await writer.send(events.map((event, index) => ({ hook: hookExecution(event, index === 2 ? { outcome: 'timeout', timed_out: true, exit_code: null, signal: 'SIGKILL' } : {}) })));
-    await pollUntil(async () => ((await getJson(`${audit.url}/v1/hook-executions?sid=${sid}`)).body.data as unknown[]).length === 5, { what: '5 hook runs stored' });
+    await writer.send(
+      events.map((event, index) => ({
+        hook: hookExecution(event, index === 2 ? { outcome: 'timeout', timed_out: true, exit_code: null, signal: 'SIGKILL' } : {}),
+      })),
+    );
+    await pollUntil(async () => ((await getJson(`${audit.url}/v1/hook-executions?sid=${sid}`)).body.data as unknown[]).length === 5, {
+      what: '5 hook runs stored',
+    });
 
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -150,7 +164,10 @@ void describe('audit: session timeline and queries', { skip: brokersFromEnv === 
     assert.deepEqual(seen, events.map((event) => event.id).reverse(), 'every run once, newest first, across pages');
 
     const timeouts = await getJson(`${audit.url}/v1/hook-executions?sid=${sid}&outcome=timeout`);
-    assert.deepEqual((timeouts.body.data as { event_id: string }[]).map((row) => row.event_id), [events[2]!.id]);
+    assert.deepEqual(
+      (timeouts.body.data as { event_id: string }[]).map((row) => row.event_id),
+      [events[2]!.id],
+    );
 
     const attempts = await getJson(`${audit.url}/v1/attempts?status=success&event_type=session.open&limit=1`);
     assert.equal(attempts.status, 200);

@@ -24,7 +24,10 @@ void describe('the Node version check at start', () => {
       const child = run(process.execPath, ['--import', OLDER, script]);
       assert.equal(child.status, 1);
       assert.equal(child.stdout, '');
-      assert.equal(child.stderr, `${service} needs Node 24 or newer, and this is Node 20.11.1: run it with the repository's own Node, \`npx node ${script}\` (npm start and npm run put node_modules/.bin first on the PATH)\n`);
+      assert.equal(
+        child.stderr,
+        `${service} needs Node 24 or newer, and this is Node 20.11.1: run it with the repository's own Node, \`npx node ${script}\` (npm start and npm run put node_modules/.bin first on the PATH)\n`,
+      );
     });
   }
 
@@ -35,7 +38,9 @@ void describe('the Node version check at start', () => {
   });
 
   // The machine's own older node, when there is one: the case a newcomer meets.
-  const systemNode = ['/usr/bin/node', '/usr/local/bin/node'].find((path) => existsSync(path) && Number.parseInt(execFileSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8' }), 10) < 24);
+  const systemNode = ['/usr/bin/node', '/usr/local/bin/node'].find(
+    (path) => existsSync(path) && Number.parseInt(execFileSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8' }), 10) < 24,
+  );
   void it('with an older system node, the same line instead of an import error', { skip: systemNode === undefined && 'no older node on this machine' }, () => {
     const child = run(systemNode!, ['services/producer/dist/main.js']);
     assert.equal(child.status, 1);

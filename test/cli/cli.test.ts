@@ -15,7 +15,17 @@ import { createTestDatabase, type TestDatabase } from '@hookline/database/testin
 import { SvixStandIn, WebhookReceiver } from '@hookline/tools/svix-stand-in';
 import { pollUntil } from '@hookline/kafka/testing';
 import { RecordWriter, gatewayEvent, hookExecution, startAudit, type RunningAudit } from '../audit/audit-harness.js';
-import { ADMIN_TOKEN, AUDITOR_TOKEN, brokersFromEnv, NO_BROKER_SKIP, relayEnv, startRelay, testKafka, uniqueId, type RunningRelay } from '../svix-relay/relay-harness.js';
+import {
+  ADMIN_TOKEN,
+  AUDITOR_TOKEN,
+  brokersFromEnv,
+  NO_BROKER_SKIP,
+  relayEnv,
+  startRelay,
+  testKafka,
+  uniqueId,
+  type RunningRelay,
+} from '../svix-relay/relay-harness.js';
 import { closeAll } from '../support/close-all.js';
 
 interface Run {
@@ -63,7 +73,13 @@ describe('hookline CLI against the running services', { skip: brokersFromEnv ===
     relay = await startRelay(relayEnv(standIn, relayDb.url, uniqueId('cli-relay')));
     // One admin token for both services, as an operator would configure them.
     audit = await startAudit({ DATABASE_URL: auditDb.url, KAFKA_GROUP_ID: uniqueId('cli-audit'), ADMIN_TOKENS: ADMIN_TOKEN, AUDITOR_TOKENS: AUDITOR_TOKEN });
-    env = { HOOKLINE_CONFIG: join(dir, 'config.json'), HOOKLINE_RELAY_URL: relay.url, HOOKLINE_AUDIT_URL: audit.url, HOOKLINE_TOKEN: ADMIN_TOKEN, HOOKLINE_ORG: org };
+    env = {
+      HOOKLINE_CONFIG: join(dir, 'config.json'),
+      HOOKLINE_RELAY_URL: relay.url,
+      HOOKLINE_AUDIT_URL: audit.url,
+      HOOKLINE_TOKEN: ADMIN_TOKEN,
+      HOOKLINE_ORG: org,
+    };
   });
 
   after(async () => {
@@ -91,7 +107,17 @@ describe('hookline CLI against the running services', { skip: brokersFromEnv ===
     assert.match(created.stdout, /custom\.alert\s+A custom alert\s+no\s+false/);
     const schemaFile = join(dir, 'schema.json');
     await writeFile(schemaFile, JSON.stringify({ type: 'object', properties: { level: { type: 'string' } } }));
-    const overwritten = await json<{ description: string; schema: unknown }>(['admin', 'create', 'svixeventtype', 'custom.alert', '--description', 'Alert v2', '--payload', `file://${schemaFile}`, '--overwrite']);
+    const overwritten = await json<{ description: string; schema: unknown }>([
+      'admin',
+      'create',
+      'svixeventtype',
+      'custom.alert',
+      '--description',
+      'Alert v2',
+      '--payload',
+      `file://${schemaFile}`,
+      '--overwrite',
+    ]);
     assert.equal(overwritten.description, 'Alert v2');
     assert.deepEqual(overwritten.schema, { type: 'object', properties: { level: { type: 'string' } } });
     assert.equal((await json<{ name: string }>(['admin', 'get', 'svixeventtype', 'custom.alert'])).name, 'custom.alert');
@@ -101,7 +127,17 @@ describe('hookline CLI against the running services', { skip: brokersFromEnv ===
   });
 
   it('endpoints: create with filters, list with stats as a table, overwrite by id, delete', async () => {
-    const created = await json<{ id: string; event_types: string[] }>(['admin', 'create', 'svixendpoint', '--url', receiver.url('/siem'), '--description', 'splunk', '--filters', 'session.open,session.close']);
+    const created = await json<{ id: string; event_types: string[] }>([
+      'admin',
+      'create',
+      'svixendpoint',
+      '--url',
+      receiver.url('/siem'),
+      '--description',
+      'splunk',
+      '--filters',
+      'session.open,session.close',
+    ]);
     assert.deepEqual(created.event_types, ['session.open', 'session.close']);
 
     const table = (await ok(['admin', 'get', 'svixendpoint'])).stdout.split('\n');
@@ -110,7 +146,17 @@ describe('hookline CLI against the running services', { skip: brokersFromEnv ===
     assert.ok(row !== undefined, `the endpoint is listed:\n${table.join('\n')}`);
     assert.match(row, /splunk\s+false\s+\S+\s+0\s+0\s+0\s+0\s+session\.open,session\.close\s+\d+s ago$/);
 
-    const replaced = await json<{ id: string; description: string; event_types: string[] | null }>(['admin', 'create', 'svixendpoint', created.id, '--url', receiver.url('/siem2'), '--description', 'splunk v2', '--overwrite']);
+    const replaced = await json<{ id: string; description: string; event_types: string[] | null }>([
+      'admin',
+      'create',
+      'svixendpoint',
+      created.id,
+      '--url',
+      receiver.url('/siem2'),
+      '--description',
+      'splunk v2',
+      '--overwrite',
+    ]);
     assert.equal(replaced.id, created.id);
     assert.equal(replaced.description, 'splunk v2');
 
@@ -144,9 +190,15 @@ describe('hookline CLI against the running services', { skip: brokersFromEnv ===
   it('plugin: enable connections, list them, --overwrite disables the others', async () => {
     const enabled = await ok(['admin', 'create', 'plugin', 'webhooks', '--connection', 'pg-prod', '--connection', 'mysql-ro']);
     assert.match(enabled.stdout, /^PLUGIN\s+ORG\s+CONNECTION\s+ENABLED\s+AGE$/m);
-    assert.deepEqual((await json<{ connection_name: string }[]>(['admin', 'get', 'plugin', 'webhooks'])).map((c) => c.connection_name).sort(), ['mysql-ro', 'pg-prod']);
+    assert.deepEqual((await json<{ connection_name: string }[]>(['admin', 'get', 'plugin', 'webhooks'])).map((c) => c.connection_name).sort(), [
+      'mysql-ro',
+      'pg-prod',
+    ]);
     await ok(['admin', 'create', 'plugin', 'webhooks', '--connection', 'pg-prod', '--overwrite']);
-    assert.deepEqual((await json<{ connection_name: string }[]>(['admin', 'get', 'plugin', 'webhooks'])).map((c) => c.connection_name), ['pg-prod']);
+    assert.deepEqual(
+      (await json<{ connection_name: string }[]>(['admin', 'get', 'plugin', 'webhooks'])).map((c) => c.connection_name),
+      ['pg-prod'],
+    );
   });
 
   it("session and hookruns: the audit record of a session's hook runs", async () => {
@@ -163,15 +215,24 @@ describe('hookline CLI against the running services', { skip: brokersFromEnv ===
 
     const timeline = (await ok(['admin', 'get', 'session', sid])).stdout.split('\n');
     assert.match(timeline[0] ?? '', /^TIME\s+KIND\s+EVENTTYPE\s+EVENTID\s+DETAIL$/);
-    const kinds = timeline.slice(1).filter((l) => l !== '').map((l) => l.split(/\s+/)[1]);
+    const kinds = timeline
+      .slice(1)
+      .filter((l) => l !== '')
+      .map((l) => l.split(/\s+/)[1]);
     assert.deepEqual(kinds, ['event', 'hook_execution', 'event', 'hook_execution']);
-    assert.ok(timeline.some((l) => /session-close failure exit=3 120ms/.test(l)), timeline.join('\n'));
+    assert.ok(
+      timeline.some((l) => /session-close failure exit=3 120ms/.test(l)),
+      timeline.join('\n'),
+    );
 
     const runs = (await ok(['admin', 'get', 'hookruns', '-q', `sid=${sid}`])).stdout.split('\n');
     assert.match(runs[0] ?? '', /^ID\s+SID\s+HOOK\s+OUTCOME\s+EXIT\s+DURATION\s+COMMIT\s+AGE$/);
     assert.equal(runs.filter((l) => l.includes(sid)).length, 2);
     const failures = await json<{ outcome: string; exit_code: number }[]>(['admin', 'get', 'hookruns', '-q', `sid=${sid}`, '-q', 'outcome=failure']);
-    assert.deepEqual(failures.map((r) => [r.outcome, r.exit_code]), [['failure', 3]]);
+    assert.deepEqual(
+      failures.map((r) => [r.outcome, r.exit_code]),
+      [['failure', 3]],
+    );
 
     // The list has output sizes, not text; one run's output comes from `get hookrun <id>`.
     const [failed] = await json<{ id: string; stdout: Record<string, unknown> }[]>(['admin', 'get', 'hookruns', '-q', `sid=${sid}`, '-q', 'outcome=failure']);
@@ -196,7 +257,10 @@ describe('hookline CLI against the running services', { skip: brokersFromEnv ===
     const auditor = await cli(['admin', 'delete', 'svixeventtype', 'session.open'], { HOOKLINE_TOKEN: AUDITOR_TOKEN });
     assert.equal(auditor.code, 1);
     assert.match(auditor.stderr, /error: svix-relay: 403 /);
-    assert.ok((await json<{ name: string }[]>(['admin', 'get', 'svixeventtype'])).some((t) => t.name === 'session.open'), 'nothing was deleted');
+    assert.ok(
+      (await json<{ name: string }[]>(['admin', 'get', 'svixeventtype'])).some((t) => t.name === 'session.open'),
+      'nothing was deleted',
+    );
 
     const badToken = await cli(['admin', 'get', 'hookruns'], { HOOKLINE_TOKEN: 'not-a-token-of-this-run' });
     assert.equal(badToken.code, 1);
@@ -217,7 +281,10 @@ describe('hookline CLI against the running services', { skip: brokersFromEnv ===
       [['admin', 'get', 'svixmsg', '-q', 'color=red'], /-q color: unknown filter/],
       [['admin', 'get', 'hookrun', '../attempts'], /hookrun "..\/attempts": expected a run id/],
       [['admin', 'create', 'svixeventtype', 'x.y', '--description', 'd', '--payload', 'schema.json'], /--payload must be a file:\/\/ URL/],
-      [['admin', 'create', 'svixeventtype', 'x.y', '--description', 'd', '--payload', `file://${join(dir, 'missing.json')}`], /cannot read .*missing\.json: ENOENT/],
+      [
+        ['admin', 'create', 'svixeventtype', 'x.y', '--description', 'd', '--payload', `file://${join(dir, 'missing.json')}`],
+        /cannot read .*missing\.json: ENOENT/,
+      ],
       [['admin', 'frobnicate'], /unknown command 'frobnicate'/],
     ];
     for (const [args, message] of cases) {
@@ -248,7 +315,10 @@ describe('hookline CLI against the running services', { skip: brokersFromEnv ===
       assert.match(run.stdout, /^Usage: hookline/);
     }
     // Asynchronously: the services answering it run in this process.
-    const listed = await promisify(execFile)(process.execPath, [CLI_MAIN, 'admin', 'get', 'svixendpoint', '-o', 'json'], { encoding: 'utf8', env: { ...process.env, ...env } });
+    const listed = await promisify(execFile)(process.execPath, [CLI_MAIN, 'admin', 'get', 'svixendpoint', '-o', 'json'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    });
     assert.ok(Array.isArray(JSON.parse(listed.stdout)));
     const failed = spawnSync(process.execPath, [CLI_MAIN, 'admin', 'get', 'svixendpoint', '-o', 'xml'], { encoding: 'utf8' });
     assert.equal(failed.status, 2);

@@ -46,12 +46,13 @@ void describe('images and compose: code read-only, root filesystem read-only', (
     }
   });
 
-  void it("runs each service with the process environment npm start and the benchmarks use (SERVICE_PROCESS_ENV)", () => {
+  void it('runs each service with the process environment npm start and the benchmarks use (SERVICE_PROCESS_ENV)', () => {
     assert.match(DOCKERFILE, new RegExp(`\\nARG NODE_OPTIONS="${SERVICE_PROCESS_ENV.NODE_OPTIONS}"\\n`));
     assert.match(DOCKERFILE, new RegExp(`\\nENV [^\\n]*MALLOC_ARENA_MAX=${SERVICE_PROCESS_ENV.MALLOC_ARENA_MAX}\\b`));
     for (const service of SERVICES) {
       const nodeOptions = compose.services[service]?.build?.args?.NODE_OPTIONS;
-      if (nodeOptions !== undefined) assert.ok(nodeOptions.startsWith(SERVICE_PROCESS_ENV.NODE_OPTIONS), `${service} keeps ${SERVICE_PROCESS_ENV.NODE_OPTIONS}`);
+      if (nodeOptions !== undefined)
+        assert.ok(nodeOptions.startsWith(SERVICE_PROCESS_ENV.NODE_OPTIONS), `${service} keeps ${SERVICE_PROCESS_ENV.NODE_OPTIONS}`);
     }
   });
 
@@ -59,7 +60,10 @@ void describe('images and compose: code read-only, root filesystem read-only', (
     void it(`${service}: the image copies code and node_modules as root's and runs as node, refusing to build if node may write under /app`, () => {
       const runtime = runtimeStage(DOCKERFILE);
       const copies = runtime.split('\n').filter((line) => line.startsWith('COPY '));
-      assert.ok(copies.some((line) => line.includes('node_modules')), 'node_modules is copied');
+      assert.ok(
+        copies.some((line) => line.includes('node_modules')),
+        'node_modules is copied',
+      );
       for (const line of copies) assert.doesNotMatch(line, /--chown|--chmod=[0-7]*[2367][0-7]*\b/, `root's and not writable: ${line}`);
       const user = runtime.indexOf('\nUSER node\n');
       assert.ok(user > 0, 'runs as node');
@@ -73,7 +77,10 @@ void describe('images and compose: code read-only, root filesystem read-only', (
       assert.match(compose.services[service].build.args.PORT ?? '', /^\d+$/);
       assert.equal(compose.services[service].build.args.PORT, compose.services[service].environment?.PORT, `${service} listens where the image says`);
       assert.equal(compose.services[service].read_only, true, `${service} read_only`);
-      assert.ok((compose.services[service].tmpfs ?? []).some((mount) => mount.startsWith('/tmp:')), `${service} has a tmpfs /tmp`);
+      assert.ok(
+        (compose.services[service].tmpfs ?? []).some((mount) => mount.startsWith('/tmp:')),
+        `${service} has a tmpfs /tmp`,
+      );
     });
   }
 

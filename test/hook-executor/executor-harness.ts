@@ -8,7 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@hookline/kafka-broker';
-import { buildEvent, encodeEvent, getEventContract, hookExecutionRecordCodec, TOPICS, type HookExecutionRecord, type IngestEventInput } from '@hookline/contracts';
+import {
+  buildEvent,
+  encodeEvent,
+  getEventContract,
+  hookExecutionRecordCodec,
+  TOPICS,
+  type HookExecutionRecord,
+  type IngestEventInput,
+} from '@hookline/contracts';
 import { createKafkaClient, ensureTopics, silentKafkaLogger } from '@hookline/kafka';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import { after, afterEach, before } from 'node:test';
@@ -205,10 +213,13 @@ export class ResultReader {
     try {
       // On a fresh broker the group may still be forming (kafkajs restarts run() until the
       // coordinator answers); seek once it exists.
-      await pollUntil(() => {
-        for (const { partition, high } of offsets) consumer.seek({ topic: TOPICS.hookExecutions, partition, offset: high });
-        return true;
-      }, { timeoutMs: 30_000, intervalMs: 200, what: 'the result reader to seek' });
+      await pollUntil(
+        () => {
+          for (const { partition, high } of offsets) consumer.seek({ topic: TOPICS.hookExecutions, partition, offset: high });
+          return true;
+        },
+        { timeoutMs: 30_000, intervalMs: 200, what: 'the result reader to seek' },
+      );
     } catch (error) {
       await consumer.disconnect();
       throw error;
@@ -292,7 +303,12 @@ export async function startHookStage(runbooks?: { files: Record<string, string>;
 }
 
 /** Starts an executor in a new group (`prefix-…`) positioned at the topics' end, so it sees only what comes next; `cleanup`, when given, stops it (say after each test). */
-export async function startExecutorAtEnd(admin: Admin, prefix: string, options: Omit<ExecutorOptions, 'groupId'>, cleanup?: CleanupSteps): Promise<RunningExecutor> {
+export async function startExecutorAtEnd(
+  admin: Admin,
+  prefix: string,
+  options: Omit<ExecutorOptions, 'groupId'>,
+  cleanup?: CleanupSteps,
+): Promise<RunningExecutor> {
   const groupId = uniqueId(prefix);
   await positionGroupAtEnd(admin, groupId);
   const executor = await startExecutor({ groupId, ...options });

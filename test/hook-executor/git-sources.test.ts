@@ -6,9 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { freePort } from '@hookline/kafka-broker';
 import { pollUntil } from '@hookline/kafka/testing';
-import {
-  NO_BROKER_SKIP, brokersFromEnv, isReady, metricValue, sessionClose, sessionOpen, uniqueId, executorSuite,
-} from './executor-harness.js';
+import { NO_BROKER_SKIP, brokersFromEnv, isReady, metricValue, sessionClose, sessionOpen, uniqueId, executorSuite } from './executor-harness.js';
 import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
 import { RunbooksFixture } from './runbooks-fixture.js';
 
@@ -38,26 +36,35 @@ void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BRO
     // Catch the moment a refresh has just completed: the next one starts no sooner than TTL later.
     const fetchesBefore = await metricValue(executor.url, FETCHES, { result: 'success' });
     let lastPollBefore = Date.now();
-    await pollUntil(async () => {
-      const now = Date.now();
-      const changed = (await metricValue(executor.url, FETCHES, { result: 'success' })) > fetchesBefore;
-      if (!changed) lastPollBefore = now;
-      return changed;
-    }, { timeoutMs: ttlSeconds * 1000 + 10_000, intervalMs: 25, what: 'a refresh' });
+    await pollUntil(
+      async () => {
+        const now = Date.now();
+        const changed = (await metricValue(executor.url, FETCHES, { result: 'success' })) > fetchesBefore;
+        if (!changed) lastPollBefore = now;
+        return changed;
+      },
+      { timeoutMs: ttlSeconds * 1000 + 10_000, intervalMs: 25, what: 'a refresh' },
+    );
     const second = fixture.commit({ 'hoop-hooks/session-open.runbook.py': HOOK_V2 });
     const [id2] = await suite.stage.sender.send([sessionOpen(uniqueId('sid'))]);
     const [r2] = await suite.stage.reader.waitFor([id2!]);
     const startedMs = Date.parse(r2!.started_at);
-    assert.ok(startedMs < lastPollBefore + ttlSeconds * 1000, `the run started ${startedMs - lastPollBefore} ms after the refresh: too slow to check "not before"`);
+    assert.ok(
+      startedMs < lastPollBefore + ttlSeconds * 1000,
+      `the run started ${startedMs - lastPollBefore} ms after the refresh: too slow to check "not before"`,
+    );
     assert.equal(r2!.git_commit, first, 'within the TTL the old snapshot is used, even though a new commit exists');
     assert.equal(r2!.stdout.text, 'hook v1\n');
 
     const pushedAt = Date.now();
-    const r3 = await pollUntil(async () => {
-      const [id] = await suite.stage.sender.send([sessionOpen(uniqueId('sid'))]);
-      const [record] = await suite.stage.reader.waitFor([id!]);
-      return record!.git_commit === second ? record : undefined;
-    }, { timeoutMs: ttlSeconds * 1000 + 10_000, intervalMs: 300, what: 'a run from the new commit' });
+    const r3 = await pollUntil(
+      async () => {
+        const [id] = await suite.stage.sender.send([sessionOpen(uniqueId('sid'))]);
+        const [record] = await suite.stage.reader.waitFor([id!]);
+        return record!.git_commit === second ? record : undefined;
+      },
+      { timeoutMs: ttlSeconds * 1000 + 10_000, intervalMs: 300, what: 'a run from the new commit' },
+    );
     assert.equal(r3.stdout.text, 'hook v2\n');
     assert.ok(Date.parse(r3.started_at) - pushedAt < ttlSeconds * 1000 + 5_000);
   });
@@ -114,7 +121,10 @@ void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BRO
       GIT_PASSWORD: wrong,
       GIT_HOOK_CONFIG_TTL: '1',
     });
-    const line = await pollUntil(() => executor.logs.find((l) => l.msg === 'runbooks fetch failed; no snapshot yet, hooks wait'), { timeoutMs: 20_000, what: 'the fetch failure log line' });
+    const line = await pollUntil(() => executor.logs.find((l) => l.msg === 'runbooks fetch failed; no snapshot yet, hooks wait'), {
+      timeoutMs: 20_000,
+      what: 'the fetch failure log line',
+    });
     assert.match(String(line.reason), /Authentication failed/);
     assert.equal(line.url, `${server.url}/runbooks.git`);
     assert.ok(server.unauthorized > 0, 'the server refused the credentials');
@@ -136,6 +146,9 @@ void describe('runbooks from git', { skip: brokersFromEnv === undefined ? NO_BRO
       assert.equal(record.skipped_reason, 'hooks are off (GIT_HOOK_CONFIG_TTL is unset)');
       assert.equal(record.git_commit, null);
     }
-    assert.deepEqual(records.map((r) => r.hook), ['session-open', 'session-close']);
+    assert.deepEqual(
+      records.map((r) => r.hook),
+      ['session-open', 'session-close'],
+    );
   });
 });

@@ -7,7 +7,17 @@ import { after, before, describe, it } from 'node:test';
 import { closeAll } from '../support/close-all.js';
 import { pollUntil } from '@hookline/kafka/testing';
 import {
-  NO_BROKER_SKIP, brokersFromEnv, isReady, metricValue, positionGroupAtEnd, sessionOpen, startExecutor, uniqueId, type RunningExecutor, startHookStage, type HookStageWithRunbooks,
+  NO_BROKER_SKIP,
+  brokersFromEnv,
+  isReady,
+  metricValue,
+  positionGroupAtEnd,
+  sessionOpen,
+  startExecutor,
+  uniqueId,
+  type RunningExecutor,
+  startHookStage,
+  type HookStageWithRunbooks,
 } from './executor-harness.js';
 import { SSHD, SshGitServer } from './ssh-server.js';
 
@@ -51,7 +61,10 @@ void describe('runbooks over ssh', { skip }, () => {
 
   void it('another host key for the server: refused, not ready, counted, logged without the private key', async () => {
     const executor = await executorWith(sshd.wrongKnownHosts);
-    await pollUntil(async () => (await metricValue(executor.url, 'hookline_runbooks_fetch_total', { result: 'failure' })) >= 2, { timeoutMs: 30_000, what: 'failed fetches' });
+    await pollUntil(async () => (await metricValue(executor.url, 'hookline_runbooks_fetch_total', { result: 'failure' })) >= 2, {
+      timeoutMs: 30_000,
+      what: 'failed fetches',
+    });
     assert.equal(await isReady(executor.url), false, 'no snapshot from a server whose host key does not match');
     assert.equal(await metricValue(executor.url, 'hookline_runbooks_fetch_total', { result: 'success' }), 0);
     const output = executor.output();

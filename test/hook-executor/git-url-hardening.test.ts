@@ -32,7 +32,11 @@ void describe('git URL and RUNBOOKS_DIR hardening', { skip: brokersFromEnv === u
     const http = await refusal({ RUNBOOKS_GIT_URL: 'http://127.0.0.1:9/runbooks.git' });
     assert.match(http, /RUNBOOKS_GIT_URL: plain http .*RUNBOOKS_GIT_ALLOW_INSECURE=true/);
 
-    const dashHost = await refusal({ RUNBOOKS_GIT_URL: 'ssh://-oProxyCommand=touch/runbooks.git', GIT_SSH_KEY: 'k', GIT_SSH_KNOWN_HOSTS: 'h ssh-ed25519 AAAA' });
+    const dashHost = await refusal({
+      RUNBOOKS_GIT_URL: 'ssh://-oProxyCommand=touch/runbooks.git',
+      GIT_SSH_KEY: 'k',
+      GIT_SSH_KNOWN_HOSTS: 'h ssh-ed25519 AAAA',
+    });
     assert.match(dashHost, /RUNBOOKS_GIT_URL: the host starts with "-"/);
   });
 
@@ -46,12 +50,19 @@ void describe('git URL and RUNBOOKS_DIR hardening', { skip: brokersFromEnv === u
       RUNBOOKS_GIT_URL: `${server.url}/runbooks.git?private_token=${TOKEN}`,
       RUNBOOKS_GIT_ALLOW_INSECURE: 'true',
     });
-    const line = await pollUntil(() => executor.logs.find((l) => l.msg === 'runbooks fetch failed; no snapshot yet, hooks wait'), { timeoutMs: 20_000, what: 'a failed fetch' });
+    const line = await pollUntil(() => executor.logs.find((l) => l.msg === 'runbooks fetch failed; no snapshot yet, hooks wait'), {
+      timeoutMs: 20_000,
+      what: 'a failed fetch',
+    });
     assert.equal(line.url, `${server.url}/runbooks.git?***`);
     const ready = await (await fetch(`${executor.url}/health/ready`)).text();
     const metrics = await (await fetch(`${executor.url}/metrics`)).text();
     assert.match(ready, /runbooks/);
-    for (const [where, text] of [['logs', executor.output()], ['readiness', ready], ['metrics', metrics]] as const) {
+    for (const [where, text] of [
+      ['logs', executor.output()],
+      ['readiness', ready],
+      ['metrics', metrics],
+    ] as const) {
       assert.ok(!text.includes(TOKEN) && !text.includes('private_token='), `the query string is not in ${where}`);
     }
   });

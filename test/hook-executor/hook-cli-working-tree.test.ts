@@ -17,9 +17,14 @@ const PAYLOAD = 'examples/events/session-close.json';
 
 function hook(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, 'test', 'session-close', '--payload', PAYLOAD, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, cwd: ROOT }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, 'test', 'session-close', '--payload', PAYLOAD, ...args],
+      { env: { PATH: process.env.PATH, HOME: process.env.HOME }, cwd: ROOT },
+      (error, stdout, stderr) => {
+        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -57,7 +62,12 @@ void describe('hook test CLI on a working tree', () => {
     assert.match(edited.stdout, /^edited, not committed$/m);
     assert.match(edited.stdout, /@ working tree .* \([0-9a-f]{12} with uncommitted changes\)$/m);
 
-    const json = JSON.parse((await hook(['--repo', clone, '--json'])).stdout) as { commit: string; working_tree: string; uncommitted: boolean; outcome: string };
+    const json = JSON.parse((await hook(['--repo', clone, '--json'])).stdout) as {
+      commit: string;
+      working_tree: string;
+      uncommitted: boolean;
+      outcome: string;
+    };
     assert.equal(json.working_tree, clone);
     assert.equal(json.uncommitted, true);
     assert.match(json.commit, /^[0-9a-f]{40}$/);

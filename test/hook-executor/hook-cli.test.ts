@@ -77,7 +77,17 @@ void describe('hook test CLI with the example runbooks', () => {
   });
 
   void it('session-open over file:// with --json; a SIEM that is down is a failure with the reason', async () => {
-    const result = await runCli(['test', 'session-open', '--payload', 'examples/events/session-open.json', '--repo', fixture.fileUrl, '--env', 'SIEM_URL=http://127.0.0.1:9/', '--json']);
+    const result = await runCli([
+      'test',
+      'session-open',
+      '--payload',
+      'examples/events/session-open.json',
+      '--repo',
+      fixture.fileUrl,
+      '--env',
+      'SIEM_URL=http://127.0.0.1:9/',
+      '--json',
+    ]);
     assert.equal(result.code, 1);
     const json = JSON.parse(result.stdout) as { outcome: string; exitCode: number; stderr: { text: string } };
     assert.equal(json.outcome, 'failure');

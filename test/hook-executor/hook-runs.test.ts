@@ -9,7 +9,17 @@ import type { HookExecutionRecord } from '@hookline/contracts';
 import { pollUntil } from '@hookline/kafka/testing';
 import { BEHAVIOUR_HOOK } from './behaviour-hooks.js';
 import {
-  NO_BROKER_SKIP, hostProcessesWith, brokersFromEnv, metricValue, sessionClose, sessionOpen, uniqueId, type RunningExecutor, startExecutorAtEnd, startHookStage, type HookStageWithRunbooks,
+  NO_BROKER_SKIP,
+  hostProcessesWith,
+  brokersFromEnv,
+  metricValue,
+  sessionClose,
+  sessionOpen,
+  uniqueId,
+  type RunningExecutor,
+  startExecutorAtEnd,
+  startHookStage,
+  type HookStageWithRunbooks,
 } from './executor-harness.js';
 import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
 import { closeAll } from '../support/close-all.js';
@@ -85,7 +95,11 @@ void describe('hook runs', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP
     const childPid = Number(/child (\d+)/.exec(record.stdout.text)?.[1]);
     assert.ok(childPid > 0, `the hook printed its child's pid: ${record.stdout.text}`);
     const marker = `hang-marker-${record.sid}`;
-    assert.equal(await pollUntil(() => hostProcessesWith(marker).length === 0, { timeoutMs: 2_000, what: `child ${marker} gone` }), true, 'the grandchild was killed with the run');
+    assert.equal(
+      await pollUntil(() => hostProcessesWith(marker).length === 0, { timeoutMs: 2_000, what: `child ${marker} gone` }),
+      true,
+      'the grandchild was killed with the run',
+    );
     assert.equal(await metricValue(executor.url, 'hookline_hook_executions_total', { hook: 'session-open', outcome: 'timeout' }), before + 1);
   });
 
@@ -104,8 +118,19 @@ void describe('hook runs', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP
     assert.equal(record.outcome, 'success');
     const env = JSON.parse(record.stdout.text.split('\n')[0]!) as Record<string, string>;
     const added = new Set(interpreterOwnVariables());
-    const names = Object.keys(env).filter((name) => !added.has(name)).sort();
-    assert.deepEqual(names, ['HOME', 'HOOP_RUNBOOK_HOOK_PAYLOAD', 'HOOP_RUNBOOK_HOOK_PAYLOAD_FILE', 'HOOP_RUNBOOK_HOOK_PAYLOAD_TRUNCATED', 'LANG', 'PATH', 'SIEM_TOKEN', 'TMPDIR']);
+    const names = Object.keys(env)
+      .filter((name) => !added.has(name))
+      .sort();
+    assert.deepEqual(names, [
+      'HOME',
+      'HOOP_RUNBOOK_HOOK_PAYLOAD',
+      'HOOP_RUNBOOK_HOOK_PAYLOAD_FILE',
+      'HOOP_RUNBOOK_HOOK_PAYLOAD_TRUNCATED',
+      'LANG',
+      'PATH',
+      'SIEM_TOKEN',
+      'TMPDIR',
+    ]);
     assert.equal(env.SIEM_TOKEN, SECRET_HOOK_TOKEN, 'HOOK_ENV_SIEM_TOKEN reaches the hook as SIEM_TOKEN');
     const dump = record.stdout.text;
     for (const leaked of [SECRET_PASSWORD, brokersFromEnv!, 'KAFKA_BROKERS', 'GIT_PASSWORD', 'GIT_USER', 'RUNBOOKS_GIT_URL', executor.groupId]) {
@@ -132,7 +157,10 @@ void describe('hook runs', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP
     const record = await runOpen('binary');
     assert.equal(record.outcome, 'success');
     assert.equal(record.stdout.text, 'ok \uFFFD\uFFFD bad \uFFFD( end\ndone binary\n');
-    assert.equal(record.stdout.bytes, Buffer.byteLength('ok ') + 2 + Buffer.byteLength(' bad ') + 2 + Buffer.byteLength(' end\n') + Buffer.byteLength('done binary\n'));
+    assert.equal(
+      record.stdout.bytes,
+      Buffer.byteLength('ok ') + 2 + Buffer.byteLength(' bad ') + 2 + Buffer.byteLength(' end\n') + Buffer.byteLength('done binary\n'),
+    );
   });
 
   void it('the payload is exactly the documented shape, without env keys or review details', async () => {
@@ -145,8 +173,13 @@ void describe('hook runs', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP
     assert.equal(payload.sid, sid);
     assert.deepEqual(payload.command, ['psql', '-v', 'ON_ERROR_STOP=1', '-A', '-P', 'pager=off']);
     assert.deepEqual(payload.event_session_open, {
-      verb: 'exec', connection_name: 'payload', connection_type: 'database', connection_subtype: 'postgres', user_email: 'alice@example.com',
-      connection_reviewers: ['dba-team', 'security'], input: "SELECT id, status, amount FROM invoices WHERE created_at > now() - interval '1 day';",
+      verb: 'exec',
+      connection_name: 'payload',
+      connection_type: 'database',
+      connection_subtype: 'postgres',
+      user_email: 'alice@example.com',
+      connection_reviewers: ['dba-team', 'security'],
+      input: "SELECT id, status, amount FROM invoices WHERE created_at > now() - interval '1 day';",
     });
     assert.equal(payload.event_session_close, null);
     assert.ok(!record!.stdout.text.includes('envvar:PASS'));
@@ -161,7 +194,10 @@ void describe('hook runs', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP
       sessionClose(sid),
     ]);
     const records = await stage.reader.waitFor(ids);
-    assert.deepEqual(records.map((r) => r.outcome), ['success', 'success', 'skipped']);
+    assert.deepEqual(
+      records.map((r) => r.outcome),
+      ['success', 'success', 'skipped'],
+    );
     assert.equal(records[2]!.skipped_reason, 'no hoop-hooks/session-close.runbook.py in the runbooks repository');
     assert.equal(records[2]!.git_commit, stage.commit);
     assert.equal(records[2]!.exit_code, null);

@@ -14,7 +14,18 @@ import type { HookExecutionRecord } from '@hookline/contracts';
 import { pollUntil } from '@hookline/kafka/testing';
 import { closeAll } from '../support/close-all.js';
 import {
-  NO_BROKER_SKIP, brokersFromEnv, hostProcessesWith, isReady, metricValue, sessionClose, sessionOpen, uniqueId, type RunningExecutor, startExecutorAtEnd, startHookStage, type HookStageWithRunbooks,
+  NO_BROKER_SKIP,
+  brokersFromEnv,
+  hostProcessesWith,
+  isReady,
+  metricValue,
+  sessionClose,
+  sessionOpen,
+  uniqueId,
+  type RunningExecutor,
+  startExecutorAtEnd,
+  startHookStage,
+  type HookStageWithRunbooks,
 } from './executor-harness.js';
 import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
 
@@ -297,24 +308,34 @@ void describe('hostile hooks are contained', { skip: brokersFromEnv === undefine
   });
 
   async function run(modes: readonly { mode: string; known?: unknown }[], timeoutMs = 60_000): Promise<HookExecutionRecord[]> {
-    const ids = await stage.sender.send(modes.map(({ mode, known }) => sessionOpen(uniqueId('sid'), { connection_name: mode, input: JSON.stringify(known ?? {}), input_size: 1 })));
+    const ids = await stage.sender.send(
+      modes.map(({ mode, known }) => sessionOpen(uniqueId('sid'), { connection_name: mode, input: JSON.stringify(known ?? {}), input_size: 1 })),
+    );
     return stage.reader.waitFor(ids, timeoutMs);
   }
 
   function assertContained(record: HookExecutionRecord): void {
     assert.ok(!record.stdout.text.includes('NOT CONTAINED'), `the hook found itself unsandboxed: ${record.stdout.text}`);
-    assert.match(record.stdout.text, /^contained\n/, `the hook proved it is contained first: ${record.stdout.text.slice(0, 300)} ${record.stderr.text.slice(0, 300)}`);
+    assert.match(
+      record.stdout.text,
+      /^contained\n/,
+      `the hook proved it is contained first: ${record.stdout.text.slice(0, 300)} ${record.stderr.text.slice(0, 300)}`,
+    );
   }
 
   function assertNoSecret(record: HookExecutionRecord): void {
     const text = JSON.stringify(record);
-    for (const value of [GIT_PASSWORD, KAFKA_PASSWORD, OTHER_SETTING, KEY_TEXT]) assert.ok(!text.includes(value), `a secret reached the record: ${value.slice(0, 24)}…`);
+    for (const value of [GIT_PASSWORD, KAFKA_PASSWORD, OTHER_SETTING, KEY_TEXT])
+      assert.ok(!text.includes(value), `a secret reached the record: ${value.slice(0, 24)}…`);
     assert.ok(!text.includes(SECRET_MARK), 'nothing carrying the secret mark reached the record');
   }
 
   void it("reads every environ, the key file, the state folder, the service's code: finds no secret", async () => {
     const code = join(process.cwd(), 'services', 'hook-executor', 'dist', 'main.js');
-    const known = { files: [keyFile, code, '/etc/shadow', join(process.cwd(), 'package.json')], folders: [stateDir, runbooksDir, join(runbooksDir, 'snapshots'), process.cwd(), '/root', '/work'] };
+    const known = {
+      files: [keyFile, code, '/etc/shadow', join(process.cwd(), 'package.json')],
+      folders: [stateDir, runbooksDir, join(runbooksDir, 'snapshots'), process.cwd(), '/root', '/work'],
+    };
     const [record] = await run([{ mode: 'secrets', known }]);
     assertContained(record!);
     assert.equal(record!.outcome, 'success', record!.stderr.text);
@@ -356,8 +377,12 @@ void describe('hostile hooks are contained', { skip: brokersFromEnv === undefine
     assertContained(record!);
     const mb = 1024 * 1024;
     assert.deepEqual(JSON.parse(record!.stdout.text.split('\n')[1]!), {
-      AS: [MEMORY_MB * mb, MEMORY_MB * mb], NPROC: [MAX_PROCESSES, MAX_PROCESSES], CPU: [CPU_SECONDS, CPU_SECONDS + 1],
-      FSIZE: [16 * mb, 16 * mb], NOFILE: [256, 256], CORE: [0, 0],
+      AS: [MEMORY_MB * mb, MEMORY_MB * mb],
+      NPROC: [MAX_PROCESSES, MAX_PROCESSES],
+      CPU: [CPU_SECONDS, CPU_SECONDS + 1],
+      FSIZE: [16 * mb, 16 * mb],
+      NOFILE: [256, 256],
+      CORE: [0, 0],
     });
   });
 
@@ -412,7 +437,9 @@ void describe('hostile hooks are contained', { skip: brokersFromEnv === undefine
 
   void it('module state, environment, TMPDIR files and cwd of one run are not visible in the next', async () => {
     const sid = uniqueId('sid');
-    const [set] = await stage.sender.send([sessionOpen(sid, { connection_name: 'state-set', input: '{}', input_size: 2 })]).then((ids) => stage.reader.waitFor(ids));
+    const [set] = await stage.sender
+      .send([sessionOpen(sid, { connection_name: 'state-set', input: '{}', input_size: 2 })])
+      .then((ids) => stage.reader.waitFor(ids));
     assert.match(set!.stdout.text, /set/);
     const checks = await run(Array.from({ length: 4 }, () => ({ mode: 'state-check' })));
     for (const check of checks) {
@@ -432,20 +459,27 @@ void describe('a slot reused by the next run keeps nothing of the last', { skip:
 
   before(async () => {
     stage = await startHookStage({ files: { 'hoop-hooks/session-open.runbook.py': HOSTILE_HOOK }, message: 'hostile hooks' });
-    executor = await startExecutorAtEnd(stage.admin, 'slot-reuse', { env: { RUNBOOKS_GIT_URL: stage.fixture.fileUrl, GIT_HOOK_CONFIG_TTL: '300', HOOK_CONCURRENCY: '1', HOOK_TIMEOUT_SECONDS: '20' } });
+    executor = await startExecutorAtEnd(stage.admin, 'slot-reuse', {
+      env: { RUNBOOKS_GIT_URL: stage.fixture.fileUrl, GIT_HOOK_CONFIG_TTL: '300', HOOK_CONCURRENCY: '1', HOOK_TIMEOUT_SECONDS: '20' },
+    });
   });
 
   after(() => closeAll(executor, stage));
 
   void it('files in /tmp and /dev/shm, /tmp xattrs and mode, System V IPC, POSIX queues, keys, daemons, output in pid 1 memory', async () => {
-    const [leave] = await stage.sender.send([sessionOpen(uniqueId('sid'), { connection_name: 'leave', input: '{}', input_size: 2 })]).then((ids) => stage.reader.waitFor(ids, 60_000));
+    const [leave] = await stage.sender
+      .send([sessionOpen(uniqueId('sid'), { connection_name: 'leave', input: '{}', input_size: 2 })])
+      .then((ids) => stage.reader.waitFor(ids, 60_000));
     assert.ok(leave!.stdout.text.startsWith('contained\n'), `${leave!.stdout.text.slice(0, 300)} ${leave!.stderr.text.slice(-300)}`);
     assert.equal(leave!.outcome, 'success', leave!.stderr.text);
     const left = JSON.parse(leave!.stdout.text.trim().split('\n').at(-1)!) as Record<string, unknown>;
     // What the run could leave, it did (else the check below proves nothing).
     assert.equal(left['/tmp/left'], 'written');
     assert.equal(left['/dev/shm/left'], 'written');
-    assert.ok((left.ipc as number[]).every((id) => id >= 0), `System V objects made: ${JSON.stringify(left.ipc)}`);
+    assert.ok(
+      (left.ipc as number[]).every((id) => id >= 0),
+      `System V objects made: ${JSON.stringify(left.ipc)}`,
+    );
     assert.ok((left.mq as number) >= 0, 'a POSIX message queue made');
     assert.ok((left.key as number) > 0, 'a key added to the user keyring');
     assert.ok((left.sessionKey as number) > 0, 'a key added to the session keyring');
@@ -453,9 +487,20 @@ void describe('a slot reused by the next run keeps nothing of the last', { skip:
     assert.notEqual(left['/run/left'], 'written', '/run is read-only');
     assert.notEqual(left['/dev/left'], 'written', '/dev is read-only');
     assert.equal(await pollUntil(() => hostProcessesWith(`left-${leave!.sid}`).length === 0, { timeoutMs: 3_000, what: 'no daemon of the run left' }), true);
-    const [inherit] = await stage.sender.send([sessionOpen(uniqueId('sid'), { connection_name: 'inherit', input: '{}', input_size: 2 })]).then((ids) => stage.reader.waitFor(ids, 60_000));
+    const [inherit] = await stage.sender
+      .send([sessionOpen(uniqueId('sid'), { connection_name: 'inherit', input: '{}', input_size: 2 })])
+      .then((ids) => stage.reader.waitFor(ids, 60_000));
     assert.equal(inherit!.outcome, 'success', inherit!.stderr.text);
-    assert.deepEqual(JSON.parse(inherit!.stdout.text.trim().split('\n').at(-1)!), { files: [], xattrs: [], tmpMode: '0o1777', ipc: [], key: false, sessionKey: false, pids: true, memory: 0 });
+    assert.deepEqual(JSON.parse(inherit!.stdout.text.trim().split('\n').at(-1)!), {
+      files: [],
+      xattrs: [],
+      tmpMode: '0o1777',
+      ipc: [],
+      key: false,
+      sessionKey: false,
+      pids: true,
+      memory: 0,
+    });
   });
 });
 

@@ -7,7 +7,18 @@ import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { pollUntil } from '@hookline/kafka/testing';
 import { closeAll } from '../support/close-all.js';
-import { NO_BROKER_SKIP, brokersFromEnv, positionGroupAtEnd, sessionClose, sessionOpen, startExecutor, uniqueId, type RunningExecutor, startHookStage, type HookStageWithRunbooks } from './executor-harness.js';
+import {
+  NO_BROKER_SKIP,
+  brokersFromEnv,
+  positionGroupAtEnd,
+  sessionClose,
+  sessionOpen,
+  startExecutor,
+  uniqueId,
+  type RunningExecutor,
+  startHookStage,
+  type HookStageWithRunbooks,
+} from './executor-harness.js';
 
 // Appends "<sid> <event id> <seq> <start> <end>" once the run is done; sleeps a little so runs overlap.
 const LOGGING_HOOK = String.raw`
@@ -76,7 +87,13 @@ void describe('order and crashes', { skip: brokersFromEnv === undefined ? NO_BRO
   after(() => closeAll(stage, receiver));
 
   function env(runLog: string, concurrency: number): Record<string, string> {
-    return { RUNBOOKS_GIT_URL: stage.fixture.fileUrl, GIT_HOOK_CONFIG_TTL: '300', HOOK_CONCURRENCY: String(concurrency), HOOK_ENV_RUN_LOG: `${receiver.url}${runLog}`, KAFKA_SESSION_TIMEOUT_MS: '6000' };
+    return {
+      RUNBOOKS_GIT_URL: stage.fixture.fileUrl,
+      GIT_HOOK_CONFIG_TTL: '300',
+      HOOK_CONCURRENCY: String(concurrency),
+      HOOK_ENV_RUN_LOG: `${receiver.url}${runLog}`,
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+    };
   }
 
   void it("runs one session's hooks in event order, different sessions at once (bounded)", async () => {
@@ -92,17 +109,29 @@ void describe('order and crashes', { skip: brokersFromEnv === undefined ? NO_BRO
     const inputs = Array.from({ length: perSession }, (_, seq) => sessions.map((sid) => sessionOpen(sid, { input: String(seq), input_size: 1 }))).flat();
     const ids = await stage.sender.send(inputs);
     const records = await stage.reader.waitFor(ids, 60_000);
-    assert.ok(records.every((r) => r.outcome === 'success'), 'every run succeeded');
+    assert.ok(
+      records.every((r) => r.outcome === 'success'),
+      'every run succeeded',
+    );
 
     const runs = readRuns(runLog);
     assert.equal(runs.length, ids.length, 'each event ran once');
     for (const sid of sessions) {
       const mine = runs.filter((run) => run.sid === sid);
-      assert.deepEqual(mine.map((run) => run.seq), ['0', '1', '2', '3'], `order of ${sid}`);
+      assert.deepEqual(
+        mine.map((run) => run.seq),
+        ['0', '1', '2', '3'],
+        `order of ${sid}`,
+      );
       for (let i = 1; i < mine.length; i += 1) assert.ok(mine[i]!.start >= mine[i - 1]!.end, `${sid}: run ${i} started before run ${i - 1} ended`);
     }
     // Most runs at once: sweep over start/end times.
-    const edges = runs.flatMap((run) => [{ t: run.start, d: 1 }, { t: run.end, d: -1 }]).sort((a, b) => a.t - b.t || a.d - b.d);
+    const edges = runs
+      .flatMap((run) => [
+        { t: run.start, d: 1 },
+        { t: run.end, d: -1 },
+      ])
+      .sort((a, b) => a.t - b.t || a.d - b.d);
     let now = 0;
     let most = 0;
     for (const edge of edges) {
@@ -133,18 +162,24 @@ void describe('order and crashes', { skip: brokersFromEnv === undefined ? NO_BRO
     // A time budget, not a speed claim: the restart waits out the group's session timeout, and
     // 150 sandboxed runs at HOOK_CONCURRENCY=4 take a while on a loaded 2-core CI machine.
     let ranCount = 0;
-    await pollUntil(() => {
-      const ran = new Set(readRuns(runLog).map((run) => run.id));
-      ranCount = ids.filter((id) => ran.has(id)).length;
-      return ranCount === ids.length;
-    }, { timeoutMs: 180_000, what: 'every event hook run after the restart' }).catch((error: unknown) => {
+    await pollUntil(
+      () => {
+        const ran = new Set(readRuns(runLog).map((run) => run.id));
+        ranCount = ids.filter((id) => ran.has(id)).length;
+        return ranCount === ids.length;
+      },
+      { timeoutMs: 180_000, what: 'every event hook run after the restart' },
+    ).catch((error: unknown) => {
       throw new Error(`${String(error)} (${ranCount} of ${ids.length} ran)`);
     });
     const records = await stage.reader.waitFor(ids, 30_000);
     for (const id of ids) {
       const all = stage.reader.byEventId.get(id) ?? [];
       assert.ok(all.length >= 1);
-      assert.ok(all.every((record) => record.outcome === 'success'), `${id}: ${all.map((r) => r.outcome).join(',')}`);
+      assert.ok(
+        all.every((record) => record.outcome === 'success'),
+        `${id}: ${all.map((r) => r.outcome).join(',')}`,
+      );
     }
     assert.equal(records.length, ids.length);
     // Per session, the close hooks still ran in order within each executor's life: the log of a sid is never reordered.
@@ -152,7 +187,11 @@ void describe('order and crashes', { skip: brokersFromEnv === undefined ? NO_BRO
     for (const sid of sids) {
       const order = runs.filter((run) => run.sid === sid).map((run) => ids.indexOf(run.id));
       const firstTime = order.filter((index, at) => order.indexOf(index) === at);
-      assert.deepEqual(firstTime, [...firstTime].sort((a, b) => a - b), `first runs of ${sid} in event order`);
+      assert.deepEqual(
+        firstTime,
+        [...firstTime].sort((a, b) => a - b),
+        `first runs of ${sid} in event order`,
+      );
     }
   });
 });

@@ -23,7 +23,11 @@ void describe('HOOK_SANDBOX at start', { skip: brokersFromEnv === undefined ? NO
   });
 
   void it('hooks on and a sandbox that cannot start the interpreter: refuses to start with one line naming HOOK_SANDBOX and the reason', async () => {
-    const executor = await startExecutor({ env: { RUNBOOKS_GIT_URL: fixture.fileUrl, GIT_HOOK_CONFIG_TTL: '60', HOOK_INTERPRETER: 'python3.99' }, noWait: true, groupId: uniqueId('no-sandbox') });
+    const executor = await startExecutor({
+      env: { RUNBOOKS_GIT_URL: fixture.fileUrl, GIT_HOOK_CONFIG_TTL: '60', HOOK_INTERPRETER: 'python3.99' },
+      noWait: true,
+      groupId: uniqueId('no-sandbox'),
+    });
     executors.push(executor);
     assert.equal(await executor.exited(), 1);
     const lines = executor.output().trim().split('\n');
@@ -32,14 +36,23 @@ void describe('HOOK_SANDBOX at start', { skip: brokersFromEnv === undefined ? NO
   });
 
   void it('HOOK_SANDBOX=off: warned at start, shown in /health/ready and hookline_hook_sandbox_enabled 0', async () => {
-    const executor = await startExecutor({ env: { RUNBOOKS_GIT_URL: fixture.fileUrl, GIT_HOOK_CONFIG_TTL: '60', HOOK_SANDBOX: 'off' }, groupId: uniqueId('sandbox-off') });
+    const executor = await startExecutor({
+      env: { RUNBOOKS_GIT_URL: fixture.fileUrl, GIT_HOOK_CONFIG_TTL: '60', HOOK_SANDBOX: 'off' },
+      groupId: uniqueId('sandbox-off'),
+    });
     executors.push(executor);
-    assert.ok(executor.logs.some((log) => log.level === 'warn' && log.setting === 'HOOK_SANDBOX' && String(log.msg).includes('HOOK_SANDBOX=off')), 'the start says hooks are unconfined');
+    assert.ok(
+      executor.logs.some((log) => log.level === 'warn' && log.setting === 'HOOK_SANDBOX' && String(log.msg).includes('HOOK_SANDBOX=off')),
+      'the start says hooks are unconfined',
+    );
     assert.equal(await metricValue(executor.url, 'hookline_hook_sandbox_enabled'), 0);
-    const ready = await pollUntil(async () => {
-      const body = (await (await fetch(`${executor.url}/health/ready`)).json()) as { details?: Record<string, { detail?: Record<string, unknown> }> };
-      return body.details?.sandbox?.detail;
-    }, { timeoutMs: 30_000, what: 'sandbox in /health/ready' });
+    const ready = await pollUntil(
+      async () => {
+        const body = (await (await fetch(`${executor.url}/health/ready`)).json()) as { details?: Record<string, { detail?: Record<string, unknown> }> };
+        return body.details?.sandbox?.detail;
+      },
+      { timeoutMs: 30_000, what: 'sandbox in /health/ready' },
+    );
     assert.equal(ready.sandbox, 'off');
   });
 

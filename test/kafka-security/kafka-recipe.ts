@@ -54,7 +54,8 @@ export function readKafkaRecipe(readme: string = readFileSync(README, 'utf8')): 
       if (!words.includes('--create')) throw new Error(`README recipe: only kafka-topics --create is understood: ${words.join(' ')}`);
       const [topic] = valuesOf(words, '--topic');
       const partitions = Number(valuesOf(words, '--partitions')[0]);
-      if (topic === undefined || !Number.isInteger(partitions)) throw new Error(`README recipe: kafka-topics without --topic or --partitions: ${words.join(' ')}`);
+      if (topic === undefined || !Number.isInteger(partitions))
+        throw new Error(`README recipe: kafka-topics without --topic or --partitions: ${words.join(' ')}`);
       const configs = Object.fromEntries(valuesOf(words, '--config').map((pair) => pair.split('=') as [string, string]));
       topics.push({ topic, partitions, configs });
       continue;
@@ -68,7 +69,8 @@ export function readKafkaRecipe(readme: string = readFileSync(README, 'utf8')): 
       ...valuesOf(words, '--topic').map((name) => ({ resourceType: AclResourceTypes.TOPIC, resourceName: name })),
       ...valuesOf(words, '--group').map((name) => ({ resourceType: AclResourceTypes.GROUP, resourceName: name })),
     ];
-    if (principals.length === 0 || operations.length === 0 || resources.length === 0) throw new Error(`README recipe: incomplete kafka-acls command: ${words.join(' ')}`);
+    if (principals.length === 0 || operations.length === 0 || resources.length === 0)
+      throw new Error(`README recipe: incomplete kafka-acls command: ${words.join(' ')}`);
     for (const principal of principals) {
       for (const operation of operations) {
         for (const resource of resources) {

@@ -15,7 +15,11 @@ const SERVICES = [
 
 function start(main: string, env: Record<string, string>): { status: number | null; stderr: string; stdout: string } {
   const path = fileURLToPath(new URL(`../../../services/${main}/dist/main.js`, import.meta.url));
-  const child = spawnSync(process.execPath, [path], { env: { PATH: process.env.PATH ?? '', KAFKA_BROKERS: '127.0.0.1:1', ...env }, encoding: 'utf8', timeout: 30_000 });
+  const child = spawnSync(process.execPath, [path], {
+    env: { PATH: process.env.PATH ?? '', KAFKA_BROKERS: '127.0.0.1:1', ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { status: child.status, stderr: child.stderr, stdout: child.stdout };
 }
 

@@ -23,10 +23,15 @@ import { applyKafkaRecipe, readKafkaRecipe } from './kafka-recipe.js';
 import { closeAll } from '../support/close-all.js';
 
 const hasTool = (tool: string, flag: string): boolean => spawnSync(tool, [flag]).status === 0;
-const skip = !hasTool('java', '-version') ? 'java is not installed (the local broker needs it)'
-  : !hasTool('keytool', '-help') ? 'keytool is not installed (it ships with the JDK)'
-  : !hasTool('openssl', 'version') ? 'openssl is not installed (it makes the client key)'
-  : !hasTool('python3', '--version') ? 'python3 is not installed' : false;
+const skip = !hasTool('java', '-version')
+  ? 'java is not installed (the local broker needs it)'
+  : !hasTool('keytool', '-help')
+    ? 'keytool is not installed (it ships with the JDK)'
+    : !hasTool('openssl', 'version')
+      ? 'openssl is not installed (it makes the client key)'
+      : !hasTool('python3', '--version')
+        ? 'python3 is not installed'
+        : false;
 
 const user = (name: string): KafkaBrokerUser => ({ name, password: `pw-${name}-${randomBytes(12).toString('base64url')}` });
 // The principals of the README recipe, and one the recipe gives nothing.
@@ -58,7 +63,11 @@ function assertNoPassword(text: string, where: string): void {
 }
 
 void describe('Kafka over SASL_SSL with ACLs: each service its own principal', { skip }, () => {
-  const broker = new LocalKafkaBroker({ heapMb: 512, jvmOptions: ['-XX:TieredStopAtLevel=1'], secure: { users: Object.values(USERS), requireClientCertificate: true } });
+  const broker = new LocalKafkaBroker({
+    heapMb: 512,
+    jvmOptions: ['-XX:TieredStopAtLevel=1'],
+    secure: { users: Object.values(USERS), requireClientCertificate: true },
+  });
   let brokers: string;
   let superUser: Kafka;
   let admin: Admin;
@@ -78,7 +87,14 @@ void describe('Kafka over SASL_SSL with ACLs: each service its own principal', {
 
   /** A test client; no retries, so a refusal is an answer, not a wait. */
   const client = (options: Partial<KafkaClientOptions>): Kafka =>
-    createKafkaClient({ brokers, clientId: `secure-test-${randomBytes(3).toString('hex')}`, logger: silentKafkaLogger, logLevel: 'nothing', retry: { retries: 0 }, ...options });
+    createKafkaClient({
+      brokers,
+      clientId: `secure-test-${randomBytes(3).toString('hex')}`,
+      logger: silentKafkaLogger,
+      logLevel: 'nothing',
+      retry: { retries: 0 },
+      ...options,
+    });
   const loggedInAs = (principal: KafkaBrokerUser, password = principal.password): Kafka =>
     client({ ...broker.clientOptions(), sasl: { mechanism: 'scram-sha-512', username: principal.name, password } });
 
@@ -116,11 +132,19 @@ void describe('Kafka over SASL_SSL with ACLs: each service its own principal', {
   after(() => closeAll(pipeline, admin, broker));
 
   void it('carries an event from the producer through the hooks and the relay into the audit timeline', async () => {
-    for (const [name, url] of [['producer', pipeline.producer.url], ['hook-executor', pipeline.executor.url], ['svix-relay', pipeline.relay.url], ['audit', pipeline.audit.url]] as const) {
-      const ready = await pollUntil(async () => {
-        const answer = await fetch(`${url}/health/ready`);
-        return answer.status === 200 ? answer.text() : undefined;
-      }, { timeoutMs: 60_000, what: `${name} ready on the secured broker` });
+    for (const [name, url] of [
+      ['producer', pipeline.producer.url],
+      ['hook-executor', pipeline.executor.url],
+      ['svix-relay', pipeline.relay.url],
+      ['audit', pipeline.audit.url],
+    ] as const) {
+      const ready = await pollUntil(
+        async () => {
+          const answer = await fetch(`${url}/health/ready`);
+          return answer.status === 200 ? answer.text() : undefined;
+        },
+        { timeoutMs: 60_000, what: `${name} ready on the secured broker` },
+      );
       assertNoPassword(ready, `${name}'s readiness`);
     }
     const orgId = `org-${randomBytes(4).toString('hex')}`;
@@ -128,37 +152,56 @@ void describe('Kafka over SASL_SSL with ACLs: each service its own principal', {
     assert.equal((await api(pipeline.relay.url, 'PUT', `/v1/plugins/webhooks/connections/${orgId}/${connection}`)).status, 200);
     const endpoint = await api(pipeline.relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: pipeline.receiver.url('/siem'), description: 'SIEM' });
     assert.equal(endpoint.status, 201, JSON.stringify(endpoint.body));
-    await pollUntil(async () => JSON.stringify((await api(pipeline.relay.url, 'GET', `/v1/plugins/webhooks/connections?org_id=${orgId}`)).body).includes(connection), { what: 'the connection enabled' });
+    await pollUntil(
+      async () => JSON.stringify((await api(pipeline.relay.url, 'GET', `/v1/plugins/webhooks/connections?org_id=${orgId}`)).body).includes(connection),
+      { what: 'the connection enabled' },
+    );
 
     const sid = `sid-${randomBytes(6).toString('hex')}`;
     const open = makeEvent('session.open', { orgId, subject: sid, connection });
     const close = makeEvent('session.close', { orgId, subject: sid });
     // The hook records as the hook-executor wrote them, read by the super user.
     const results = await ResultReader.start(superUser, admin);
-    const accepted = await postEvents(pipeline.producer.url, [{ type: open.type, data: open.data }, { type: close.type, data: close.data }]);
+    const accepted = await postEvents(pipeline.producer.url, [
+      { type: open.type, data: open.data },
+      { type: close.type, data: close.data },
+    ]);
     assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
     const ids = accepted.body.ids as [string, string];
 
-    await pollUntil(async () => {
-      const list = ((await getJson(`${pipeline.audit.url}/v1/sessions/${sid}/timeline`)).body.entries ?? []) as { kind: string }[];
-      const count = (kind: string) => list.filter((entry) => entry.kind === kind).length;
-      return count('event') === 2 && count('hook_execution') === 2 && count('publication') === 2;
-    }, { timeoutMs: 60_000, what: "the session's 2 events, 2 hook runs and 2 publications in the audit timeline" });
+    await pollUntil(
+      async () => {
+        const list = ((await getJson(`${pipeline.audit.url}/v1/sessions/${sid}/timeline`)).body.entries ?? []) as { kind: string }[];
+        const count = (kind: string) => list.filter((entry) => entry.kind === kind).length;
+        return count('event') === 2 && count('hook_execution') === 2 && count('publication') === 2;
+      },
+      { timeoutMs: 60_000, what: "the session's 2 events, 2 hook runs and 2 publications in the audit timeline" },
+    );
     const [opened, closedRun] = await results.waitFor(ids).finally(() => results.close());
     assert.equal(opened!.stdout.text, 'session opened\n', 'the hooks really ran');
     const [closed, environment] = closedRun!.stdout.text.split('\n');
     assert.equal(closed, 'session closed');
     const hookEnv = JSON.parse(environment!) as Record<string, string>;
-    assert.ok(Object.keys(hookEnv).some((name) => name.startsWith('HOOP_RUNBOOK_HOOK_PAYLOAD')), environment);
-    assert.deepEqual(Object.keys(hookEnv).filter((name) => name.startsWith('KAFKA_')), [], 'no Kafka setting reaches a hook');
+    assert.ok(
+      Object.keys(hookEnv).some((name) => name.startsWith('HOOP_RUNBOOK_HOOK_PAYLOAD')),
+      environment,
+    );
+    assert.deepEqual(
+      Object.keys(hookEnv).filter((name) => name.startsWith('KAFKA_')),
+      [],
+      'no Kafka setting reaches a hook',
+    );
     assertNoPassword(environment!, "a hook's environment");
     await pollUntil(() => pipeline.receiver.on('/siem').length === 2, { timeoutMs: 30_000, what: 'the SIEM to get both events' });
     assertNoPassword(pipeline.executor.output(), "the hook-executor's logs");
 
     // The audit principal may describe the hookline groups and the .dlq topics: its lag and dead-letter metrics work.
-    await pollUntil(async () => (await metricValue(pipeline.audit.url, 'hookline_kafka_consumer_lag', { group: 'hookline-hook-executor', topic: TOPICS.gatewaySessions })) !== undefined
-      && (await metricValue(pipeline.audit.url, 'hookline_dead_letter_records_total', { topic: `${TOPICS.hookExecutions}.dlq` })) !== undefined,
-    { timeoutMs: 30_000, what: "audit's consumer-lag and dead-letter metrics under its ACLs" });
+    await pollUntil(
+      async () =>
+        (await metricValue(pipeline.audit.url, 'hookline_kafka_consumer_lag', { group: 'hookline-hook-executor', topic: TOPICS.gatewaySessions })) !==
+          undefined && (await metricValue(pipeline.audit.url, 'hookline_dead_letter_records_total', { topic: `${TOPICS.hookExecutions}.dlq` })) !== undefined,
+      { timeoutMs: 30_000, what: "audit's consumer-lag and dead-letter metrics under its ACLs" },
+    );
   });
 
   void it('refuses a client without credentials: no SASL login, no client certificate, or no TLS', async () => {
@@ -166,7 +209,10 @@ void describe('Kafka over SASL_SSL with ACLs: each service its own principal', {
     const { ssl } = broker.clientOptions();
     const refused = [
       ['TLS with the client certificate, no SASL', client({ ssl })],
-      ['the producer\'s password, no client certificate', client({ ssl: { ca: ssl.ca }, sasl: { mechanism: 'scram-sha-512', username: USERS.producer.name, password: USERS.producer.password } })],
+      [
+        "the producer's password, no client certificate",
+        client({ ssl: { ca: ssl.ca }, sasl: { mechanism: 'scram-sha-512', username: USERS.producer.name, password: USERS.producer.password } }),
+      ],
       ['plaintext', client({})],
     ] as const;
     for (const [what, anonymous] of refused) {
@@ -189,10 +235,12 @@ void describe('Kafka over SASL_SSL with ACLs: each service its own principal', {
       const forger = loggedInAs(principal).producer();
       await forger.connect();
       try {
-        const error = await forger.send({ topic: TOPICS.hookExecutions, acks: -1, messages: [{ key: encoded.key, value: encoded.value, headers: encoded.headers }] }).then(
-          () => assert.fail(`${principal.name} wrote a hook record`),
-          (refusal: unknown) => refusal,
-        );
+        const error = await forger
+          .send({ topic: TOPICS.hookExecutions, acks: -1, messages: [{ key: encoded.key, value: encoded.value, headers: encoded.headers }] })
+          .then(
+            () => assert.fail(`${principal.name} wrote a hook record`),
+            (refusal: unknown) => refusal,
+          );
         assert.ok(errorTypes(error).includes('TOPIC_AUTHORIZATION_FAILED'), `${principal.name}: ${String(error)} (${errorTypes(error).join(', ')})`);
       } finally {
         await forger.disconnect();
@@ -207,28 +255,40 @@ void describe('Kafka over SASL_SSL with ACLs: each service its own principal', {
     // The relay may read gateway events but not write them (skipping INGEST_TOKENS).
     const writer = loggedInAs(USERS.relay).producer();
     await writer.connect();
-    const refused = await writer.send({ topic: TOPICS.gatewaySessions, messages: [{ key: 'forged', value: '{}' }] }).then(() => undefined, (error: unknown) => error);
+    const refused = await writer.send({ topic: TOPICS.gatewaySessions, messages: [{ key: 'forged', value: '{}' }] }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     await writer.disconnect();
     assert.ok(errorTypes(refused).includes('TOPIC_AUTHORIZATION_FAILED'), String(refused));
 
     // An authenticated principal with no ACLs cannot read every session's input, not even in a hookline group.
     const reader = loggedInAs(USERS.intruder).consumer({ groupId: 'hookline-audit' });
     await reader.connect();
-    const denied = await reader.subscribe({ topics: [TOPICS.gatewaySessions], fromBeginning: true }).then(async () => {
-      let crash: unknown;
-      reader.on(reader.events.CRASH, (event) => {
-        crash = event.payload.error;
-      });
-      await reader.run({ eachMessage: () => Promise.reject(new Error('read a session event')) });
-      return pollUntil(() => crash, { timeoutMs: 15_000, what: "the intruder's consumer to be refused" });
-    }, (error: unknown) => error);
+    const denied = await reader.subscribe({ topics: [TOPICS.gatewaySessions], fromBeginning: true }).then(
+      async () => {
+        let crash: unknown;
+        reader.on(reader.events.CRASH, (event) => {
+          crash = event.payload.error;
+        });
+        await reader.run({ eachMessage: () => Promise.reject(new Error('read a session event')) });
+        return pollUntil(() => crash, { timeoutMs: 15_000, what: "the intruder's consumer to be refused" });
+      },
+      (error: unknown) => error,
+    );
     await reader.disconnect();
     const types = errorTypes(denied);
     assert.ok(types.includes('TOPIC_AUTHORIZATION_FAILED') || types.includes('GROUP_AUTHORIZATION_FAILED'), `${String(denied)} (${types.join(', ')})`);
   });
 
   void it('refuses a wrong password, and no error, log line or health answer shows it', async () => {
-    const error = await loggedInAs(USERS.producer, WRONG_PASSWORD).admin().connect().then(() => assert.fail('a wrong password was accepted'), (refusal: unknown) => refusal);
+    const error = await loggedInAs(USERS.producer, WRONG_PASSWORD)
+      .admin()
+      .connect()
+      .then(
+        () => assert.fail('a wrong password was accepted'),
+        (refusal: unknown) => refusal,
+      );
     assert.match(String(error), /authentication failed/i);
     assertNoPassword(`${String(error)} ${JSON.stringify(error)} ${(error as Error).stack ?? ''}`, 'the client error');
 

@@ -32,7 +32,10 @@ void describe('producer configuration at start', () => {
   void it('exits 1 on a token under 16 characters without printing it', () => {
     const run = start({ KAFKA_BROKERS: '127.0.0.1:1', INGEST_TOKENS: `${TOKEN},short-secret` });
     assert.equal(run.status, 1);
-    assert.match(run.stderr, /INGEST_TOKENS: expected a comma-separated list of tokens, each at least 16 visible ASCII characters \(value not shown: sensitive\)/);
+    assert.match(
+      run.stderr,
+      /INGEST_TOKENS: expected a comma-separated list of tokens, each at least 16 visible ASCII characters \(value not shown: sensitive\)/,
+    );
     assert.ok(!run.stderr.includes('short-secret') && !run.stderr.includes(TOKEN));
   });
 

@@ -6,7 +6,16 @@ import { after, before, describe, it } from 'node:test';
 import { CE_HEADERS, TOPICS, decodeEvent, type IngestEventInput } from '@hookline/contracts';
 import type { Admin, Kafka } from 'kafkajs';
 import {
-  NO_BROKER_SKIP, brokersFromEnv, endOffsets, postEvents, readRecordsById, recordsBetween, startProducer, testKafka, uniqueId, validEvent,
+  NO_BROKER_SKIP,
+  brokersFromEnv,
+  endOffsets,
+  postEvents,
+  readRecordsById,
+  recordsBetween,
+  startProducer,
+  testKafka,
+  uniqueId,
+  validEvent,
   type RunningProducer,
 } from './producer-harness.js';
 import { closeAll } from '../support/close-all.js';
@@ -39,9 +48,16 @@ void describe('POST /v1/events accepts valid events once Kafka has them', { skip
     assert.equal(recordsBetween(offsetsBefore, await endOffsets(admin)), sent.length);
 
     for (const topic of [TOPICS.gatewaySessions, TOPICS.gatewayDbroles]) {
-      const expected = sent.map((event, index) => ({ event, id: ids[index]! })).filter(({ event }) => (event.type === 'dbroles.job.finished') === (topic === TOPICS.gatewayDbroles));
+      const expected = sent
+        .map((event, index) => ({ event, id: ids[index]! }))
+        .filter(({ event }) => (event.type === 'dbroles.job.finished') === (topic === TOPICS.gatewayDbroles));
       if (expected.length === 0) continue;
-      const records = await readRecordsById(kafka, topic, offsetsBefore, expected.map(({ id }) => id));
+      const records = await readRecordsById(
+        kafka,
+        topic,
+        offsetsBefore,
+        expected.map(({ id }) => id),
+      );
       for (const { event, id } of expected) {
         const { message } = records.get(id)!;
         const subject = event.type === 'dbroles.job.finished' ? (event.data as { id: string }).id : (event.data as { sid: string }).sid;

@@ -4,8 +4,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Admin } from 'kafkajs';
 import {
-  NO_BROKER_SKIP, OTHER_TOKEN, TEST_TOKEN, brokersFromEnv, endOffsets, postEvents, recordsBetween, startProducer, testKafka, validEvent,
-  type Answer, type PostOptions, type RunningProducer,
+  NO_BROKER_SKIP,
+  OTHER_TOKEN,
+  TEST_TOKEN,
+  brokersFromEnv,
+  endOffsets,
+  postEvents,
+  recordsBetween,
+  startProducer,
+  testKafka,
+  validEvent,
+  type Answer,
+  type PostOptions,
+  type RunningProducer,
 } from './producer-harness.js';
 import { closeAll } from '../support/close-all.js';
 
@@ -45,11 +56,17 @@ void describe('POST /v1/events refuses bad requests and writes nothing', { skip:
     const answer = await refused('[{"type": "session.close", "data": {"sid": "abc",}}]');
     assert.equal(answer.status, 400);
     assert.equal(answer.body.error, 'invalid_json');
-    assert.equal(answer.body.message, 'request body is not valid JSON: invalid JSON at line 1, column 50 (character 49): expected a double-quoted property name');
+    assert.equal(
+      answer.body.message,
+      'request body is not valid JSON: invalid JSON at line 1, column 50 (character 49): expected a double-quoted property name',
+    );
     const bigBody = `{"type": "session.open", "data": {"input": "${'q'.repeat(100_000)}" ]}`;
     const big = await refused(bigBody);
     assert.equal(big.status, 400);
-    assert.ok((big.body.message as string).endsWith(`line 1, column ${bigBody.indexOf(']') + 1} (character ${bigBody.indexOf(']')}): expected ','`), big.body.message as string);
+    assert.ok(
+      (big.body.message as string).endsWith(`line 1, column ${bigBody.indexOf(']') + 1} (character ${bigBody.indexOf(']')}): expected ','`),
+      big.body.message as string,
+    );
     assert.ok((big.body.message as string).length < 200);
     const empty = await refused('');
     assert.equal(empty.status, 400);
@@ -81,7 +98,11 @@ void describe('POST /v1/events refuses bad requests and writes nothing', { skip:
     const answer = await refused({ type: 'session.reopen', data: {} });
     assert.equal(answer.status, 400);
     assert.deepEqual(answer.body.details, [
-      { index: 0, path: 'type', message: "unknown event type 'session.reopen'; known: session.open, session.close, microsoftteams.review.create, dbroles.job.finished" },
+      {
+        index: 0,
+        path: 'type',
+        message: "unknown event type 'session.reopen'; known: session.open, session.close, microsoftteams.review.create, dbroles.job.finished",
+      },
     ]);
   });
 

@@ -20,7 +20,15 @@ void describe('producer metrics', { skip: brokersFromEnv === undefined ? NO_BROK
 
     assert.equal((await postEvents(producer.url, [validEvent('session.open'), validEvent('session.open'), validEvent('dbroles.job.finished')])).status, 202);
     const bad = validEvent('session.close');
-    assert.equal((await postEvents(producer.url, [{ ...bad, data: { ...bad.data, exit_code: 'x' } }, { type: 'no.such.type', data: {} }])).status, 400);
+    assert.equal(
+      (
+        await postEvents(producer.url, [
+          { ...bad, data: { ...bad.data, exit_code: 'x' } },
+          { type: 'no.such.type', data: {} },
+        ])
+      ).status,
+      400,
+    );
     assert.equal((await postEvents(producer.url, validEvent('session.close'), { token: 'wrong-token-0123456789' })).status, 401);
     assert.equal((await postEvents(producer.url, '{', {})).status, 400);
     assert.equal((await postEvents(producer.url, '[]', {})).status, 400);

@@ -59,7 +59,12 @@ export async function postEvents(url: string, body: unknown, options: PostOption
   const isStream = body instanceof ReadableStream;
   const payload = typeof body === 'string' || isStream ? body : JSON.stringify(body);
   const started = performance.now();
-  const response = await fetch(`${url}${options.path ?? '/v1/events'}`, { method: 'POST', headers, body: payload as RequestInit['body'], ...(isStream ? { duplex: 'half' } : {}) });
+  const response = await fetch(`${url}${options.path ?? '/v1/events'}`, {
+    method: 'POST',
+    headers,
+    body: payload as RequestInit['body'],
+    ...(isStream ? { duplex: 'half' } : {}),
+  });
   const text = await response.text();
   const ms = performance.now() - started;
   let parsed: Record<string, unknown>;
@@ -128,7 +133,13 @@ export interface ReadRecord {
  * Reads `topic` from the offsets in `from` with a throw-away group until a record of
  * every id in `ids` (ce_id header) was seen.
  */
-export async function readRecordsById(client: Kafka, topic: string, from: ReadonlyMap<string, number>, ids: readonly string[], timeoutMs = 30_000): Promise<Map<string, ReadRecord>> {
+export async function readRecordsById(
+  client: Kafka,
+  topic: string,
+  from: ReadonlyMap<string, number>,
+  ids: readonly string[],
+  timeoutMs = 30_000,
+): Promise<Map<string, ReadRecord>> {
   const wanted = new Set(ids);
   const found = new Map<string, ReadRecord>();
   const consumer = client.consumer({ groupId: uniqueId('producer-test-reader'), maxWaitTimeInMs: 200 });

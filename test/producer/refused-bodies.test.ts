@@ -74,7 +74,13 @@ void describe('a refused body is answered readably', { timeout: 180_000 }, () =>
     const body = Buffer.alloc(BODY_BYTES, 'x');
     const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const outgoing = request(
-        { host: url.hostname, port: url.port, method: 'POST', path: '/v1/events', headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_TOKEN}`, 'content-length': BODY_BYTES } },
+        {
+          host: url.hostname,
+          port: url.port,
+          method: 'POST',
+          path: '/v1/events',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_TOKEN}`, 'content-length': BODY_BYTES },
+        },
         (response) => {
           let text = '';
           response.setEncoding('utf8');

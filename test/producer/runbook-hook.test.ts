@@ -8,8 +8,21 @@ import { CE_HEADERS, TOPICS, decodeEvent } from '@hookline/contracts';
 import { RUNBOOK_HOOK_EVENT_SOURCE } from '@hookline/producer';
 import type { Admin, Kafka } from 'kafkajs';
 import {
-  NO_BROKER_SKIP, OTHER_TOKEN, TEST_TOKEN, brokersFromEnv, endOffsets, postEvents, readRecordsById, recordsBetween, startProducer, testKafka, uniqueId, validEvent,
-  type Answer, type PostOptions, type RunningProducer,
+  NO_BROKER_SKIP,
+  OTHER_TOKEN,
+  TEST_TOKEN,
+  brokersFromEnv,
+  endOffsets,
+  postEvents,
+  readRecordsById,
+  recordsBetween,
+  startProducer,
+  testKafka,
+  uniqueId,
+  validEvent,
+  type Answer,
+  type PostOptions,
+  type RunningProducer,
 } from './producer-harness.js';
 import { pollUntil } from '@hookline/kafka/testing';
 import { BOUND_ORG, BOUND_TOKEN, HOOK_PATH, freshPayload, hookVector, secretForms } from './hoop-hook-vectors.js';
@@ -37,7 +50,8 @@ void describe('POST /v1/hoop/runbook-hook', { skip: brokersFromEnv === undefined
 
   after(() => closeAll(admin, producer));
 
-  const postHook = (body: unknown, options: PostOptions = {}): Promise<Answer> => postEvents(producer.url, body, { token: BOUND_TOKEN, path: HOOK_PATH, ...options });
+  const postHook = (body: unknown, options: PostOptions = {}): Promise<Answer> =>
+    postEvents(producer.url, body, { token: BOUND_TOKEN, path: HOOK_PATH, ...options });
 
   /** Runs `send` and checks it was refused with `status`/`code` and that no record reached any watched topic. */
   async function refusedWithNothingOnKafka(send: () => Promise<Answer>, status: number, code: string): Promise<Answer> {
@@ -102,12 +116,22 @@ void describe('POST /v1/hoop/runbook-hook', { skip: brokersFromEnv === undefined
     await refusedWithNothingOnKafka(() => postHook('{"id": "x", "sid":'), 400, 'invalid_json');
     await refusedWithNothingOnKafka(() => postHook('{}', { contentType: 'text/plain' }), 415, 'unsupported_media_type');
     const open = freshPayload('session-open');
-    const verb = await refusedWithNothingOnKafka(() => postHook({ ...open, event_session_open: { ...open.event_session_open, verb: 'plain-exec' } }), 400, 'invalid_hook_payload');
-    assert.deepEqual((verb.body.details as { path: string }[]).map((detail) => detail.path), ['event_session_open.verb']);
+    const verb = await refusedWithNothingOnKafka(
+      () => postHook({ ...open, event_session_open: { ...open.event_session_open, verb: 'plain-exec' } }),
+      400,
+      'invalid_hook_payload',
+    );
+    assert.deepEqual(
+      (verb.body.details as { path: string }[]).map((detail) => detail.path),
+      ['event_session_open.verb'],
+    );
     const neither = await refusedWithNothingOnKafka(() => postHook({ id: open.id, sid: open.sid }), 400, 'invalid_hook_payload');
     assert.match(neither.body.message as string, /neither is set/);
     const injected = await refusedWithNothingOnKafka(() => postHook({ ...open, sid: 'sid\r\nce_type: forged' }), 400, 'invalid_hook_payload');
-    assert.deepEqual((injected.body.details as { path: string }[]).map((detail) => detail.path), ['sid']);
+    assert.deepEqual(
+      (injected.body.details as { path: string }[]).map((detail) => detail.path),
+      ['sid'],
+    );
     const big = { ...open, event_session_open: { ...open.event_session_open, input: 'x'.repeat(MAX_BODY) } };
     await refusedWithNothingOnKafka(() => postHook(big), 413, 'payload_too_large');
     for (const body of ['null', '[]', '"text"']) await refusedWithNothingOnKafka(() => postHook(body), 400, 'invalid_hook_payload');

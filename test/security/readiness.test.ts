@@ -34,11 +34,14 @@ void describe('/health/ready carries no secrets', { skip: brokersFromEnv === und
       },
     });
     stops.push(() => executor.stop());
-    const text = await pollUntil(async () => {
-      const response = await fetch(`${executor.url}/health/ready`);
-      const body = await response.text();
-      return body.includes('"runbooks"') ? body : undefined;
-    }, { timeoutMs: 30_000, what: 'readiness with the runbooks check' });
+    const text = await pollUntil(
+      async () => {
+        const response = await fetch(`${executor.url}/health/ready`);
+        const body = await response.text();
+        return body.includes('"runbooks"') ? body : undefined;
+      },
+      { timeoutMs: 30_000, what: 'readiness with the runbooks check' },
+    );
     assert.match(text, /"runbooks":\{"detail":\{"snapshot":"none yet"\},"status":"down"\}/);
     assertNone(text, [GIT_TOKEN, 'private_token', HOOK_SECRET]);
   });
@@ -68,6 +71,13 @@ void describe('/health/ready carries no secrets', { skip: brokersFromEnv === und
     assert.equal((await fetch(`${management}/health/ready`)).status, 200);
     const text = await (await fetch(`${audit.url}/health/ready`)).text();
     assert.match(text, /"postgres":\{"status":"up"\}/);
-    assertNone(text, [DB_PASSWORD, url.pathname.slice(1), `${url.username}@`, `${url.username}:`, audit.config.ADMIN_TOKENS[0]!, ...(audit.config.AUDITOR_TOKENS ?? [])]);
+    assertNone(text, [
+      DB_PASSWORD,
+      url.pathname.slice(1),
+      `${url.username}@`,
+      `${url.username}:`,
+      audit.config.ADMIN_TOKENS[0]!,
+      ...(audit.config.AUDITOR_TOKENS ?? []),
+    ]);
   });
 });

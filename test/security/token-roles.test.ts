@@ -27,7 +27,13 @@ void describe('one token in two roles', () => {
     void it(`${service.name} refuses to start, naming ADMIN_TOKENS and AUDITOR_TOKENS, not the token`, () => {
       const run = start(service.main, { ADMIN_TOKENS: `admin-only-token-0123456789,${SHARED}`, AUDITOR_TOKENS: `${OTHER}, ${SHARED}` });
       assert.equal(run.status, 1, run.output);
-      assert.match(run.output, new RegExp(`^${service.name} refuses to start: invalid configuration: ADMIN_TOKENS, AUDITOR_TOKENS: the same value is listed in ADMIN_TOKENS and AUDITOR_TOKENS`, 'm'));
+      assert.match(
+        run.output,
+        new RegExp(
+          `^${service.name} refuses to start: invalid configuration: ADMIN_TOKENS, AUDITOR_TOKENS: the same value is listed in ADMIN_TOKENS and AUDITOR_TOKENS`,
+          'm',
+        ),
+      );
       assert.ok(!run.output.includes(SHARED), run.output);
       assert.ok(!run.output.includes(OTHER), run.output);
       assert.ok(!run.output.includes('admin-only-token'), run.output);

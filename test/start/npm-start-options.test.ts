@@ -38,7 +38,8 @@ describe('npm start: usage', () => {
     const dir = stateDir();
     const run = start(['--help'], dir);
     assert.equal(run.status, 0, run.stderr);
-    for (const option of ['--rate', '--duration', '--no-simulator', '--svix-stand-in', '--runbooks', '--fresh', '--quiet', '--help']) assert.ok(run.stdout.includes(option), option);
+    for (const option of ['--rate', '--duration', '--no-simulator', '--svix-stand-in', '--runbooks', '--fresh', '--quiet', '--help'])
+      assert.ok(run.stdout.includes(option), option);
     assert.ok(!existsSync(join(dir, LOCK)));
   });
 
@@ -61,7 +62,11 @@ describe('npm start: usage', () => {
   });
 
   it('hostile: a RUNBOOKS_GIT_URL that is unsafe is named (credentials not shown) and refused', () => {
-    const run = spawnSync(process.execPath, [START], { env: { ...process.env, HOOKLINE_START_DIR: stateDir(), RUNBOOKS_GIT_URL: 'https://user:s3cret-password@example.com/runbooks.git' }, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, [START], {
+      env: { ...process.env, HOOKLINE_START_DIR: stateDir(), RUNBOOKS_GIT_URL: 'https://user:s3cret-password@example.com/runbooks.git' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.equal(run.status, 2, run.stderr);
     assert.match(run.stderr, /^npm start: RUNBOOKS_GIT_URL .* cannot be used: /);
     assert.ok(!run.stderr.includes('s3cret-password'));
@@ -96,7 +101,14 @@ describe('npm start --fresh', () => {
   it("wipes the previous run's state and keeps the downloaded Kafka jars", () => {
     const dir = stateDir();
     const kept = join(dir, 'kafka', '4.3.1', 'libs', 'kafka_2.13-4.3.1.jar');
-    const wiped = [join(dir, 'kafka', 'data-start', 'meta.properties'), join(dir, 'logs', 'producer.log'), join(dir, 'postgres', 'PG_VERSION'), join(dir, 'audit', 'pglite', 'PG_VERSION'), join(dir, 'svix-relay-db', 'PG_VERSION'), join(dir, 'hook-executor', 'snapshots', 'x')];
+    const wiped = [
+      join(dir, 'kafka', 'data-start', 'meta.properties'),
+      join(dir, 'logs', 'producer.log'),
+      join(dir, 'postgres', 'PG_VERSION'),
+      join(dir, 'audit', 'pglite', 'PG_VERSION'),
+      join(dir, 'svix-relay-db', 'PG_VERSION'),
+      join(dir, 'hook-executor', 'snapshots', 'x'),
+    ];
     for (const file of [kept, ...wiped]) {
       mkdirSync(join(file, '..'), { recursive: true });
       writeFileSync(file, 'old run');
@@ -116,7 +128,10 @@ describe('npm start --quiet', { skip: brokers === undefined ? 'KAFKA_BROKERS is 
     const { SVIX_AUTH_TOKEN: _svix, DATABASE_URL: _database, ...inherited } = process.env;
     const env: NodeJS.ProcessEnv = { ...inherited, KAFKA_BROKERS: brokers, HOOKLINE_START_DIR: dir, SIEM_RECEIVER_PORT: '0' };
     for (const name of ['PRODUCER_PORT', 'HOOK_EXECUTOR_PORT', 'RELAY_PORT', 'AUDIT_PORT']) env[name] = String(await freePort());
-    const child = spawn(process.execPath, [START, '--quiet', '--rate', '10', '--duration', '20', '--svix-stand-in', '--runbooks', 'examples/runbooks'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [START, '--quiet', '--rate', '10', '--duration', '20', '--svix-stand-in', '--runbooks', 'examples/runbooks'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -130,7 +145,10 @@ describe('npm start --quiet', { skip: brokers === undefined ? 'KAFKA_BROKERS is 
     assert.match(stdout, /^ {2}producer .*token: \S+/m);
     assert.match(stdout, /^ {2}svix-relay .*admin token: \S+/m);
     assert.ok(!/^SIEM {2}/m.test(stdout), 'no event lines in --quiet');
-    assert.match(stderr, /^summary {2}produced \d+ {2}hooks run \d+ \(failed \d+\) {2}published \d+ {2}delivered \d+ {2}consumer lag \d+ {2}failing endpoints \d+ {2}SIEM received \d+ \(refused 0\)$/m);
+    assert.match(
+      stderr,
+      /^summary {2}produced \d+ {2}hooks run \d+ \(failed \d+\) {2}published \d+ {2}delivered \d+ {2}consumer lag \d+ {2}failing endpoints \d+ {2}SIEM received \d+ \(refused 0\)$/m,
+    );
     assert.ok(!existsSync(join(dir, LOCK)), 'the lock is released at the end');
   });
 });

@@ -18,7 +18,8 @@ async function processesOf(startDir: string): Promise<string[]> {
   for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
     try {
       const environ = await readFile(`/proc/${pid}/environ`, 'utf8');
-      if (environ.split('\0').includes(`HOOKLINE_START_DIR=${startDir}`)) found.push(`${pid} ${(await readFile(`/proc/${pid}/cmdline`, 'utf8')).replace(/\0/g, ' ')}`);
+      if (environ.split('\0').includes(`HOOKLINE_START_DIR=${startDir}`))
+        found.push(`${pid} ${(await readFile(`/proc/${pid}/cmdline`, 'utf8')).replace(/\0/g, ' ')}`);
     } catch {
       // gone meanwhile, or not ours to read
     }
@@ -68,11 +69,19 @@ describe('npm start', { skip: brokers === undefined ? 'KAFKA_BROKERS is not set'
 
       const hookLines = (): string[] => stdout.split('\n').filter((line) => /^SIEM {2}hook {2}session\.(open|close) {2}sid \S+/.test(line));
       const svixLines = (): string[] => stdout.split('\n').filter((line) => line.startsWith('SIEM  svix  msg_') && line.endsWith('(signature ok)'));
-      await pollUntil(() => hookLines().length >= 5 && svixLines().length >= 5, { timeoutMs: 90_000, what: `sessions at the SIEM receiver:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}` });
+      await pollUntil(() => hookLines().length >= 5 && svixLines().length >= 5, {
+        timeoutMs: 90_000,
+        what: `sessions at the SIEM receiver:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`,
+      });
       assert.ok(!stdout.includes('refused'), 'every hook sent the right token and every Svix delivery verified');
 
-      const summaries = (): RegExpMatchArray[] => [...stderr.matchAll(/^summary {2}produced (\d+) {2}hooks run (\d+) \(failed (\d+)\) {2}published (\d+) {2}delivered (\d+)$/gm)];
-      await pollUntil(() => summaries().some((m) => Number(m[2]) > 0 && Number(m[4]) > 0 && Number(m[5]) > 0), { timeoutMs: 60_000, what: `a summary with hooks, publications and deliveries:\n${stderr.slice(-2000)}` });
+      const summaries = (): RegExpMatchArray[] => [
+        ...stderr.matchAll(/^summary {2}produced (\d+) {2}hooks run (\d+) \(failed (\d+)\) {2}published (\d+) {2}delivered (\d+)$/gm),
+      ];
+      await pollUntil(() => summaries().some((m) => Number(m[2]) > 0 && Number(m[4]) > 0 && Number(m[5]) > 0), {
+        timeoutMs: 60_000,
+        what: `a summary with hooks, publications and deliveries:\n${stderr.slice(-2000)}`,
+      });
       const last = summaries().at(-1)!;
       assert.equal(last[3], '0', 'the example hooks do not fail');
 
@@ -96,7 +105,11 @@ describe('npm start', { skip: brokers === undefined ? 'KAFKA_BROKERS is not set'
 describe('npm start with one token for ingest and admin', () => {
   it('refuses before starting anything, without printing the token', () => {
     const shared = 'shared-token-do-not-print-0123';
-    const run = spawnSync(process.execPath, ['tools/dist/start/start.js'], { env: { ...process.env, INGEST_TOKENS: shared, ADMIN_TOKENS: `other-admin-token-0123456,${shared}` }, encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync(process.execPath, ['tools/dist/start/start.js'], {
+      env: { ...process.env, INGEST_TOKENS: shared, ADMIN_TOKENS: `other-admin-token-0123456,${shared}` },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.equal(run.status, 2, run.stderr);
     assert.match(run.stderr, /INGEST_TOKENS and ADMIN_TOKENS share a token/);
     assert.ok(!`${run.stdout}${run.stderr}`.includes(shared));

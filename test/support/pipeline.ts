@@ -55,12 +55,18 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     const commit = runbooks.commit({ ...options.hooks });
     const relayDb = opened(resources, await testDatabase());
     const auditDb = opened(resources, await testDatabase());
-    const executor = opened(services, await startExecutor({
-      groupId: options.executorGroup,
-      env: { ...kafkaEnv('executor'), RUNBOOKS_GIT_URL: runbooks.fileUrl, GIT_HOOK_CONFIG_TTL: '60', LOG_LEVEL: options.executorLogLevel },
-    }));
+    const executor = opened(
+      services,
+      await startExecutor({
+        groupId: options.executorGroup,
+        env: { ...kafkaEnv('executor'), RUNBOOKS_GIT_URL: runbooks.fileUrl, GIT_HOOK_CONFIG_TTL: '60', LOG_LEVEL: options.executorLogLevel },
+      }),
+    );
     const relay = opened(services, await startRelay(relayEnv(standIn, relayDb.url, options.relayGroup, kafkaEnv('relay'))));
-    const audit = opened(services, await startAudit({ ...kafkaEnv('audit'), DATABASE_URL: auditDb.url, KAFKA_GROUP_ID: options.auditGroup, ...options.auditEnv?.(standIn) }));
+    const audit = opened(
+      services,
+      await startAudit({ ...kafkaEnv('audit'), DATABASE_URL: auditDb.url, KAFKA_GROUP_ID: options.auditGroup, ...options.auditEnv?.(standIn) }),
+    );
     const producer = opened(services, await startProducer(kafkaEnv('producer')));
     return { standIn, receiver, runbooks, commit, producer, executor, relay, audit, close };
   } catch (error) {

@@ -12,7 +12,18 @@ import { SvixStandIn } from '@hookline/tools/svix-stand-in';
 import { ResultReader, ensureTestTopics, positionGroupAtEnd, startExecutor, type RunningExecutor } from '../hook-executor/executor-harness.js';
 import { RunbooksFixture } from '../hook-executor/runbooks-fixture.js';
 import { TEST_TOKEN, startProducer, type RunningProducer } from '../producer/producer-harness.js';
-import { NO_BROKER_SKIP, api, brokersFromEnv, ensureGatewayTopics, relayEnv, startGroupAtEnd, startRelay, testKafka, uniqueId, type RunningRelay } from '../svix-relay/relay-harness.js';
+import {
+  NO_BROKER_SKIP,
+  api,
+  brokersFromEnv,
+  ensureGatewayTopics,
+  relayEnv,
+  startGroupAtEnd,
+  startRelay,
+  testKafka,
+  uniqueId,
+  type RunningRelay,
+} from '../svix-relay/relay-harness.js';
 import { pollUntil } from '@hookline/kafka/testing';
 import { closeAll } from '../support/close-all.js';
 
@@ -38,7 +49,13 @@ void describe('the Svix door end to end: hoop → producer → relay → Svix, a
     admin = kafka.admin();
     await admin.connect();
     // On a just-started broker creating topics and reading their leaders can fail for a moment: try again.
-    await pollUntil(() => ensureGatewayTopics(admin).then(() => ensureTestTopics(admin)).then(() => true), { timeoutMs: 60_000, what: 'the topics' });
+    await pollUntil(
+      () =>
+        ensureGatewayTopics(admin)
+          .then(() => ensureTestTopics(admin))
+          .then(() => true),
+      { timeoutMs: 60_000, what: 'the topics' },
+    );
     const executorGroup = uniqueId('hookline-hook-executor-door');
     await pollUntil(() => positionGroupAtEnd(admin, executorGroup).then(() => true), { timeoutMs: 60_000, what: 'the executor group positioned' });
     const relayGroup = uniqueId('hookline-svix-relay-door');
@@ -58,14 +75,20 @@ void describe('the Svix door end to end: hoop → producer → relay → Svix, a
     const sid = crypto.randomUUID();
     const input = 'SELECT count(*) FROM invoices;';
     assert.equal((await api(relay.url, 'PUT', `/v1/plugins/webhooks/connections/${orgId}/${connection}`)).status, 200);
-    await pollUntil(async () => JSON.stringify((await api(relay.url, 'GET', `/v1/plugins/webhooks/connections?org_id=${orgId}`)).body).includes(connection), { what: 'the connection enabled' });
+    await pollUntil(async () => JSON.stringify((await api(relay.url, 'GET', `/v1/plugins/webhooks/connections?org_id=${orgId}`)).body).includes(connection), {
+      what: 'the connection enabled',
+    });
 
     // hoop's plugin: Application.List at start, GetOrCreate for the organisation, then messages.
     const svix = new Svix(TEST_TOKEN, { serverUrl: producer.url });
     await svix.application.list();
     await svix.application.getOrCreate({ name: orgId.slice(0, 8), uid: orgId });
     const ids = { open: crypto.randomUUID(), review: crypto.randomUUID(), close: crypto.randomUUID(), job: crypto.randomUUID() };
-    await svix.message.create(orgId, { eventType: 'session.open', eventId: ids.open, payload: sessionOpenPayload({ sid, connection, input, review: { type: 'onetime', status: 'PENDING', owner_email: 'alice@example.com' } }) });
+    await svix.message.create(orgId, {
+      eventType: 'session.open',
+      eventId: ids.open,
+      payload: sessionOpenPayload({ sid, connection, input, review: { type: 'onetime', status: 'PENDING', owner_email: 'alice@example.com' } }),
+    });
     await svix.message.create(orgId, { eventType: 'microsoftteams.review.create', eventId: ids.review, payload: reviewCardPayload({ sid, connection }) });
     await svix.message.create(orgId, { eventType: 'session.close', eventId: ids.close, payload: sessionClosePayload(sid, 1, 'exit status 1') });
     await svix.message.create(orgId, { eventType: 'dbroles.job.finished', eventId: ids.job, payload: dbrolesJobFinishedPayload(orgId, crypto.randomUUID()) });

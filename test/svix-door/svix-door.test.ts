@@ -59,7 +59,11 @@ async function refusal(call: Promise<unknown>): Promise<ApiException<Record<stri
   assert.fail('the call was accepted');
 }
 
-async function raw(url: string, path: string, init: { method?: string; token?: string | null; body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+async function raw(
+  url: string,
+  path: string,
+  init: { method?: string; token?: string | null; body?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...init.headers };
   const token = init.token === undefined ? TEST_TOKEN : init.token;
   if (token !== null) headers.authorization = `Bearer ${token}`;
@@ -115,9 +119,17 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
     const ids = { open: eventId(), review: eventId(), close: eventId(), job: eventId() };
     const review = { type: 'onetime', status: 'PENDING', owner_email: 'alice@example.com' };
     const open = await svix.message.create(orgId, { eventType: 'session.open', eventId: ids.open, payload: sessionOpenPayload({ sid, input, review }) });
-    const card = await svix.message.create(orgId, { eventType: 'microsoftteams.review.create', eventId: ids.review, payload: reviewCardPayload({ sid, approvalGroups: '["dba-team" "sec \\"ops\\""]' }) });
+    const card = await svix.message.create(orgId, {
+      eventType: 'microsoftteams.review.create',
+      eventId: ids.review,
+      payload: reviewCardPayload({ sid, approvalGroups: '["dba-team" "sec \\"ops\\""]' }),
+    });
     const close = await svix.message.create(orgId, { eventType: 'session.close', eventId: ids.close, payload: sessionClosePayload(sid, 2, 'exit status 2') });
-    const job = await svix.message.create(orgId, { eventType: 'dbroles.job.finished', eventId: ids.job, payload: dbrolesJobFinishedPayload('some-other-org', jobId) });
+    const job = await svix.message.create(orgId, {
+      eventType: 'dbroles.job.finished',
+      eventId: ids.job,
+      payload: dbrolesJobFinishedPayload('some-other-org', jobId),
+    });
 
     for (const [out, type, id] of [
       [open, 'session.open', ids.open],
@@ -132,7 +144,11 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
     }
     // The TypeScript SDK asks with_content=false (the payload is left out, as Svix does); with it, the payload as sent.
     assert.deepEqual(open.payload, {});
-    const withContent = await svix.message.create(orgId, { eventType: 'session.close', eventId: eventId(), payload: sessionClosePayload(sid) }, { withContent: true });
+    const withContent = await svix.message.create(
+      orgId,
+      { eventType: 'session.close', eventId: eventId(), payload: sessionClosePayload(sid) },
+      { withContent: true },
+    );
     assert.deepEqual(withContent.payload, sessionClosePayload(sid));
 
     // Acknowledged only once Kafka has it: every record is there, with the eventId as ce_id.
@@ -175,7 +191,15 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
       input: "UPDATE invoices SET status = 'void' WHERE id = 8813;",
       session_url: `https://hoop.example.com/sessions/${sid}`,
     });
-    assert.deepEqual(dataOf(sessions.get(ids.close)!), { sid, org_id: orgId, exit_code: 2, exit_err: 'exit status 2', output: '', is_output_truncated: false, output_size: 0 });
+    assert.deepEqual(dataOf(sessions.get(ids.close)!), {
+      sid,
+      org_id: orgId,
+      exit_code: 2,
+      exit_err: 'exit status 2',
+      output: '',
+      is_output_truncated: false,
+      output_size: 0,
+    });
     const jobData = dataOf(dbroles.get(ids.job)!);
     assert.equal(jobData.org_id, orgId, 'the organisation is the application the gateway sent to');
     assert.equal(jobData.id, jobId);
@@ -195,7 +219,11 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
 
   void it('acknowledges dbroles.custom.job.finished without carrying it, so hoop goes on to send dbroles.job.finished', async () => {
     const before = await endOffsets(stage.admin);
-    const out = await svix.message.create(crypto.randomUUID(), { eventType: 'dbroles.custom.job.finished', eventId: eventId(), payload: dbrolesCustomJobFinishedPayload() });
+    const out = await svix.message.create(crypto.randomUUID(), {
+      eventType: 'dbroles.custom.job.finished',
+      eventId: eventId(),
+      payload: dbrolesCustomJobFinishedPayload(),
+    });
     assert.equal(out.eventType, 'dbroles.custom.job.finished');
     assert.equal(recordsBetween(before, await endOffsets(stage.admin)), 0, 'nothing on Kafka');
     assert.ok((await metricValue(producer.url, EVENTS, { event_type: 'dbroles.custom.job.finished', outcome: 'not_carried' })) >= 1);
@@ -219,7 +247,11 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
     const id = eventId();
     const before = await endOffsets(stage.admin, [TOPICS.gatewaySessions]);
     const first = await svix.message.create(orgId, { eventType: 'session.close', eventId: id, payload: sessionClosePayload(sid) }, { idempotencyKey: 'key-1' });
-    const again = await svix.message.create(orgId, { eventType: 'session.close', eventId: id, payload: sessionClosePayload(sid, 9) }, { idempotencyKey: 'key-1' });
+    const again = await svix.message.create(
+      orgId,
+      { eventType: 'session.close', eventId: id, payload: sessionClosePayload(sid, 9) },
+      { idempotencyKey: 'key-1' },
+    );
     assert.deepEqual(again, first, 'the same key gets the first answer, whatever the body');
     const conflict = await refusal(svix.message.create(orgId, { eventType: 'session.close', eventId: id, payload: sessionClosePayload(sid) }));
     assert.equal(conflict.code, 409);
@@ -236,7 +268,12 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
     const orgId = crypto.randomUUID();
     const sid = crypto.randomUUID();
 
-    const wrong = await refusal(new Svix('wrong-token-0123456789abc', { serverUrl: producer.url, retryScheduleInMs: [] }).message.create(orgId, { eventType: 'session.close', payload: sessionClosePayload(sid) }));
+    const wrong = await refusal(
+      new Svix('wrong-token-0123456789abc', { serverUrl: producer.url, retryScheduleInMs: [] }).message.create(orgId, {
+        eventType: 'session.close',
+        payload: sessionClosePayload(sid),
+      }),
+    );
     assert.equal(wrong.code, 401);
     assert.equal(wrong.body.code, 'authentication_failed');
     assert.equal(typeof wrong.body.detail, 'string');
@@ -249,7 +286,9 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
     assert.equal(unknown.code, 422);
     assert.deepEqual((unknown.body.detail as { loc: unknown[] }[])[0]!.loc, ['body', 'eventType']);
 
-    const badBase64 = await refusal(svix.message.create(orgId, { eventType: 'session.open', payload: { ...sessionOpenPayload({ sid }), input: 'not base64!' } }));
+    const badBase64 = await refusal(
+      svix.message.create(orgId, { eventType: 'session.open', payload: { ...sessionOpenPayload({ sid }), input: 'not base64!' } }),
+    );
     assert.equal(badBase64.code, 422);
     assert.deepEqual((badBase64.body.detail as { loc: unknown[] }[])[0]!.loc, ['body', 'payload', 'input']);
 
@@ -276,11 +315,15 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
     assert.equal(notJson.status, 422);
     assert.deepEqual((notJson.body.detail as { loc: unknown[] }[])[0]!.loc, ['body']);
 
-    const huge = await raw(producer.url, `/api/v1/app/${orgId}/msg/`, { body: JSON.stringify({ eventType: 'session.close', payload: { ...sessionClosePayload(sid), pad: 'x'.repeat(producer.config.INGEST_MAX_BODY_BYTES) } }) });
+    const huge = await raw(producer.url, `/api/v1/app/${orgId}/msg/`, {
+      body: JSON.stringify({ eventType: 'session.close', payload: { ...sessionClosePayload(sid), pad: 'x'.repeat(producer.config.INGEST_MAX_BODY_BYTES) } }),
+    });
     assert.equal(huge.status, 413);
     assert.equal(huge.body.code, 'payload_too_large');
 
-    const badApp = await raw(producer.url, `/api/v1/app/${encodeURIComponent('org with space')}/msg/`, { body: JSON.stringify({ eventType: 'session.close', payload: sessionClosePayload(sid) }) });
+    const badApp = await raw(producer.url, `/api/v1/app/${encodeURIComponent('org with space')}/msg/`, {
+      body: JSON.stringify({ eventType: 'session.close', payload: sessionClosePayload(sid) }),
+    });
     assert.equal(badApp.status, 422);
     assert.deepEqual((badApp.body.detail as { loc: unknown[] }[])[0]!.loc, ['path', 'app_id']);
 
@@ -316,7 +359,10 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
 
     const endpoint = await svix.endpoint.create(orgId, { url: 'https://siem.example.com/hook', description: 'SIEM' });
     assert.deepEqual(await svix.endpoint.get(orgId, endpoint.id), await direct.endpoint.get(orgId, endpoint.id));
-    assert.deepEqual((await svix.endpoint.list(orgId)).data.map((item) => item.id), [endpoint.id]);
+    assert.deepEqual(
+      (await svix.endpoint.list(orgId)).data.map((item) => item.id),
+      [endpoint.id],
+    );
     const updated = await svix.endpoint.upsert(orgId, endpoint.id, { url: 'https://siem.example.com/hook2', description: 'SIEM 2' });
     assert.equal(updated.url, 'https://siem.example.com/hook2');
     assert.deepEqual(await svix.endpoint.getStats(orgId, endpoint.id), await direct.endpoint.getStats(orgId, endpoint.id));
@@ -332,7 +378,10 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
     // A message the relay published (here: straight into the stand-in), read back through the door.
     const message = await direct.message.create(orgId, { eventType: 'session.close', payload: { sid: 'x' } });
     assert.deepEqual(await svix.message.get(orgId, message.id), await direct.message.get(orgId, message.id));
-    assert.deepEqual(await svix.messageAttempt.listByEndpoint(orgId, endpoint.id, { limit: 50, eventTypes: ['session.close'] }), await direct.messageAttempt.listByEndpoint(orgId, endpoint.id, { limit: 50, eventTypes: ['session.close'] }));
+    assert.deepEqual(
+      await svix.messageAttempt.listByEndpoint(orgId, endpoint.id, { limit: 50, eventTypes: ['session.close'] }),
+      await direct.messageAttempt.listByEndpoint(orgId, endpoint.id, { limit: 50, eventTypes: ['session.close'] }),
+    );
 
     const portal = await svix.authentication.appPortalAccess(orgId, {});
     assert.match(portal.url, /^https:\/\/app\.svix\.com\/login#key=/);
@@ -342,7 +391,10 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
     assert.equal(gone.code, 404, "Svix's own 404, unchanged");
     assert.equal(gone.body.code, 'not_found');
 
-    const paths = stage.standIn.requests().slice(seenBefore).map((request) => `${request.method} ${request.path}`);
+    const paths = stage.standIn
+      .requests()
+      .slice(seenBefore)
+      .map((request) => `${request.method} ${request.path}`);
     for (const expected of [
       `POST /api/v1/app/${orgId}/endpoint`,
       `PUT /api/v1/app/${orgId}/endpoint/${endpoint.id}`,
@@ -353,7 +405,10 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
       `POST /api/v1/auth/app-portal-access/${orgId}`,
       `DELETE /api/v1/app/${orgId}/endpoint/${endpoint.id}`,
     ]) {
-      assert.ok(paths.some((path) => path.replace(/\/$/, '') === expected), `the stand-in saw ${expected}`);
+      assert.ok(
+        paths.some((path) => path.replace(/\/$/, '') === expected),
+        `the stand-in saw ${expected}`,
+      );
     }
   });
 
@@ -392,7 +447,10 @@ void describe('the Svix door lends an ingest token no admin power by default, an
     await direct.application.getOrCreate({ name: orgId.slice(0, 8), uid: orgId });
     const endpoint = await direct.endpoint.create(orgId, { url: 'https://siem.example.com/hook', description: 'SIEM' });
     const svix = new Svix(TEST_TOKEN, { serverUrl: readOnly.url, retryScheduleInMs: [] });
-    assert.deepEqual((await svix.endpoint.list(orgId)).data.map((item) => item.id), [endpoint.id]);
+    assert.deepEqual(
+      (await svix.endpoint.list(orgId)).data.map((item) => item.id),
+      [endpoint.id],
+    );
     assert.deepEqual(await svix.endpoint.getStats(orgId, endpoint.id), await direct.endpoint.getStats(orgId, endpoint.id));
 
     const seenBefore = stage.standIn.requests().length;
@@ -432,7 +490,9 @@ void describe('the Svix door lends an ingest token no admin power by default, an
     await bound.application.getOrCreate({ name: BOUND_ORG.slice(0, 8), uid: BOUND_ORG });
 
     const before = await endOffsets(stage.admin, [TOPICS.gatewaySessions, TOPICS.gatewayDbroles]);
-    const forged = await refusal(bound.message.create(otherOrg, { eventType: 'session.close', eventId: eventId(), payload: sessionClosePayload(crypto.randomUUID()) }));
+    const forged = await refusal(
+      bound.message.create(otherOrg, { eventType: 'session.close', eventId: eventId(), payload: sessionClosePayload(crypto.randomUUID()) }),
+    );
     assert.equal(forged.code, 403);
     assert.equal(forged.body.code, 'forbidden');
     assert.deepEqual(await endOffsets(stage.admin, [TOPICS.gatewaySessions, TOPICS.gatewayDbroles]), before, 'nothing reached Kafka for another organisation');
@@ -444,7 +504,7 @@ void describe('the Svix door lends an ingest token no admin power by default, an
     const id = eventId();
     await bound.message.create(BOUND_ORG, { eventType: 'session.close', eventId: id, payload: sessionClosePayload(crypto.randomUUID()) });
     const record = (await readRecords(stage.kafka, TOPICS.gatewaySessions, before, [id])).get(id);
-    assert.ok(record, 'the bound organisation\'s event is on Kafka');
+    assert.ok(record, "the bound organisation's event is on Kafka");
     assert.equal(dataOf(record).org_id, BOUND_ORG);
   });
 });
@@ -470,7 +530,10 @@ void describe('the Svix door without a Svix behind it', { skip }, () => {
     const created = await raw(producer.url, '/api/v1/app/?get_if_exists=true', { body: JSON.stringify({ name: slashed.slice(0, 8), uid: slashed }) });
     assert.equal(created.status, 201);
     assert.equal(created.body.uid, slashed);
-    assert.equal((await raw(producer.url, '/api/v1/app/?get_if_exists=true', { body: JSON.stringify({ name: slashed.slice(0, 8), uid: slashed }) })).status, 200);
+    assert.equal(
+      (await raw(producer.url, '/api/v1/app/?get_if_exists=true', { body: JSON.stringify({ name: slashed.slice(0, 8), uid: slashed }) })).status,
+      200,
+    );
     const listed = await raw(producer.url, '/api/v1/app/', { method: 'GET' });
     assert.ok((listed.body.data as { uid: string }[]).some((item) => item.uid === slashed));
     const management = await refusal(svix.endpoint.list(orgId));

@@ -25,7 +25,12 @@ void describe('svix-relay configuration at start', () => {
   });
 
   void it('exits 1 naming a bad SVIX_SERVER_URL without printing the Svix token', () => {
-    const run = start({ KAFKA_BROKERS: '127.0.0.1:1', ADMIN_TOKENS: 'admin-token-0123456789', SVIX_AUTH_TOKEN: 'sk_do_not_print_me', SVIX_SERVER_URL: 'ftp://svix' });
+    const run = start({
+      KAFKA_BROKERS: '127.0.0.1:1',
+      ADMIN_TOKENS: 'admin-token-0123456789',
+      SVIX_AUTH_TOKEN: 'sk_do_not_print_me',
+      SVIX_SERVER_URL: 'ftp://svix',
+    });
     assert.equal(run.status, 1);
     assert.match(run.stderr, /SVIX_SERVER_URL: expected a URL \(http, https\)/);
     assert.ok(!run.stderr.includes('sk_do_not_print_me'));

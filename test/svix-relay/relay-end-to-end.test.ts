@@ -53,23 +53,38 @@ describe('svix-relay end to end', { skip: brokersFromEnv === undefined ? NO_BROK
     await pollUntil(() => stage.receiver.on('/siem').length >= 4, { timeoutMs: 30_000, what: '4 deliveries' });
     const delivered = stage.receiver.on('/siem');
     assert.equal(delivered.length, 4);
-    assert.ok(delivered.every((webhook) => webhook.verified), `every signature verifies: ${delivered.map((w) => w.verifyError).join(',')}`);
+    assert.ok(
+      delivered.every((webhook) => webhook.verified),
+      `every signature verifies: ${delivered.map((w) => w.verifyError).join(',')}`,
+    );
     const messages = stage.standIn.messages(orgId);
     assert.deepEqual(messages.map((message) => message.eventId).sort(), [...ids].sort(), 'eventId = the event id');
     const sessionTypes = messages.map((message) => message.eventType).filter((type) => type !== 'dbroles.job.finished');
     assert.deepEqual(sessionTypes, ['session.open', 'microsoftteams.review.create', 'session.close'], 'in order per session');
     assert.equal(messages.filter((message) => message.eventType === 'dbroles.job.finished').length, 1, 'dbroles jobs are always published');
-    const keys = stage.standIn.requests().filter((request) => request.method === 'POST' && request.path.endsWith('/msg')).map((request) => request.idempotencyKey);
+    const keys = stage.standIn
+      .requests()
+      .filter((request) => request.method === 'POST' && request.path.endsWith('/msg'))
+      .map((request) => request.idempotencyKey);
     for (const id of ids) assert.ok(keys.includes(`hookline-evt-${id}`), 'idempotency-key derived from the event id');
 
-    const card = messages.find((message) => message.eventType === 'microsoftteams.review.create')!.payload as { type: string; attachments: { contentType: string; content: { type: string; body: { type: string; facts?: { title: string; value: string }[]; codeSnippet?: string }[]; actions?: { url: string }[] } }[] };
+    const card = messages.find((message) => message.eventType === 'microsoftteams.review.create')!.payload as {
+      type: string;
+      attachments: {
+        contentType: string;
+        content: { type: string; body: { type: string; facts?: { title: string; value: string }[]; codeSnippet?: string }[]; actions?: { url: string }[] };
+      }[];
+    };
     assert.equal(card.type, 'message');
     assert.equal(card.attachments[0]?.contentType, 'application/vnd.microsoft.card.adaptive');
     const content = card.attachments[0].content;
     assert.equal(content.type, 'AdaptiveCard');
     const facts = content.body.find((element) => element.type === 'FactSet')!.facts!.map((fact) => fact.title);
     assert.deepEqual(facts, ['Created by', 'Approval groups', 'Session time', 'Connection', 'Session']);
-    assert.ok(content.body.some((element) => element.type === 'CodeBlock' && element.codeSnippet?.includes('UPDATE invoices')), 'the input as a code block');
+    assert.ok(
+      content.body.some((element) => element.type === 'CodeBlock' && element.codeSnippet?.includes('UPDATE invoices')),
+      'the input as a code block',
+    );
     assert.match(content.actions?.[0]?.url ?? '', /^https:\/\/gateway\.example\.com\/reviews\//, 'link to the session');
 
     const records = await readPublications(stage.kafka, ids, publicationsEnd);
@@ -80,7 +95,9 @@ describe('svix-relay end to end', { skip: brokersFromEnv === undefined ? NO_BROK
     assert.equal(close.org_id, orgId);
     assert.ok(messages.some((message) => message.id === close.svix_message_id));
     // Counted once the publication record is acknowledged, which its readers may see a moment earlier.
-    await pollUntil(async () => (await metricValue(stage.relay.url, 'hookline_relay_published_total', { event_type: 'session.close' })) >= 1, { what: 'hookline_relay_published_total{event_type="session.close"}' });
+    await pollUntil(async () => (await metricValue(stage.relay.url, 'hookline_relay_published_total', { event_type: 'session.close' })) >= 1, {
+      what: 'hookline_relay_published_total{event_type="session.close"}',
+    });
     assert.equal(await metricValue(stage.relay.url, 'hookline_relay_published_total', { event_type: 'session.close' }), 1);
     assert.ok((await metricValue(stage.relay.url, 'hookline_relay_publish_seconds_count')) >= 4);
   });

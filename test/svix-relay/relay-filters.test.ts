@@ -4,7 +4,21 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Svix } from 'svix';
 import { pollUntil } from '@hookline/kafka/testing';
-import { api, AUDITOR_TOKEN, brokersFromEnv, makeEvent, metricValue, NO_BROKER_SKIP, produceEvents, relayEnv, startRelay, uniqueId, type RunningRelay, startRelayOnStage, type RelayStageWithRelay } from './relay-harness.js';
+import {
+  api,
+  AUDITOR_TOKEN,
+  brokersFromEnv,
+  makeEvent,
+  metricValue,
+  NO_BROKER_SKIP,
+  produceEvents,
+  relayEnv,
+  startRelay,
+  uniqueId,
+  type RunningRelay,
+  startRelayOnStage,
+  type RelayStageWithRelay,
+} from './relay-harness.js';
 import { closeAll } from '../support/close-all.js';
 
 describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
@@ -36,7 +50,9 @@ describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_
       makeEvent('dbroles.job.finished', { orgId, subject: uniqueId('job') }),
     ];
     await produceEvents(stage.producer, events);
-    await pollUntil(async () => (await metricValue(stage.relay.url, 'hookline_relay_filtered_total', { reason: 'plugin_disabled' })) - before === 3, { what: '3 filtered events' });
+    await pollUntil(async () => (await metricValue(stage.relay.url, 'hookline_relay_filtered_total', { reason: 'plugin_disabled' })) - before === 3, {
+      what: '3 filtered events',
+    });
     await pollUntil(() => stage.standIn.messages(orgId).length === 3, { what: '3 published events' });
     const published = stage.standIn.messages(orgId).map((message) => message.eventId);
     assert.deepEqual(published.sort(), [events[1]!.id, events[4]!.id, events[5]!.id].sort());
@@ -56,7 +72,8 @@ describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_
     // Sent until one is published: the change reaches the consuming instance on its next refresh.
     await pollUntil(
       async () => {
-        if (stage.standIn.messages(orgId).some((message) => message.eventType === 'session.open' && (message.payload as { sid?: string }).sid === sid)) return true;
+        if (stage.standIn.messages(orgId).some((message) => message.eventType === 'session.open' && (message.payload as { sid?: string }).sid === sid))
+          return true;
         await produceEvents(stage.producer, [makeEvent('session.open', { orgId, subject: sid, connection: disabled })]);
         return false;
       },
@@ -77,7 +94,10 @@ describe('svix-relay filters', { skip: brokersFromEnv === undefined ? NO_BROKER_
     const svix = new Svix(stage.standIn.token, { serverUrl: stage.standIn.url });
     stage.receiver.setSecret('/all', (await svix.endpoint.getSecret(orgId, all.body.id as string)).key);
     stage.receiver.setSecret('/closes', (await svix.endpoint.getSecret(orgId, closes.body.id as string)).key);
-    await produceEvents(stage.producer, [makeEvent('session.open', { orgId, subject: sid, connection: enabled }), makeEvent('session.close', { orgId, subject: sid })]);
+    await produceEvents(stage.producer, [
+      makeEvent('session.open', { orgId, subject: sid, connection: enabled }),
+      makeEvent('session.close', { orgId, subject: sid }),
+    ]);
     await pollUntil(() => stage.receiver.on('/all').length === 2 && stage.receiver.on('/closes').length === 1, { what: 'filtered deliveries' });
     assert.equal((stage.receiver.on('/closes')[0]!.payload as { exit_code?: number }).exit_code, 0, 'the session.close payload');
     assert.ok(stage.receiver.received.every((webhook) => webhook.verified));

@@ -31,7 +31,12 @@ export function testKafka(): Kafka {
 }
 
 /** Settings every relay under test gets (Svix: the stand-in or the real server); `env` overrides. Retries are short so outages end quickly. */
-export function relayEnv(svix: Pick<SvixTarget, 'url' | 'token'> | undefined, databaseUrl: string | undefined, groupId: string, env: Record<string, string> = {}): Record<string, string> {
+export function relayEnv(
+  svix: Pick<SvixTarget, 'url' | 'token'> | undefined,
+  databaseUrl: string | undefined,
+  groupId: string,
+  env: Record<string, string> = {},
+): Record<string, string> {
   return {
     KAFKA_BROKERS: brokersFromEnv ?? '',
     KAFKA_GROUP_ID: groupId,
@@ -79,7 +84,13 @@ const RELAY_MAIN = fileURLToPath(new URL('../../../services/svix-relay/dist/main
 /** The relay as production runs it: `node dist/main.js` with env, in its own process. */
 export async function spawnRelay(env: Record<string, string>, port: number): Promise<RelayProcess> {
   const child = spawn(process.execPath, [RELAY_MAIN], {
-    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: env.LOG_LEVEL === 'silent' ? 'warn' : (env.LOG_LEVEL ?? 'warn') },
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: env.LOG_LEVEL === 'silent' ? 'warn' : (env.LOG_LEVEL ?? 'warn'),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -101,7 +112,10 @@ export async function spawnRelay(env: Record<string, string>, port: number): Pro
 }
 
 /** A gateway event of `type` from its contract's example, for the given org, session and connection. */
-export function makeEvent<T extends EventType>(type: T, options: { orgId: string; subject: string; connection?: string; id?: string; data?: Record<string, unknown> }): GatewayEvent<T> {
+export function makeEvent<T extends EventType>(
+  type: T,
+  options: { orgId: string; subject: string; connection?: string; id?: string; data?: Record<string, unknown> },
+): GatewayEvent<T> {
   const contract = getEventContract(type);
   const data = { ...structuredClone(contract.example), org_id: options.orgId, [contract.keyField]: options.subject } as Record<string, unknown>;
   if (options.connection !== undefined && 'connection_name' in data) data.connection_name = options.connection;
@@ -179,11 +193,21 @@ export async function connectGatewayKafka(): Promise<{ kafka: Kafka; admin: Admi
 export { metricTotal as metricValue } from '../support/metrics.js';
 
 /** Calls the management API with a token (admin by default). */
-export async function api(url: string, method: string, path: string, body?: unknown, token: string | null = ADMIN_TOKEN): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function api(
+  url: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token: string | null = ADMIN_TOKEN,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const headers: Record<string, string> = {};
   if (token !== null) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${url}${path}`, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
   const text = await response.text();
   return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
 }

@@ -45,7 +45,11 @@ describe('svix-relay management API', { skip: brokersFromEnv === undefined ? NO_
 
   it('creates, reads, lists, overwrites and deletes event types; passes on Svix errors', async () => {
     const name = `custom.${uniqueId('t')}`;
-    const created = await api(stage.relay.url, 'POST', '/v1/event-types', { name, description: 'a custom type', schema: { type: 'object', properties: { a: { type: 'string' } } } });
+    const created = await api(stage.relay.url, 'POST', '/v1/event-types', {
+      name,
+      description: 'a custom type',
+      schema: { type: 'object', properties: { a: { type: 'string' } } },
+    });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     assert.deepEqual(created.body.schema, { type: 'object', properties: { a: { type: 'string' } } });
     const again = await api(stage.relay.url, 'POST', '/v1/event-types', { name, description: 'again' });
@@ -84,18 +88,25 @@ describe('svix-relay management API', { skip: brokersFromEnv === undefined ? NO_
   });
 
   it('manages endpoints: create with filters, list with stats, get, overwrite, disable/enable, delete', async () => {
-    const created = await api(stage.relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: stage.receiver.url('/one'), description: 'SIEM one', event_types: ['session.open', 'session.close'] });
+    const created = await api(stage.relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, {
+      url: stage.receiver.url('/one'),
+      description: 'SIEM one',
+      event_types: ['session.open', 'session.close'],
+    });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const id = created.body.id as string;
     assert.deepEqual(created.body.event_types, ['session.open', 'session.close']);
     const test = await api(stage.relay.url, 'POST', `/v1/orgs/${orgId}/messages`, { event_type: 'session.open' });
     assert.equal(test.status, 201, JSON.stringify(test.body));
     await pollUntil(() => stage.receiver.on('/one').length === 1, { what: 'the test message delivered' });
-    const listed = await pollUntil(async () => {
-      const answer = await api(stage.relay.url, 'GET', `/v1/orgs/${orgId}/endpoints`, undefined, AUDITOR_TOKEN);
-      const row = (answer.body.data as { id: string; stats: Record<string, number> }[]).find((endpoint) => endpoint.id === id);
-      return row?.stats.success === 1 ? row : undefined;
-    }, { what: 'stats with one success' });
+    const listed = await pollUntil(
+      async () => {
+        const answer = await api(stage.relay.url, 'GET', `/v1/orgs/${orgId}/endpoints`, undefined, AUDITOR_TOKEN);
+        const row = (answer.body.data as { id: string; stats: Record<string, number> }[]).find((endpoint) => endpoint.id === id);
+        return row?.stats.success === 1 ? row : undefined;
+      },
+      { what: 'stats with one success' },
+    );
     assert.deepEqual(listed.stats, { fail: 0, pending: 0, sending: 0, success: 1 });
     assert.equal((await api(stage.relay.url, 'GET', `/v1/orgs/${orgId}/endpoints/${id}`)).body.url, stage.receiver.url('/one'));
     const overwritten = await api(stage.relay.url, 'PUT', `/v1/orgs/${orgId}/endpoints/${id}`, { url: stage.receiver.url('/two') });
@@ -111,7 +122,10 @@ describe('svix-relay management API', { skip: brokersFromEnv === undefined ? NO_
   });
 
   it('refuses bad endpoint input: unknown event type in filters, malformed URL, missing url', async () => {
-    const unknown = await api(stage.relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: 'https://siem.example.com/x', event_types: ['session.open', 'no.such.event'] });
+    const unknown = await api(stage.relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, {
+      url: 'https://siem.example.com/x',
+      event_types: ['session.open', 'no.such.event'],
+    });
     assert.equal(unknown.status, 400);
     assert.match(unknown.body.message as string, /unknown event type in event_types: no\.such\.event/);
     const malformed = await api(stage.relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url: 'not a url' });
@@ -142,16 +156,22 @@ describe('svix-relay management API', { skip: brokersFromEnv === undefined ? NO_
     assert.ok(!Number.isNaN(Date.parse(message.body.timestamp as string)));
 
     await pollUntil(() => stage.receiver.on('/m1').length === 1, { what: 'delivery' });
-    const attempts = await pollUntil(async () => {
-      const answer = await api(stage.relay.url, 'GET', `/v1/orgs/${org}/attempts`, undefined, AUDITOR_TOKEN);
-      return (answer.body.data as unknown[]).length === 1 ? answer : undefined;
-    }, { what: 'one attempt' });
+    const attempts = await pollUntil(
+      async () => {
+        const answer = await api(stage.relay.url, 'GET', `/v1/orgs/${org}/attempts`, undefined, AUDITOR_TOKEN);
+        return (answer.body.data as unknown[]).length === 1 ? answer : undefined;
+      },
+      { what: 'one attempt' },
+    );
     assert.equal(attempts.body.endpoint_id, first.body.id, 'the only endpoint is implied');
     const attempt = (attempts.body.data as Record<string, unknown>[])[0]!;
     assert.equal(attempt.status, 'success');
     assert.equal(attempt.response_status_code, 200);
     assert.equal(attempt.msg_id, sent.body.id);
-    const listCall = stage.standIn.requests().filter((request) => request.path.includes('/attempt/endpoint/')).at(-1);
+    const listCall = stage.standIn
+      .requests()
+      .filter((request) => request.path.includes('/attempt/endpoint/'))
+      .at(-1);
     assert.equal(listCall?.query.get('limit'), '50', 'limit defaults to 50');
     const failed = await api(stage.relay.url, 'GET', `/v1/orgs/${org}/attempts?status=fail&event_types=microsoftteams.review.create&limit=5`);
     assert.deepEqual(failed.body.data, []);
@@ -173,7 +193,10 @@ describe('svix-relay management API', { skip: brokersFromEnv === undefined ? NO_
     assert.equal((await api(stage.relay.url, 'PUT', path)).body.changed, true);
     assert.equal((await api(stage.relay.url, 'PUT', path)).body.changed, false, 'idempotent');
     const listed = await api(stage.relay.url, 'GET', `/v1/plugins/webhooks/connections?org_id=${orgId}`);
-    assert.deepEqual((listed.body.data as { connection_name: string }[]).map((row) => row.connection_name), ['pg-main']);
+    assert.deepEqual(
+      (listed.body.data as { connection_name: string }[]).map((row) => row.connection_name),
+      ['pg-main'],
+    );
     assert.equal((await api(stage.relay.url, 'DELETE', path)).body.changed, true);
     assert.deepEqual((await api(stage.relay.url, 'GET', `/v1/plugins/webhooks/connections?org_id=${orgId}`)).body.data, []);
     const control = await api(stage.relay.url, 'PUT', `/v1/plugins/webhooks/connections/${orgId}/${encodeURIComponent('bad\nname')}`);
@@ -186,7 +209,12 @@ describe('svix-relay management API', { skip: brokersFromEnv === undefined ? NO_
     const html = await fetch(`${stage.relay.url}/docs`);
     assert.equal(html.status, 200);
     const document = (await (await fetch(`${stage.relay.url}/docs-json`)).json()) as { paths: Record<string, unknown> };
-    for (const path of ['/v1/event-types', '/v1/orgs/{org_id}/endpoints', '/v1/orgs/{org_id}/attempts', '/v1/plugins/webhooks/connections/{org_id}/{connection_name}']) {
+    for (const path of [
+      '/v1/event-types',
+      '/v1/orgs/{org_id}/endpoints',
+      '/v1/orgs/{org_id}/attempts',
+      '/v1/plugins/webhooks/connections/{org_id}/{connection_name}',
+    ]) {
       assert.ok(path in document.paths, `${path} is described`);
     }
   });

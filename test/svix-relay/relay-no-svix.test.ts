@@ -21,9 +21,14 @@ describe('svix-relay without Svix', { skip: brokersFromEnv === undefined ? NO_BR
   it('without SVIX_AUTH_TOKEN: says publishing is off, consumes nothing, and Svix calls answer 400', async () => {
     const lines: string[] = [];
     const groupId = uniqueId('relay-off');
-    const off = await startRelay(relayEnv(undefined, undefined, groupId, { LOG_LEVEL: 'info' }), { logDestination: { write: (line: string) => void lines.push(line) } });
+    const off = await startRelay(relayEnv(undefined, undefined, groupId, { LOG_LEVEL: 'info' }), {
+      logDestination: { write: (line: string) => void lines.push(line) },
+    });
     try {
-      assert.ok(lines.some((line) => /publishing to Svix is OFF/.test(line)), 'a clear line at start');
+      assert.ok(
+        lines.some((line) => /publishing to Svix is OFF/.test(line)),
+        'a clear line at start',
+      );
       const answer = await api(off.url, 'GET', '/v1/event-types');
       assert.equal(answer.status, 400);
       assert.equal(answer.body.error, 'svix_not_configured');
@@ -42,7 +47,9 @@ describe('svix-relay without Svix', { skip: brokersFromEnv === undefined ? NO_BR
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', () => resolve()));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const relay = await startRelay(relayEnv(undefined, undefined, uniqueId('relay-unreachable'), { SVIX_AUTH_TOKEN: 'sk_unreachable_svix', SVIX_SERVER_URL: `http://127.0.0.1:${port}` }));
+    const relay = await startRelay(
+      relayEnv(undefined, undefined, uniqueId('relay-unreachable'), { SVIX_AUTH_TOKEN: 'sk_unreachable_svix', SVIX_SERVER_URL: `http://127.0.0.1:${port}` }),
+    );
     try {
       assert.equal((await fetch(`${relay.url}/health/live`)).status, 200);
       const ready = await fetch(`${relay.url}/health/ready`);

@@ -8,7 +8,17 @@ import { dlqTopic, encodeEvent, TOPICS } from '@hookline/contracts';
 import { DLQ_HEADERS } from '@hookline/kafka';
 import type { Producer } from 'kafkajs';
 import { pollUntil } from '@hookline/kafka/testing';
-import { api, brokersFromEnv, makeEvent, NO_BROKER_SKIP, produceEvents, readDeadLetter, uniqueId, startRelayOnStage, type RelayStageWithRelay } from './relay-harness.js';
+import {
+  api,
+  brokersFromEnv,
+  makeEvent,
+  NO_BROKER_SKIP,
+  produceEvents,
+  readDeadLetter,
+  uniqueId,
+  startRelayOnStage,
+  type RelayStageWithRelay,
+} from './relay-harness.js';
 import { closeAll } from '../support/close-all.js';
 
 describe('svix-relay: permanent failures are dead-lettered, not retried', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : false }, () => {
@@ -46,7 +56,10 @@ describe('svix-relay: permanent failures are dead-lettered, not retried', { skip
     const dead = await readDeadLetter(stage.kafka, broken.id, from);
     assert.match(dead.headers?.[DLQ_HEADERS.reason]?.toString() ?? '', /came with an empty Kafka key; not published/);
     await produceEvents(stage.producer, [next]);
-    await pollUntil(() => stage.standIn.messages(orgId).some((message) => message.eventId === next.id), { timeoutMs: 15_000, what: 'the next record published' });
+    await pollUntil(() => stage.standIn.messages(orgId).some((message) => message.eventId === next.id), {
+      timeoutMs: 15_000,
+      what: 'the next record published',
+    });
     assert.ok(!stage.standIn.messages(orgId).some((message) => message.eventId === broken.id), 'checked before Svix was asked: no message for it');
   });
 
@@ -63,9 +76,15 @@ describe('svix-relay: permanent failures are dead-lettered, not retried', { skip
     const from = await dlqOffsets();
     await produceEvents(stage.producer, [event]);
     const dead = await readDeadLetter(stage.kafka, event.id, from);
-    assert.match(dead.headers?.[DLQ_HEADERS.reason]?.toString() ?? '', /publication record of event .* cannot be encoded \(.*svix_message_id.*\); published to Svix as msg_x+, not recorded/);
+    assert.match(
+      dead.headers?.[DLQ_HEADERS.reason]?.toString() ?? '',
+      /publication record of event .* cannot be encoded \(.*svix_message_id.*\); published to Svix as msg_x+, not recorded/,
+    );
     await produceEvents(stage.producer, [next]);
-    await pollUntil(() => stage.standIn.messages(orgId).some((message) => message.eventId === next.id), { timeoutMs: 15_000, what: 'the next record published' });
+    await pollUntil(() => stage.standIn.messages(orgId).some((message) => message.eventId === next.id), {
+      timeoutMs: 15_000,
+      what: 'the next record published',
+    });
     // A retry would have published it for real (the fault answered once).
     assert.ok(!stage.standIn.messages(orgId).some((message) => message.eventId === event.id), 'not retried');
   });
@@ -80,8 +99,14 @@ describe('svix-relay: permanent failures are dead-lettered, not retried', { skip
     const genuine = makeEvent('session.close', { orgId, subject: sid });
     await produceEvents(stage.producer, [forged, genuine]);
     const dead = await readDeadLetter(stage.kafka, forged.id, from);
-    assert.match(dead.headers?.[DLQ_HEADERS.reason]?.toString() ?? '', new RegExp(`session.close .* names org ${otherOrg}, but its session.open was seen under another org; not published`));
-    await pollUntil(() => stage.standIn.messages(orgId).some((message) => message.eventId === genuine.id), { timeoutMs: 15_000, what: 'the genuine close published' });
+    assert.match(
+      dead.headers?.[DLQ_HEADERS.reason]?.toString() ?? '',
+      new RegExp(`session.close .* names org ${otherOrg}, but its session.open was seen under another org; not published`),
+    );
+    await pollUntil(() => stage.standIn.messages(orgId).some((message) => message.eventId === genuine.id), {
+      timeoutMs: 15_000,
+      what: 'the genuine close published',
+    });
     assert.ok(!stage.standIn.messages(otherOrg).some((message) => message.eventId === forged.id), "not published under the close's org");
     assert.ok(!stage.standIn.messages(orgId).some((message) => message.eventId === forged.id), "nor under the open's");
   });

@@ -99,7 +99,11 @@ describe('svix-relay against an attacker', { skip: brokersFromEnv === undefined 
 
   it('authenticates before it reads a body: a malformed body is 401 without a token, 403 for an auditor, 400 for an admin', async () => {
     const send = (token: string | null, body: string, contentType = 'application/json') =>
-      fetch(`${url}/v1/event-types`, { method: 'POST', headers: { 'content-type': contentType, ...(token === null ? {} : { authorization: `Bearer ${token}` }) }, body });
+      fetch(`${url}/v1/event-types`, {
+        method: 'POST',
+        headers: { 'content-type': contentType, ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
+        body,
+      });
     for (const body of ['{not json', '{"name":', 'x'.repeat(300 * 1024)]) {
       assert.equal((await send(null, body)).status, 401, body.slice(0, 20));
       assert.equal((await send('not-a-known-token-0123456789', body)).status, 401);
@@ -117,7 +121,16 @@ describe('svix-relay against an attacker', { skip: brokersFromEnv === undefined 
     const text = await (await fetch(`${url}/health/ready`)).text();
     assert.match(text, /"database":\{"detail":\{"kind":"postgres"\},"status":"up"\}/);
     const databaseName = databaseUrl.pathname.slice(1);
-    for (const secret of [DB_PASSWORD, databaseName, `${databaseUrl.username}@`, `${databaseUrl.username}:`, databaseUrl.host, ADMIN_TOKEN, AUDITOR_TOKEN, stage.standIn.token]) {
+    for (const secret of [
+      DB_PASSWORD,
+      databaseName,
+      `${databaseUrl.username}@`,
+      `${databaseUrl.username}:`,
+      databaseUrl.host,
+      ADMIN_TOKEN,
+      AUDITOR_TOKEN,
+      stage.standIn.token,
+    ]) {
       assert.ok(!text.includes(secret), `/health/ready shows ${secret}: ${text}`);
     }
   });

@@ -6,7 +6,20 @@ import { freePort } from '@hookline/kafka-broker';
 import type { GatewayEvent } from '@hookline/contracts';
 import { closeAll } from '../support/close-all.js';
 import { pollUntil } from '@hookline/kafka/testing';
-import { api, brokersFromEnv, makeEvent, NO_BROKER_SKIP, produceEvents, relayEnv, spawnRelay, startGroupAtEnd, uniqueId, type RelayProcess, startRelayStage, type RelayStage } from './relay-harness.js';
+import {
+  api,
+  brokersFromEnv,
+  makeEvent,
+  NO_BROKER_SKIP,
+  produceEvents,
+  relayEnv,
+  spawnRelay,
+  startGroupAtEnd,
+  uniqueId,
+  type RelayProcess,
+  startRelayStage,
+  type RelayStage,
+} from './relay-harness.js';
 
 const EVENTS = 5_000;
 const KILL_AFTER = 1_500;
@@ -54,21 +67,29 @@ describe('svix-relay killed with SIGKILL', { skip: brokersFromEnv === undefined 
     const postsAtKill = stage.standIn.requests().filter((request) => request.method === 'POST' && request.path.endsWith('/msg')).length;
 
     relay = await spawnRelay(env, await freePort());
-    await pollUntil(() => stage.standIn.messageCount(orgId) >= EVENTS, { timeoutMs: 120_000, what: `all ${EVENTS} events published (now ${stage.standIn.messageCount(orgId)})` });
+    await pollUntil(() => stage.standIn.messageCount(orgId) >= EVENTS, {
+      timeoutMs: 120_000,
+      what: `all ${EVENTS} events published (now ${stage.standIn.messageCount(orgId)})`,
+    });
     // Settle: whatever the restarted relay re-reads from the last commit must not add messages.
-    await pollUntil(async () => {
-      const offsets = await stage.admin.fetchOffsets({ groupId, topics: ['gateway.sessions.v1', 'gateway.dbroles.v1'] });
-      const ends = new Map<string, string>();
-      for (const topic of ['gateway.sessions.v1', 'gateway.dbroles.v1']) for (const o of await stage.admin.fetchTopicOffsets(topic)) ends.set(`${topic}:${o.partition}`, o.high);
-      return offsets.every((topic) => topic.partitions.every((p) => p.offset === ends.get(`${topic.topic}:${p.partition}`)));
-    }, { timeoutMs: 30_000, what: 'the group to commit to the end' });
+    await pollUntil(
+      async () => {
+        const offsets = await stage.admin.fetchOffsets({ groupId, topics: ['gateway.sessions.v1', 'gateway.dbroles.v1'] });
+        const ends = new Map<string, string>();
+        for (const topic of ['gateway.sessions.v1', 'gateway.dbroles.v1'])
+          for (const o of await stage.admin.fetchTopicOffsets(topic)) ends.set(`${topic}:${o.partition}`, o.high);
+        return offsets.every((topic) => topic.partitions.every((p) => p.offset === ends.get(`${topic.topic}:${p.partition}`)));
+      },
+      { timeoutMs: 30_000, what: 'the group to commit to the end' },
+    );
 
     const messages = stage.standIn.messages(orgId);
     const ids = messages.map((message) => message.eventId);
     assert.equal(new Set(ids).size, EVENTS, 'every event published');
     assert.equal(messages.length, EVENTS, 'none twice');
     assert.deepEqual(new Set(ids), new Set(events.map((event) => event.id)));
-    const resent = stage.standIn.requests().filter((request) => request.method === 'POST' && request.path.endsWith('/msg')).length - postsAtKill - (EVENTS - atKill);
+    const resent =
+      stage.standIn.requests().filter((request) => request.method === 'POST' && request.path.endsWith('/msg')).length - postsAtKill - (EVENTS - atKill);
     console.log(`sigkill: ${atKill} published before the kill; ${resent} publications re-sent after the restart and de-duplicated by Svix`);
   });
 });

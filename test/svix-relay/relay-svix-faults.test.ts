@@ -7,7 +7,21 @@ import { dlqTopic, TOPICS } from '@hookline/contracts';
 import { DLQ_HEADERS } from '@hookline/kafka';
 import { Svix } from 'svix';
 import { pollUntil } from '@hookline/kafka/testing';
-import { api, brokersFromEnv, makeEvent, metricValue, NO_BROKER_SKIP, produceEvents, readDeadLetter, relayEnv, startRelay, uniqueId, type RunningRelay, startRelayStage, type RelayStage } from './relay-harness.js';
+import {
+  api,
+  brokersFromEnv,
+  makeEvent,
+  metricValue,
+  NO_BROKER_SKIP,
+  produceEvents,
+  readDeadLetter,
+  relayEnv,
+  startRelay,
+  uniqueId,
+  type RunningRelay,
+  startRelayStage,
+  type RelayStage,
+} from './relay-harness.js';
 import { closeAll } from '../support/close-all.js';
 
 const MSG_PATH = /\/api\/v1\/app\/[^/]+\/msg$/;
@@ -40,12 +54,18 @@ describe('svix-relay when Svix fails', { skip: brokersFromEnv === undefined ? NO
     const events = sessionEvents(8);
     await produceEvents(stage.producer, events);
     // The outage lasts until the relay has been refused a good number of times.
-    await pollUntil(() => stage.standIn.requests().filter((request) => request.status === 503).length >= 30, { timeoutMs: 20_000, what: '30 refused publications' });
+    await pollUntil(() => stage.standIn.requests().filter((request) => request.status === 503).length >= 30, {
+      timeoutMs: 20_000,
+      what: '30 refused publications',
+    });
     assert.equal(stage.standIn.messages(orgId).length, 0, 'nothing got through during the outage');
     stage.standIn.clearFaults();
 
     const ids = new Set(events.map((event) => event.id));
-    await pollUntil(() => stage.standIn.messages(orgId).filter((message) => ids.has(message.eventId ?? '')).length === events.length, { timeoutMs: 20_000, what: 'every event published' });
+    await pollUntil(() => stage.standIn.messages(orgId).filter((message) => ids.has(message.eventId ?? '')).length === events.length, {
+      timeoutMs: 20_000,
+      what: 'every event published',
+    });
     const messages = stage.standIn.messages(orgId).filter((message) => ids.has(message.eventId ?? ''));
     assert.equal(new Set(messages.map((message) => message.eventId)).size, events.length, 'each event once');
     const subjectOf = new Map(events.map((event) => [event.id, event.subject]));
@@ -62,8 +82,14 @@ describe('svix-relay when Svix fails', { skip: brokersFromEnv === undefined ? NO
     const event = makeEvent('dbroles.job.finished', { orgId, subject: uniqueId('job') });
     const from = stage.standIn.requests().length;
     await produceEvents(stage.producer, [event]);
-    await pollUntil(() => stage.standIn.messages(orgId).some((message) => message.eventId === event.id), { timeoutMs: 15_000, what: 'the throttled event published' });
-    const posts = stage.standIn.requests().slice(from).filter((request) => request.method === 'POST' && MSG_PATH.test(request.path));
+    await pollUntil(() => stage.standIn.messages(orgId).some((message) => message.eventId === event.id), {
+      timeoutMs: 15_000,
+      what: 'the throttled event published',
+    });
+    const posts = stage.standIn
+      .requests()
+      .slice(from)
+      .filter((request) => request.method === 'POST' && MSG_PATH.test(request.path));
     const throttled = posts.findIndex((request) => request.status === 429);
     assert.ok(throttled >= 0, 'the relay was throttled');
     const next = posts[throttled + 1];
@@ -80,7 +106,10 @@ describe('svix-relay when Svix fails', { skip: brokersFromEnv === undefined ? NO
     const next = makeEvent('session.close', { orgId, subject: sid });
     const dlqFrom = await stage.admin.fetchTopicOffsets(dlqTopic(TOPICS.gatewaySessions)).catch(() => []);
     await produceEvents(stage.producer, [rejected, next]);
-    await pollUntil(() => stage.standIn.messages(orgId).some((message) => message.eventId === next.id), { timeoutMs: 15_000, what: 'the next record published' });
+    await pollUntil(() => stage.standIn.messages(orgId).some((message) => message.eventId === next.id), {
+      timeoutMs: 15_000,
+      what: 'the next record published',
+    });
     assert.ok(!stage.standIn.messages(orgId).some((message) => message.eventId === rejected.id), 'the rejected one is not in Svix');
     const dead = await readDeadLetter(stage.kafka, rejected.id, new Map(dlqFrom.map((offset) => [offset.partition, offset.offset])));
     const reason = dead.headers?.[DLQ_HEADERS.reason]?.toString() ?? '';
@@ -96,14 +125,21 @@ describe('svix-relay when Svix fails', { skip: brokersFromEnv === undefined ? NO
     await svix.application.delete(orgId);
     const event = makeEvent('dbroles.job.finished', { orgId, subject: uniqueId('job') });
     await produceEvents(stage.producer, [event]);
-    await pollUntil(() => stage.standIn.messages(orgId).some((message) => message.eventId === event.id), { timeoutMs: 15_000, what: 'the event published to the new app' });
+    await pollUntil(() => stage.standIn.messages(orgId).some((message) => message.eventId === event.id), {
+      timeoutMs: 15_000,
+      what: 'the event published to the new app',
+    });
     assert.notEqual(stage.standIn.appByUid(orgId)?.id, before, 'a new application with the same uid');
   });
 
   it('consumes the same events twice (offsets reset) without a second message', async () => {
     const events = sessionEvents(5);
     const offsetsBefore = new Map<string, { partition: number; offset: string }[]>();
-    for (const topic of [TOPICS.gatewaySessions]) offsetsBefore.set(topic, (await stage.admin.fetchTopicOffsets(topic)).map((o) => ({ partition: o.partition, offset: o.high })));
+    for (const topic of [TOPICS.gatewaySessions])
+      offsetsBefore.set(
+        topic,
+        (await stage.admin.fetchTopicOffsets(topic)).map((o) => ({ partition: o.partition, offset: o.high })),
+      );
     await produceEvents(stage.producer, events);
     const ids = new Set(events.map((event) => event.id));
     const published = (): number => stage.standIn.messages(orgId).filter((message) => ids.has(message.eventId ?? '')).length;
@@ -114,7 +150,10 @@ describe('svix-relay when Svix fails', { skip: brokersFromEnv === undefined ? NO
     for (const [topic, partitions] of offsetsBefore) await stage.admin.setOffsets({ groupId: stage.groupId, topic, partitions });
     const postsBefore = stage.standIn.requests().filter((request) => request.method === 'POST' && MSG_PATH.test(request.path)).length;
     relay = await startRelay(relayEnv(stage.standIn, stage.database.url, stage.groupId));
-    await pollUntil(async () => (await metricValue(relay.url, 'hookline_relay_published_total')) >= events.length, { timeoutMs: 20_000, what: 'the events consumed again' });
+    await pollUntil(async () => (await metricValue(relay.url, 'hookline_relay_published_total')) >= events.length, {
+      timeoutMs: 20_000,
+      what: 'the events consumed again',
+    });
     const postsAfter = stage.standIn.requests().filter((request) => request.method === 'POST' && MSG_PATH.test(request.path)).length;
     assert.ok(postsAfter - postsBefore >= events.length, 'the relay did send them to Svix again');
     assert.equal(published(), events.length, 'still one message per event');

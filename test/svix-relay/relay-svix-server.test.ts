@@ -14,7 +14,20 @@ import { chooseSvixTarget, portOf, provideSvixTarget, type ProvidedSvixTarget } 
 import { WebhookReceiver } from '@hookline/tools/svix-stand-in';
 import { postEvents, startProducer, type RunningProducer } from '../producer/producer-harness.js';
 import { pollUntil } from '@hookline/kafka/testing';
-import { api, AUDITOR_TOKEN, brokersFromEnv, connectGatewayKafka, makeEvent, metricValue, NO_BROKER_SKIP, relayEnv, startGroupAtEnd, startRelay, uniqueId, type RunningRelay } from './relay-harness.js';
+import {
+  api,
+  AUDITOR_TOKEN,
+  brokersFromEnv,
+  connectGatewayKafka,
+  makeEvent,
+  metricValue,
+  NO_BROKER_SKIP,
+  relayEnv,
+  startGroupAtEnd,
+  startRelay,
+  uniqueId,
+  type RunningRelay,
+} from './relay-harness.js';
 import { closeAll } from '../support/close-all.js';
 
 const choice = await chooseSvixTarget();
@@ -79,7 +92,11 @@ describe(`svix-relay against ${title}`, { skip }, () => {
   /** Creates an endpoint through the relay's API, pointed at a receiver path Svix can reach; the receiver learns its secret. */
   async function createEndpoint(path: string, eventTypes?: EventType[]): Promise<EndpointRow> {
     const url = await svixTarget.webhookUrl(receiver.url(path));
-    const created = await api(relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, { url, description: path, ...(eventTypes === undefined ? {} : { event_types: eventTypes }) });
+    const created = await api(relay.url, 'POST', `/v1/orgs/${orgId}/endpoints`, {
+      url,
+      description: path,
+      ...(eventTypes === undefined ? {} : { event_types: eventTypes }),
+    });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const endpoint = created.body as unknown as EndpointRow;
     receiver.setSecret(path, (await svix.endpoint.getSecret(orgId, endpoint.id)).key);
@@ -132,19 +149,30 @@ describe(`svix-relay against ${title}`, { skip }, () => {
       what: "the disabled connection's 2 events filtered",
     });
     const messages = await messagesOf(svix, orgId);
-    assert.deepEqual(messages.map((message) => message.eventId).sort(), [...publishedIds].sort(), 'one Svix message per published event, eventId = the event id');
+    assert.deepEqual(
+      messages.map((message) => message.eventId).sort(),
+      [...publishedIds].sort(),
+      'one Svix message per published event, eventId = the event id',
+    );
     for (const id of filteredIds) assert.ok(!messages.some((message) => message.eventId === id), `event ${id} of the disabled connection is not in Svix`);
-    const sessionTypes = [...messages].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime() || (a.id < b.id ? -1 : 1)).map((message) => message.eventType).filter((type) => type !== 'dbroles.job.finished');
+    const sessionTypes = [...messages]
+      .sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime() || (a.id < b.id ? -1 : 1))
+      .map((message) => message.eventType)
+      .filter((type) => type !== 'dbroles.job.finished');
     assert.deepEqual(sessionTypes, ['session.open', 'microsoftteams.review.create', 'session.close'], 'published in order per session');
     for (const message of messages) published.set(message.id, message.eventId!);
 
     const delivered = receiver.on('/siem');
     assert.equal(delivered.length, 4, 'each message delivered once');
-    assert.ok(delivered.every((webhook) => webhook.verified), `every signature verifies: ${delivered.map((webhook) => webhook.verifyError).join(', ')}`);
+    assert.ok(
+      delivered.every((webhook) => webhook.verified),
+      `every signature verifies: ${delivered.map((webhook) => webhook.verifyError).join(', ')}`,
+    );
     assert.deepEqual(delivered.map((webhook) => webhook.svixId).sort(), messages.map((message) => message.id).sort(), 'svix-id is the message id');
     const sids = delivered.map((webhook) => (webhook.payload as { sid?: string }).sid).filter((sid) => sid !== undefined);
     assert.deepEqual(sids, [on, on], 'session.open and session.close of the enabled connection');
-    const card = delivered.find((webhook) => (webhook.payload as { type?: string }).type === 'message')?.payload as { attachments?: { contentType: string }[] } | undefined;
+    const card = delivered.find((webhook) => (webhook.payload as { type?: string }).type === 'message')?.payload as
+      { attachments?: { contentType: string }[] } | undefined;
     assert.equal(card?.attachments?.[0]?.contentType, 'application/vnd.microsoft.card.adaptive', 'the review as a Teams Adaptive Card');
   });
 
@@ -156,7 +184,10 @@ describe(`svix-relay against ${title}`, { skip }, () => {
       { type: 'session.open', data: makeEvent('session.open', { orgId, subject: sid, connection: enabled }).data },
       { type: 'session.close', data: makeEvent('session.close', { orgId, subject: sid }).data },
     ]);
-    await pollUntil(() => receiver.on('/siem').length >= 6 && receiver.on('/closes').length >= 1, { timeoutMs: DELIVERY_TIMEOUT_MS, what: 'the deliveries of a session to both endpoints' });
+    await pollUntil(() => receiver.on('/siem').length >= 6 && receiver.on('/closes').length >= 1, {
+      timeoutMs: DELIVERY_TIMEOUT_MS,
+      what: 'the deliveries of a session to both endpoints',
+    });
     const close = (await messagesOf(svix, orgId)).find((message) => message.eventId === closeId) ?? assert.fail('no message for the session.close');
     closeMessageId = close.id;
     const got = receiver.on('/closes');
@@ -209,7 +240,9 @@ describe(`svix-relay against ${title}`, { skip }, () => {
     replay = await startRelay(relayEnv(svixTarget, database.url, replayGroupId, { SVIX_REQUEST_TIMEOUT_MS: '10000' }));
     // Everything this file produced: 6 published (new messages before, Svix's existing ones now) and 2 filtered.
     await pollUntil(
-      async () => (await metricValue(replay!.url, 'hookline_relay_published_total')) === published.size && (await metricValue(replay!.url, 'hookline_relay_filtered_total')) === 2,
+      async () =>
+        (await metricValue(replay!.url, 'hookline_relay_published_total')) === published.size &&
+        (await metricValue(replay!.url, 'hookline_relay_filtered_total')) === 2,
       { timeoutMs: DELIVERY_TIMEOUT_MS, what: 'the second relay to have relayed the 8 events again' },
     );
     const messages = await messagesOf(svix, orgId);

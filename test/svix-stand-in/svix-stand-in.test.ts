@@ -71,14 +71,29 @@ describe('Svix stand-in', () => {
     const close = await svix.message.create('org-1', { eventType: 'session.close', eventId: 'evt-close-1', payload: { sid: 's1' } });
     assert.match(open.id, /^msg_/);
     await pollUntil(() => receiver.on('/all').length === 2 && receiver.on('/close').length === 1, { what: 'deliveries' });
-    assert.ok(receiver.received.every((webhook) => webhook.verified), 'every signature verifies with the SDK');
-    assert.deepEqual(receiver.on('/close').map((webhook) => webhook.svixId), [close.id]);
-    assert.deepEqual(receiver.on('/all').map((webhook) => webhook.svixId).sort(), [open.id, close.id].sort());
+    assert.ok(
+      receiver.received.every((webhook) => webhook.verified),
+      'every signature verifies with the SDK',
+    );
+    assert.deepEqual(
+      receiver.on('/close').map((webhook) => webhook.svixId),
+      [close.id],
+    );
+    assert.deepEqual(
+      receiver
+        .on('/all')
+        .map((webhook) => webhook.svixId)
+        .sort(),
+      [open.id, close.id].sort(),
+    );
 
-    const stats = await pollUntil(async () => {
-      const s = await svix.endpoint.getStats('org-1', all.id);
-      return s.success === 2 ? s : undefined;
-    }, { what: 'stats' });
+    const stats = await pollUntil(
+      async () => {
+        const s = await svix.endpoint.getStats('org-1', all.id);
+        return s.success === 2 ? s : undefined;
+      },
+      { what: 'stats' },
+    );
     assert.deepEqual(stats, { success: 2, pending: 0, sending: 0, fail: 0, canceled: 0 });
   });
 
@@ -104,7 +119,9 @@ describe('Svix stand-in', () => {
       receiver.setSecret('/failing', (await svix.endpoint.getSecret('org-2', failing.id)).key);
       receiver.answerWith(500);
       const message = await svix.message.create('org-2', { eventType: 'session.open', eventId: 'evt-fail', payload: {} });
-      await pollUntil(() => ops.received.some((webhook) => (webhook.payload as { type?: string }).type === 'message.attempt.exhausted'), { what: 'exhausted webhook' });
+      await pollUntil(() => ops.received.some((webhook) => (webhook.payload as { type?: string }).type === 'message.attempt.exhausted'), {
+        what: 'exhausted webhook',
+      });
       receiver.answerWith(200);
 
       const attempts = await svix.messageAttempt.listByEndpoint('org-2', failing.id, { limit: 2 });
@@ -122,12 +139,19 @@ describe('Svix stand-in', () => {
 
       const types = ops.received.map((webhook) => (webhook.payload as { type: string }).type);
       assert.ok(types.includes('message.attempt.failing'));
-      assert.ok(ops.received.every((webhook) => webhook.verified), 'operational webhooks are signed');
-      const exhausted = ops.received.find((webhook) => (webhook.payload as { type: string }).type === 'message.attempt.exhausted')!;
-      assert.deepEqual(
-        Object.keys((exhausted.payload as { data: object }).data).sort(),
-        ['appId', 'appUid', 'endpointId', 'lastAttempt', 'msgEventId', 'msgId'],
+      assert.ok(
+        ops.received.every((webhook) => webhook.verified),
+        'operational webhooks are signed',
       );
+      const exhausted = ops.received.find((webhook) => (webhook.payload as { type: string }).type === 'message.attempt.exhausted')!;
+      assert.deepEqual(Object.keys((exhausted.payload as { data: object }).data).sort(), [
+        'appId',
+        'appUid',
+        'endpointId',
+        'lastAttempt',
+        'msgEventId',
+        'msgId',
+      ]);
       assert.deepEqual(await svix.endpoint.getStats('org-2', failing.id), { success: 0, pending: 0, sending: 0, fail: 1, canceled: 0 });
     } finally {
       standIn.setOperationalWebhook(undefined);
@@ -169,16 +193,26 @@ describe('Svix stand-in', () => {
     const sent = [];
     for (let index = 0; index < 3; index += 1) sent.push(await svix.message.create('org-paging', { eventType: 'session.open', payload: { index } }));
     const first = await svix.message.list('org-paging', { limit: 2 });
-    assert.deepEqual(first.data.map((message) => message.id), [sent[2]!.id, sent[1]!.id], 'newest first');
+    assert.deepEqual(
+      first.data.map((message) => message.id),
+      [sent[2]!.id, sent[1]!.id],
+      'newest first',
+    );
     assert.equal(first.done, false);
     const older = await svix.message.list('org-paging', { limit: 2, iterator: first.iterator });
-    assert.deepEqual(older.data.map((message) => message.id), [sent[0]!.id]);
+    assert.deepEqual(
+      older.data.map((message) => message.id),
+      [sent[0]!.id],
+    );
     assert.equal(older.done, true);
     const none = await svix.message.list('org-paging', { limit: 2, iterator: first.prevIterator });
     assert.deepEqual(none.data, [], 'nothing newer yet');
     const newest = await svix.message.create('org-paging', { eventType: 'session.open', payload: { index: 3 } });
     const newer = await svix.message.list('org-paging', { limit: 2, iterator: none.prevIterator });
-    assert.deepEqual(newer.data.map((message) => message.id), [newest.id]);
+    assert.deepEqual(
+      newer.data.map((message) => message.id),
+      [newest.id],
+    );
   });
 
   it('lists messages newest first with event-type filters', async () => {
@@ -198,7 +232,11 @@ describe('Svix stand-in', () => {
     assert.equal(standIn.appByUid('org-forget')?.id, app.id);
     assert.ok(standIn.eventTypeNames().includes('session.close'));
     // The same eventId and key make a new message: nothing of the forgotten one is left.
-    const again = await svix.message.create(app.id, { eventType: 'session.close', eventId: 'evt-forget', payload: { sid: 's' } }, { idempotencyKey: 'key-forget' });
+    const again = await svix.message.create(
+      app.id,
+      { eventType: 'session.close', eventId: 'evt-forget', payload: { sid: 's' } },
+      { idempotencyKey: 'key-forget' },
+    );
     assert.equal(standIn.messageCount('org-forget'), 1);
     assert.equal(standIn.messages('org-forget')[0]?.id, again.id);
   });

@@ -27,7 +27,10 @@ void describe('HTTP answer schemas', () => {
   });
 
   void it('a publication answer is its record without the Kafka key', () => {
-    assert.deepEqual(Object.keys(publicationViewSchema.shape), Object.keys(svixPublicationRecordSchema.shape).filter((field) => field !== 'key'));
+    assert.deepEqual(
+      Object.keys(publicationViewSchema.shape),
+      Object.keys(svixPublicationRecordSchema.shape).filter((field) => field !== 'key'),
+    );
   });
 
   void it('attempt statuses are Svix numbers 0-4 named once', () => {

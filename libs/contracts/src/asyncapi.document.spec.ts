@@ -13,13 +13,22 @@ void describe('AsyncAPI document', () => {
     const document = buildAsyncApiDocument();
     const diagnostics = await new Parser().validate(JSON.stringify(document));
     const errors = diagnostics.filter((d) => (d.severity as number) === ERROR_SEVERITY);
-    assert.deepEqual(errors.map((e) => `${e.path.join('.')}: ${e.message}`), []);
+    assert.deepEqual(
+      errors.map((e) => `${e.path.join('.')}: ${e.message}`),
+      [],
+    );
 
     const parsed = await new Parser().parse(JSON.stringify(document));
     assert.ok(parsed.document, 'parser returned a document');
-    const channels = parsed.document.channels().all().map((c) => c.address());
+    const channels = parsed.document
+      .channels()
+      .all()
+      .map((c) => c.address());
     assert.deepEqual(channels.sort(), ['gateway.dbroles.v1', 'gateway.sessions.v1']);
-    const names = parsed.document.messages().all().map((m) => m.name());
+    const names = parsed.document
+      .messages()
+      .all()
+      .map((m) => m.name());
     assert.deepEqual(names.sort(), EVENT_CONTRACTS.map((c) => c.type).sort());
   });
 

@@ -23,8 +23,7 @@ const CHANNEL_IDS: Record<GatewayTopic, string> = {
 };
 
 const CHANNEL_DESCRIPTIONS: Record<GatewayTopic, string> = {
-  'gateway.sessions.v1':
-    'Session lifecycle and reviews, keyed by sid so the events of one session stay in order on one partition.',
+  'gateway.sessions.v1': 'Session lifecycle and reviews, keyed by sid so the events of one session stay in order on one partition.',
   'gateway.dbroles.v1': 'Database role provisioning jobs, keyed by job id.',
 };
 
@@ -104,9 +103,7 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
       address: topic,
       title: topic,
       description: CHANNEL_DESCRIPTIONS[topic],
-      messages: Object.fromEntries(
-        types.map((type) => [messageId(type), { $ref: `#/components/messages/${messageId(type)}` }]),
-      ),
+      messages: Object.fromEntries(types.map((type) => [messageId(type), { $ref: `#/components/messages/${messageId(type)}` }])),
       bindings: { kafka: { topic, bindingVersion: KAFKA_BINDING_VERSION } },
     };
     operations[`send${channelId.charAt(0).toUpperCase()}${channelId.slice(1)}`] = {

@@ -48,10 +48,12 @@ export const hookExecutionViewSchema = z
   .describe('One runbook hook run with its captured output');
 export type HookExecutionView = z.infer<typeof hookExecutionViewSchema>;
 
-const outputSizeSchema = capturedOutputSchema.omit({ text: true }).describe('Size and truncation of one output stream (its text is on the run\'s own route)');
+const outputSizeSchema = capturedOutputSchema.omit({ text: true }).describe("Size and truncation of one output stream (its text is on the run's own route)");
 
 /** A run in lists and timelines: its output's sizes and truncation flags, not the text. */
-export const hookExecutionSummarySchema = hookExecutionViewSchema.extend({ stdout: outputSizeSchema, stderr: outputSizeSchema }).describe('One runbook hook run, without its output text');
+export const hookExecutionSummarySchema = hookExecutionViewSchema
+  .extend({ stdout: outputSizeSchema, stderr: outputSizeSchema })
+  .describe('One runbook hook run, without its output text');
 export type HookExecutionSummary = z.infer<typeof hookExecutionSummarySchema>;
 export const hookExecutionPageSchema = pageOf(hookExecutionSummarySchema);
 export type HookExecutionPage = z.infer<typeof hookExecutionPageSchema>;

@@ -1,9 +1,4 @@
-import {
-  CE_HEADERS,
-  CE_SPECVERSION,
-  CE_STRUCTURED_CONTENT_TYPE,
-  EVENT_CONTENT_TYPE,
-} from './cloud-events.constant.js';
+import { CE_HEADERS, CE_SPECVERSION, CE_STRUCTURED_CONTENT_TYPE, EVENT_CONTENT_TYPE } from './cloud-events.constant.js';
 import { getEventContract } from './event-contracts.registry.js';
 import { EventDecodeError } from './event-decode.error.js';
 import { issuesToReason, preview, unknownTypeMessage } from './event-issue.formatter.js';
@@ -163,11 +158,7 @@ export function decodeEvent(record: EventRecord): GatewayEvent {
   const contentType = headers.get(CE_HEADERS.contentType);
   const structured =
     (contentType !== undefined && mediaType(contentType) === CE_STRUCTURED_CONTENT_TYPE) ||
-    (!headers.has(CE_HEADERS.type) &&
-      typeof value === 'object' &&
-      value !== null &&
-      !Array.isArray(value) &&
-      Object.hasOwn(value, 'specversion'));
+    (!headers.has(CE_HEADERS.type) && typeof value === 'object' && value !== null && !Array.isArray(value) && Object.hasOwn(value, 'specversion'));
   if (!structured && contentType !== undefined && mediaType(contentType) !== EVENT_CONTENT_TYPE) {
     throw new EventDecodeError(`unsupported content-type ${preview(contentType)}; expected ${EVENT_CONTENT_TYPE}`);
   }
@@ -181,9 +172,7 @@ export function decodeEvent(record: EventRecord): GatewayEvent {
   // A record that names two different sessions is contradictory; the data wins nothing,
   // it goes to the DLQ. A mismatched key would also break per-session ordering.
   if (parts.subject !== undefined && parts.subject !== event.subject) {
-    throw new EventDecodeError(
-      `${CE_HEADERS.subject} ${preview(parts.subject)} does not match data.${keyField} ${preview(event.subject)}`,
-    );
+    throw new EventDecodeError(`${CE_HEADERS.subject} ${preview(parts.subject)} does not match data.${keyField} ${preview(event.subject)}`);
   }
   // An absent key is accepted (some clients do not key records); a different one is not.
   if (record.key !== undefined && record.key !== null && record.key.length > 0) {

@@ -2,10 +2,7 @@ import { z } from 'zod';
 import { dbrolesJobFinishedContract, type DbrolesJobFinishedData } from './dbroles-job-finished.contract.js';
 import type { EventContract } from './event-contract.interface.js';
 import { EVENT_TYPES, type EventType } from './event-types.constant.js';
-import {
-  microsoftTeamsReviewCreateContract,
-  type MicrosoftTeamsReviewCreateData,
-} from './microsoftteams-review-create.contract.js';
+import { microsoftTeamsReviewCreateContract, type MicrosoftTeamsReviewCreateData } from './microsoftteams-review-create.contract.js';
 import { sessionCloseContract, type SessionCloseData } from './session-close.contract.js';
 import { sessionOpenContract, type SessionOpenData } from './session-open.contract.js';
 import type { GatewayTopic } from './topics.constant.js';

@@ -55,8 +55,7 @@ export const issueMessage: z.core.$ZodErrorMap = (issue) => {
     case 'invalid_type': {
       if (issue.input === undefined) return 'required';
       const expected = issue.expected === 'int' || isIntegerSchema(issue.inst) ? 'integer' : issue.expected;
-      const got =
-        typeof issue.input === 'number' && expected === 'integer' ? 'a non-integer number' : describeValue(issue.input);
+      const got = typeof issue.input === 'number' && expected === 'integer' ? 'a non-integer number' : describeValue(issue.input);
       return `expected ${expected}, got ${got}`;
     }
     case 'too_big': {

@@ -40,14 +40,20 @@ export const hookExecutionRecordSchema = z
     git_commit: z.string().max(64).nullable().describe('Commit of the runbooks snapshot the hook ran from; null when none was used'),
     outcome: z
       .enum(HOOK_OUTCOMES)
-      .describe('success (exit 0), failure (exit ≠ 0 or signal), timeout (time limit or CPU time limit), memory_limit (ran out of HOOK_MEMORY_MB), process_limit (could not fork past HOOK_MAX_PROCESSES), sandbox_error (the sandbox failed; the hook may not have run), skipped, error (could not run)'),
+      .describe(
+        'success (exit 0), failure (exit ≠ 0 or signal), timeout (time limit or CPU time limit), memory_limit (ran out of HOOK_MEMORY_MB), process_limit (could not fork past HOOK_MAX_PROCESSES), sandbox_error (the sandbox failed; the hook may not have run), skipped, error (could not run)',
+      ),
     started_at: isoDateTime('When the hook process started (or the run was decided, for a skip)'),
     duration_ms: z.number().min(0).describe('Wall time of the run in milliseconds'),
     exit_code: z.int().nullable().describe('Exit code; null when killed by a signal, skipped or not started'),
     signal: z.string().max(32).nullable().describe('Signal that ended the process, e.g. SIGKILL; null otherwise'),
     timed_out: z.boolean().describe('True when the time limit was reached and the process group was killed'),
     skipped_reason: z.string().max(LIMITS.messageLength).nullable().describe('Why the hook did not run (e.g. no hook file); null when it ran'),
-    error: z.string().max(LIMITS.messageLength).nullable().describe('Why the hook could not be run (spawn or sandbox failure) or which limit stopped it; null otherwise'),
+    error: z
+      .string()
+      .max(LIMITS.messageLength)
+      .nullable()
+      .describe('Why the hook could not be run (spawn or sandbox failure) or which limit stopped it; null otherwise'),
     stdout: capturedOutputSchema,
     stderr: capturedOutputSchema,
     payload_truncated: z.boolean().describe('True when input/output were cut in HOOP_RUNBOOK_HOOK_PAYLOAD (the payload file was whole)'),

@@ -1,13 +1,6 @@
 // The only door into @hookline/contracts: everything a service may use is exported here.
 export { EVENT_TYPES, isEventType, type EventType } from './event-types.constant.js';
-export {
-  TOPICS,
-  GATEWAY_TOPICS,
-  DLQ_SUFFIX,
-  dlqTopic,
-  type Topic,
-  type GatewayTopic,
-} from './topics.constant.js';
+export { TOPICS, GATEWAY_TOPICS, DLQ_SUFFIX, dlqTopic, type Topic, type GatewayTopic } from './topics.constant.js';
 export { LIMITS } from './limits.constant.js';
 export {
   CE_HEADERS,
@@ -25,11 +18,7 @@ export {
   microsoftTeamsReviewCreateContract,
   type MicrosoftTeamsReviewCreateData,
 } from './microsoftteams-review-create.contract.js';
-export {
-  dbrolesJobFinishedSchema,
-  dbrolesJobFinishedContract,
-  type DbrolesJobFinishedData,
-} from './dbroles-job-finished.contract.js';
+export { dbrolesJobFinishedSchema, dbrolesJobFinishedContract, type DbrolesJobFinishedData } from './dbroles-job-finished.contract.js';
 export {
   EVENT_CONTRACTS,
   EVENT_CONTRACT_BY_TYPE,
@@ -50,12 +39,7 @@ export { EventDecodeError } from './event-decode.error.js';
 export { validateIngestEvent, buildEvent, type EventValidationResult } from './ingest-event.validator.js';
 export { encodeEvent, decodeEvent, type EncodedEvent, type EventRecord } from './cloud-events.codec.js';
 export { buildAsyncApiDocument, ASYNCAPI_VERSION, EVENTS_API_VERSION } from './asyncapi.document.js';
-export {
-  ResultRecordCodec,
-  RESULT_RECORD_CONTENT_TYPE,
-  RESULT_RECORD_KIND_HEADER,
-  type EncodedResultRecord,
-} from './result-record.codec.js';
+export { ResultRecordCodec, RESULT_RECORD_CONTENT_TYPE, RESULT_RECORD_KIND_HEADER, type EncodedResultRecord } from './result-record.codec.js';
 export {
   HOOK_NAMES,
   HOOK_EVENT_TYPES,
@@ -67,11 +51,7 @@ export {
   type HookOutcome,
   type HookExecutionRecord,
 } from './hook-execution.record.js';
-export {
-  svixPublicationRecordSchema,
-  svixPublicationRecordCodec,
-  type SvixPublicationRecord,
-} from './svix-publication.record.js';
+export { svixPublicationRecordSchema, svixPublicationRecordCodec, type SvixPublicationRecord } from './svix-publication.record.js';
 export { openApiSchema } from './openapi.schema.js';
 export {
   ATTEMPT_STATUSES,

@@ -1,13 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  DEFAULT_EVENT_SOURCE,
-  EventValidationError,
-  buildEvent,
-  getEventContract,
-  validateIngestEvent,
-  type EventIssue,
-} from './index.js';
+import { DEFAULT_EVENT_SOURCE, EventValidationError, buildEvent, getEventContract, validateIngestEvent, type EventIssue } from './index.js';
 
 const openExample = getEventContract('session.open').example;
 const closeExample = getEventContract('session.close').example;
@@ -44,15 +37,9 @@ void describe('validateIngestEvent', () => {
   });
 
   void it('names wrong types by path, with expected and actual type', () => {
-    assert.equal(
-      issueAt({ type: 'session.close', data: { ...closeExample, exit_code: '1' } }, 'data.exit_code'),
-      'expected integer, got string',
-    );
+    assert.equal(issueAt({ type: 'session.close', data: { ...closeExample, exit_code: '1' } }, 'data.exit_code'), 'expected integer, got string');
     assert.match(issueAt({ type: 'session.close', data: { ...closeExample, exit_code: 1.5 } }, 'data.exit_code'), /integer/);
-    assert.equal(
-      issueAt({ type: 'session.open', data: { ...openExample, command: ['ls', 7] } }, 'data.command[1]'),
-      'expected string, got number',
-    );
+    assert.equal(issueAt({ type: 'session.open', data: { ...openExample, command: ['ls', 7] } }, 'data.command[1]'), 'expected string, got number');
     assert.equal(
       issueAt({ type: 'session.open', data: { ...openExample, is_input_truncated: 'false' } }, 'data.is_input_truncated'),
       'expected boolean, got string',
@@ -84,10 +71,7 @@ void describe('validateIngestEvent', () => {
   void it('rejects unknown fields, at the top level and in data', () => {
     assert.match(issueAt({ type: 'session.close', data: closeExample, timestamp: 1 }, 'timestamp'), /unknown field/);
     assert.match(issueAt({ type: 'session.close', data: { ...closeExample, pid: 1 } }, 'data.pid'), /unknown field/);
-    assert.match(
-      issueAt({ type: 'session.open', data: { ...openExample, review: { ...openExample.review, x: 1 } } }, 'data.review.x'),
-      /unknown field/,
-    );
+    assert.match(issueAt({ type: 'session.open', data: { ...openExample, review: { ...openExample.review, x: 1 } } }, 'data.review.x'), /unknown field/);
   });
 
   void it('rejects strings over their cap', () => {
@@ -121,7 +105,10 @@ void describe('validateIngestEvent', () => {
     for (const time of ['2025-06-02T14:30:00', '02/06/2025', '2025-06-02', 1717339800000]) {
       assert.match(issueAt({ type: 'session.close', time, data: closeExample }, 'time'), /ISO 8601/);
     }
-    issueAt({ type: 'microsoftteams.review.create', data: { ...getEventContract('microsoftteams.review.create').example, session_time: 'tomorrow' } }, 'data.session_time');
+    issueAt(
+      { type: 'microsoftteams.review.create', data: { ...getEventContract('microsoftteams.review.create').example, session_time: 'tomorrow' } },
+      'data.session_time',
+    );
   });
 
   void it('never throws on hostile input', () => {
@@ -140,8 +127,23 @@ void describe('validateIngestEvent', () => {
       { type: 'x'.repeat(5_000_000), data: 'y'.repeat(5_000_000) },
       { type: 'session.open', data: { ...openExample, input_env_keys: Array.from({ length: 1_000_000 }, () => 'A=1') } },
       Object.create(null) as unknown,
-      new Proxy({}, { get: () => { throw new Error('boom'); }, ownKeys: () => { throw new Error('boom'); } }),
-      { type: 'session.close', get data(): never { throw new Error('getter'); } },
+      new Proxy(
+        {},
+        {
+          get: () => {
+            throw new Error('boom');
+          },
+          ownKeys: () => {
+            throw new Error('boom');
+          },
+        },
+      ),
+      {
+        type: 'session.close',
+        get data(): never {
+          throw new Error('getter');
+        },
+      },
     ];
     for (const input of hostile) {
       const result = validateIngestEvent(input);

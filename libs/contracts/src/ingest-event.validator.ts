@@ -2,22 +2,14 @@ import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { DEFAULT_EVENT_SOURCE } from './cloud-events.constant.js';
 import { getEventContract } from './event-contracts.registry.js';
-import {
-  capIssues,
-  describeValue,
-  issueMessage,
-  toEventIssues,
-  unknownTypeMessage,
-  type EventIssue,
-} from './event-issue.formatter.js';
+import { capIssues, describeValue, issueMessage, toEventIssues, unknownTypeMessage, type EventIssue } from './event-issue.formatter.js';
 import { isEventType, type EventType } from './event-types.constant.js';
 import { EventValidationError } from './event-validation.error.js';
 import { eventAttributeSchemas } from './event-attributes.schema.js';
 import type { GatewayEvent, IngestEventInput } from './gateway-event.type.js';
 
 export type EventValidationResult<T extends EventType = EventType> =
-  | { readonly ok: true; readonly event: GatewayEvent<T> }
-  | { readonly ok: false; readonly issues: readonly EventIssue[] };
+  { readonly ok: true; readonly event: GatewayEvent<T> } | { readonly ok: false; readonly issues: readonly EventIssue[] };
 
 // Strict: an unknown top-level field is a misspelt attribute ("ID", "timestamp") that
 // would otherwise be dropped silently.
@@ -42,7 +34,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function check(envelope: z.ZodType<{ id?: string | undefined; time?: string | undefined; source?: string | undefined }>, input: Record<string, unknown>): EventValidationResult {
+function check(
+  envelope: z.ZodType<{ id?: string | undefined; time?: string | undefined; source?: string | undefined }>,
+  input: Record<string, unknown>,
+): EventValidationResult {
   const issues: EventIssue[] = [];
   const attributes = envelope.safeParse(input, { error: issueMessage });
   if (!attributes.success) issues.push(...toEventIssues(attributes.error.issues));

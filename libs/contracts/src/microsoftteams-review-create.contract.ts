@@ -33,10 +33,7 @@ export const microsoftTeamsReviewCreateSchema = z
 
 export type MicrosoftTeamsReviewCreateData = z.infer<typeof microsoftTeamsReviewCreateSchema>;
 
-export const microsoftTeamsReviewCreateContract: EventContract<
-  'microsoftteams.review.create',
-  MicrosoftTeamsReviewCreateData
-> = {
+export const microsoftTeamsReviewCreateContract: EventContract<'microsoftteams.review.create', MicrosoftTeamsReviewCreateData> = {
   type: 'microsoftteams.review.create',
   topic: TOPICS.gatewaySessions,
   description:

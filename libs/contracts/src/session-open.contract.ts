@@ -8,9 +8,7 @@ import { TOPICS } from './topics.constant.js';
 const reviewSchema = z
   .strictObject({
     type: z.enum(['onetime', 'jit']).describe('onetime: one execution is reviewed; jit: access for a time window'),
-    status: z
-      .enum(['PENDING', 'APPROVED', 'REJECTED', 'REVOKED', 'PROCESSING', 'EXECUTED', 'UNKNOWN'])
-      .describe('Review status when the event fired'),
+    status: z.enum(['PENDING', 'APPROVED', 'REJECTED', 'REVOKED', 'PROCESSING', 'EXECUTED', 'UNKNOWN']).describe('Review status when the event fired'),
     owner_email: name('Email of the user who requested the review'),
   })
   .describe('The review guarding this session, or null when the resource has no review');
@@ -33,10 +31,7 @@ export const sessionOpenSchema = z
     input_size: size('Size of the original input in bytes'),
     input_env_keys: envKeyList('Names of the environment variables the user passed (names only, never values)'),
     connection_env_keys: envKeyList('Names of the connection environment variables (names only, never values)'),
-    command: z
-      .array(z.string().max(LIMITS.commandArgLength))
-      .max(LIMITS.commandArgs)
-      .describe('Command the session runs, as argv'),
+    command: z.array(z.string().max(LIMITS.commandArgLength)).max(LIMITS.commandArgs).describe('Command the session runs, as argv'),
     review: reviewSchema.nullable(),
   })
   .describe('A session starts. May fire more than once for one session when the resource has reviews.');

@@ -53,19 +53,19 @@ describe('openDatabase', () => {
 
   it('fails to open an unreachable database with a message that hides the password', async () => {
     const url = 'postgres://svc:s3cr3t-pass@127.0.0.1:1/nowhere';
-    await assert.rejects(
-      openDatabase({ url, migrationsFolder, migrationsTable: 'spec_migrations', connectTimeoutMs: 1_000 }),
-      (err: unknown) => {
-        assert.ok(err instanceof Error);
-        assert.match(err.message, /migrating postgres:\/\/svc:\*\*\*@127\.0\.0\.1:1\/nowhere failed/);
-        assert.doesNotMatch(err.message, /s3cr3t-pass/);
-        return true;
-      },
-    );
+    await assert.rejects(openDatabase({ url, migrationsFolder, migrationsTable: 'spec_migrations', connectTimeoutMs: 1_000 }), (err: unknown) => {
+      assert.ok(err instanceof Error);
+      assert.match(err.message, /migrating postgres:\/\/svc:\*\*\*@127\.0\.0\.1:1\/nowhere failed/);
+      assert.doesNotMatch(err.message, /s3cr3t-pass/);
+      return true;
+    });
   });
 
   it('redacts passwords and secret query parameters from URLs', () => {
-    assert.equal(redactDatabaseUrl('postgres://u:p%40ss@h:5432/db?sslpassword=x&sslmode=require'), 'postgres://u:***@h:5432/db?sslpassword=***&sslmode=require');
+    assert.equal(
+      redactDatabaseUrl('postgres://u:p%40ss@h:5432/db?sslpassword=x&sslmode=require'),
+      'postgres://u:***@h:5432/db?sslpassword=***&sslmode=require',
+    );
     assert.equal(redactDatabaseUrl('not a url'), '<unparseable database URL>');
   });
 });

@@ -28,7 +28,9 @@ void describe('startEmbeddedPostgres', () => {
       await pool.query('CREATE TABLE spec_numbers (n integer PRIMARY KEY, label text NOT NULL)');
       // Each query is a Parse/Bind/Execute/Sync batch on its own connection: interleaved, they would bind each other's statement.
       await Promise.all(Array.from({ length: 200 }, (_, n) => pool.query('INSERT INTO spec_numbers (n, label) VALUES ($1, $2)', [n, `n${n}`])));
-      const answers = await Promise.all(Array.from({ length: 200 }, (_, n) => pool.query<{ label: string }>('SELECT label FROM spec_numbers WHERE n = $1', [n])));
+      const answers = await Promise.all(
+        Array.from({ length: 200 }, (_, n) => pool.query<{ label: string }>('SELECT label FROM spec_numbers WHERE n = $1', [n])),
+      );
       answers.forEach((answer, n) => assert.deepEqual(answer.rows, [{ label: `n${n}` }]));
     } finally {
       await pool.end();

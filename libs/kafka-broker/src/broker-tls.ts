@@ -60,10 +60,28 @@ export async function ensureBrokerTls(dir: string): Promise<BrokerTls> {
       await keytool(['-certreq', '-alias', 'broker', '-keystore', 'broker.p12', ...store, '-file', 'broker.csr'], dir);
     })(),
   ]);
-  await keytool([
-    '-gencert', '-alias', 'ca', '-keystore', 'ca.p12', ...store, '-infile', 'broker.csr', '-outfile', 'broker.pem', '-rfc',
-    '-validity', String(BROKER_TLS_VALIDITY_DAYS), '-ext', 'SAN=ip:127.0.0.1,dns:localhost', '-ext', 'EKU=serverAuth,clientAuth',
-  ], dir);
+  await keytool(
+    [
+      '-gencert',
+      '-alias',
+      'ca',
+      '-keystore',
+      'ca.p12',
+      ...store,
+      '-infile',
+      'broker.csr',
+      '-outfile',
+      'broker.pem',
+      '-rfc',
+      '-validity',
+      String(BROKER_TLS_VALIDITY_DAYS),
+      '-ext',
+      'SAN=ip:127.0.0.1,dns:localhost',
+      '-ext',
+      'EKU=serverAuth,clientAuth',
+    ],
+    dir,
+  );
   await keytool(['-importcert', '-noprompt', '-alias', 'ca', '-file', 'ca.pem', '-keystore', 'broker.p12', ...store], dir);
   await keytool(['-importcert', '-noprompt', '-alias', 'broker', '-file', 'broker.pem', '-keystore', 'broker.p12', ...store], dir);
   // Written last: its presence says every step above finished.
@@ -79,14 +97,48 @@ export async function ensureClientCertificate(dir: string, tls: BrokerTls): Prom
   const certFile = join(dir, 'client.pem');
   const keyFile = join(dir, 'client.key');
   if (existsSync(certFile) && existsSync(keyFile)) return { certFile, keyFile };
-  await run('openssl', [
-    'req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', 'client.key.tmp', '-subj', '/CN=hookline-test-client', '-out', 'client.csr',
-  ], dir);
-  await keytool([
-    '-gencert', '-alias', 'ca', '-keystore', 'ca.p12', '-storetype', 'PKCS12', '-storepass', tls.storePassword,
-    '-infile', 'client.csr', '-outfile', 'client.pem', '-rfc', '-validity', String(BROKER_TLS_VALIDITY_DAYS), '-ext', 'EKU=clientAuth',
-  ], dir);
+  await run(
+    'openssl',
+    [
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      'client.key.tmp',
+      '-subj',
+      '/CN=hookline-test-client',
+      '-out',
+      'client.csr',
+    ],
+    dir,
+  );
+  await keytool(
+    [
+      '-gencert',
+      '-alias',
+      'ca',
+      '-keystore',
+      'ca.p12',
+      '-storetype',
+      'PKCS12',
+      '-storepass',
+      tls.storePassword,
+      '-infile',
+      'client.csr',
+      '-outfile',
+      'client.pem',
+      '-rfc',
+      '-validity',
+      String(BROKER_TLS_VALIDITY_DAYS),
+      '-ext',
+      'EKU=clientAuth',
+    ],
+    dir,
+  );
   await rename(join(dir, 'client.key.tmp'), keyFile);
   return { certFile, keyFile };
 }

@@ -58,7 +58,12 @@ describe('LocalKafkaBroker (Maven Central jars)', { skip: hasJava ? false : 'jav
     await consumer.connect();
     await consumer.subscribe({ topic: 'smoke', fromBeginning: true });
     const seen: string[] = [];
-    await consumer.run({ eachMessage: ({ message }) => { seen.push(message.value!.toString()); return Promise.resolve(); } });
+    await consumer.run({
+      eachMessage: ({ message }) => {
+        seen.push(message.value!.toString());
+        return Promise.resolve();
+      },
+    });
     await until('6 records', () => (seen.length >= 6 ? true : undefined));
     assert.deepEqual([...seen].sort(), ['v1', 'v2', 'v3', 'v4', 'v5', 'v6']);
 
@@ -82,7 +87,10 @@ describe('LocalKafkaBroker (Maven Central jars)', { skip: hasJava ? false : 'jav
     // Before the class path and main class: after them it would be an argument of kafka.Kafka.
     assert.ok(args.indexOf('-XX:TieredStopAtLevel=1') < args.indexOf('kafka.Kafka'));
     const threads = readdirSync(`/proc/${pid}/task`).map((task) => readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8').trim());
-    assert.ok(threads.some((name) => name.startsWith('C1 CompilerThre')), `threads: ${threads.join(', ')}`);
+    assert.ok(
+      threads.some((name) => name.startsWith('C1 CompilerThre')),
+      `threads: ${threads.join(', ')}`,
+    );
     assert.ok(!threads.some((name) => name.startsWith('C2 CompilerThre')), 'the option took effect: no C2 compiler');
   });
 
@@ -110,10 +118,14 @@ describe('no JVM outlives its owner', { skip: hasJava ? false : 'java not instal
     const owner = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     owner.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    const info = await until('the owner to report its broker', () => {
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      return line ? (JSON.parse(line) as { port: number; jvm: number; log: string }) : undefined;
-    }, 120_000);
+    const info = await until(
+      'the owner to report its broker',
+      () => {
+        const line = out.split('\n').find((l) => l.startsWith('{'));
+        return line ? (JSON.parse(line) as { port: number; jvm: number; log: string }) : undefined;
+      },
+      120_000,
+    );
     assert.ok(alive(info.jvm), 'the JVM runs while its owner lives');
     owner.kill('SIGKILL');
     await until('the JVM to exit after its owner was killed', () => (alive(info.jvm) ? undefined : true), 40_000);

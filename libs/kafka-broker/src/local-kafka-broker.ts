@@ -9,9 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureBrokerTls, ensureClientCertificate, type BrokerTls, type ClientCertificate } from './broker-tls.js';
 import { freePort, portAccepts } from './free-port.js';
 import { ensureKafkaDistribution, type KafkaDistribution } from './maven-kafka-distribution.js';
-import {
-  BROKER_ADMIN_USER, BROKER_READY_TIMEOUT_MS, BROKER_START_ATTEMPTS, BROKER_STOP_GRACE_MS, DEFAULT_BROKER_HEAP_MB,
-} from './kafka-version.constant.js';
+import { BROKER_ADMIN_USER, BROKER_READY_TIMEOUT_MS, BROKER_START_ATTEMPTS, BROKER_STOP_GRACE_MS, DEFAULT_BROKER_HEAP_MB } from './kafka-version.constant.js';
 
 /** A SASL user of the local broker. */
 export interface KafkaBrokerUser {
@@ -108,7 +106,8 @@ export class LocalKafkaBroker {
       // Users are written into storage when it is formatted; a kept folder would keep old passwords.
       if (options.dataDir !== undefined) throw new Error('a secured broker runs on a throw-away data folder: leave dataDir unset');
       for (const user of options.secure.users ?? []) {
-        if (!USER_NAME.test(user.name) || user.name === BROKER_ADMIN_USER || user.name === CONTROLLER_USER) throw new Error(`broker user name ${JSON.stringify(user.name)}: expected ${USER_NAME.source}, not ${BROKER_ADMIN_USER} or ${CONTROLLER_USER}`);
+        if (!USER_NAME.test(user.name) || user.name === BROKER_ADMIN_USER || user.name === CONTROLLER_USER)
+          throw new Error(`broker user name ${JSON.stringify(user.name)}: expected ${USER_NAME.source}, not ${BROKER_ADMIN_USER} or ${CONTROLLER_USER}`);
         if (!PASSWORD.test(user.password)) throw new Error(`password of broker user ${user.name}: expected ${PASSWORD.source} (value not shown)`);
       }
       this.admin = { name: BROKER_ADMIN_USER, password: randomBytes(18).toString('base64url') };
@@ -129,7 +128,10 @@ export class LocalKafkaBroker {
   clientOptions(user: KafkaBrokerUser | undefined = this.admin): SecureClientOptions {
     if (this.brokerTls === undefined || user === undefined) throw new Error('clientOptions(): the broker is not secured or not started');
     const cert = this.clientCert === undefined ? {} : { cert: this.clientCert.certPem, key: this.clientCert.keyPem };
-    return { ssl: { ca: this.brokerTls.caPem, rejectUnauthorized: true, ...cert }, sasl: { mechanism: 'scram-sha-512', username: user.name, password: user.password } };
+    return {
+      ssl: { ca: this.brokerTls.caPem, rejectUnauthorized: true, ...cert },
+      sasl: { mechanism: 'scram-sha-512', username: user.name, password: user.password },
+    };
   }
 
   get brokers(): string[] {
@@ -237,12 +239,32 @@ export class LocalKafkaBroker {
       ...this.options.properties,
     };
     // Mode 0600: a secured broker's file holds its users' passwords.
-    await writeFile(this.propertiesFile(), Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
+    await writeFile(
+      this.propertiesFile(),
+      Object.entries(props)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n') + '\n',
+      { mode: 0o600 },
+    );
     const dist = this.distribution();
     const format = await new Promise<{ code: number | null; out: string }>((resolveRun, reject) => {
-      const child = spawn('java', ['-cp', dist.classpath, `-Dlog4j2.configurationFile=${dist.log4jConfig}`,
-        'kafka.tools.StorageTool', 'format', '-t', id, '-c', this.propertiesFile(), '--ignore-formatted', ...this.scramArguments()],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        'java',
+        [
+          '-cp',
+          dist.classpath,
+          `-Dlog4j2.configurationFile=${dist.log4jConfig}`,
+          'kafka.tools.StorageTool',
+          'format',
+          '-t',
+          id,
+          '-c',
+          this.propertiesFile(),
+          '--ignore-formatted',
+          ...this.scramArguments(),
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let out = '';
       child.stdout.on('data', (b: Buffer) => (out += b.toString()));
       child.stderr.on('data', (b: Buffer) => (out += b.toString()));
@@ -261,7 +283,8 @@ export class LocalKafkaBroker {
     const admin = this.admin;
     if (tls === undefined || admin === undefined) return {};
     const users = [admin, ...(this.options.secure?.users ?? [])];
-    const scram = (user: KafkaBrokerUser) => `org.apache.kafka.common.security.scram.ScramLoginModule required username="${user.name}" password="${user.password}";`;
+    const scram = (user: KafkaBrokerUser) =>
+      `org.apache.kafka.common.security.scram.ScramLoginModule required username="${user.name}" password="${user.password}";`;
     const plainUsers = users.map((user) => `user_${user.name}="${user.password}"`).join(' ');
     return {
       listeners: `SASL_SSL://127.0.0.1:${this.port},CONTROLLER://127.0.0.1:${this.controllerPort}`,
@@ -275,8 +298,7 @@ export class LocalKafkaBroker {
       'listener.name.sasl_ssl.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required username="${admin.name}" password="${admin.password}" ${plainUsers};`,
       'sasl.mechanism.controller.protocol': 'PLAIN',
       'listener.name.controller.sasl.enabled.mechanisms': 'PLAIN',
-      'listener.name.controller.plain.sasl.jaas.config':
-        `org.apache.kafka.common.security.plain.PlainLoginModule required username="${CONTROLLER_USER}" password="${this.controllerPassword}" user_${CONTROLLER_USER}="${this.controllerPassword}";`,
+      'listener.name.controller.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required username="${CONTROLLER_USER}" password="${this.controllerPassword}" user_${CONTROLLER_USER}="${this.controllerPassword}";`,
       'ssl.keystore.type': 'PKCS12',
       'ssl.keystore.location': tls.keyStore,
       'ssl.keystore.password': tls.storePassword,
@@ -296,7 +318,8 @@ export class LocalKafkaBroker {
   private scramArguments(): string[] {
     if (this.admin === undefined) return [];
     return [this.admin, ...(this.options.secure?.users ?? [])].flatMap((user) =>
-      ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((mechanism) => ['--add-scram', `${mechanism}=[name=${user.name},password=${user.password}]`]));
+      ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((mechanism) => ['--add-scram', `${mechanism}=[name=${user.name},password=${user.password}]`]),
+    );
   }
 
   private propertiesFile(): string {
@@ -313,13 +336,25 @@ export class LocalKafkaBroker {
     const heap = this.options.heapMb ?? DEFAULT_BROKER_HEAP_MB;
     const logFd = openSync(this.logFile, 'a');
     // java is spawned directly (no shell) so SIGTERM reaches the JVM and it shuts down cleanly.
-    const jvm = spawn('java', [
-      `-Xmx${heap}m`, `-Xms${heap}m`, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20',
-      '-XX:InitiatingHeapOccupancyPercent=35', '-XX:+ExplicitGCInvokesConcurrent',
-      '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${dist.log4jConfig}`,
-      ...(this.options.jvmOptions ?? []),
-      '-cp', dist.classpath, 'kafka.Kafka', this.propertiesFile(),
-    ], { stdio: ['ignore', logFd, logFd] });
+    const jvm = spawn(
+      'java',
+      [
+        `-Xmx${heap}m`,
+        `-Xms${heap}m`,
+        '-XX:+UseG1GC',
+        '-XX:MaxGCPauseMillis=20',
+        '-XX:InitiatingHeapOccupancyPercent=35',
+        '-XX:+ExplicitGCInvokesConcurrent',
+        '-Djava.awt.headless=true',
+        `-Dlog4j2.configurationFile=${dist.log4jConfig}`,
+        ...(this.options.jvmOptions ?? []),
+        '-cp',
+        dist.classpath,
+        'kafka.Kafka',
+        this.propertiesFile(),
+      ],
+      { stdio: ['ignore', logFd, logFd] },
+    );
     closeSync(logFd);
     this.jvm = jvm;
     jvm.on('error', () => undefined);

@@ -17,8 +17,7 @@ const LOG4J2_XML = `<?xml version="1.0" encoding="UTF-8"?>
 `;
 
 function carrierPom(version: string): string {
-  const dep = (g: string, a: string, v: string) =>
-    `    <dependency><groupId>${g}</groupId><artifactId>${a}</artifactId><version>${v}</version></dependency>`;
+  const dep = (g: string, a: string, v: string) => `    <dependency><groupId>${g}</groupId><artifactId>${a}</artifactId><version>${v}</version></dependency>`;
   return `<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <groupId>dev.hookline</groupId><artifactId>kafka-carrier</artifactId><version>1</version><packaging>pom</packaging>
@@ -77,8 +76,13 @@ export async function ensureKafkaDistribution(version = KAFKA_VERSION, cacheDir 
     const pom = join(staging, 'pom.xml');
     await writeFile(pom, carrierPom(version));
     const result = await run('mvn', [
-      '-B', '-q', '-f', pom, `${MAVEN_DEPENDENCY_PLUGIN}:copy-dependencies`,
-      '-DincludeScope=runtime', `-DoutputDirectory=${join(staging, 'libs')}`,
+      '-B',
+      '-q',
+      '-f',
+      pom,
+      `${MAVEN_DEPENDENCY_PLUGIN}:copy-dependencies`,
+      '-DincludeScope=runtime',
+      `-DoutputDirectory=${join(staging, 'libs')}`,
     ]).catch((err: unknown) => {
       throw new Error(`cannot run mvn to fetch Kafka ${version} (is Maven installed?): ${String(err)}`);
     });

@@ -28,7 +28,10 @@ export async function provideKafkaBroker(options: ProvideKafkaBrokerOptions = {}
   const env = options.env ?? process.env;
   const external = env['KAFKA_BROKERS']?.trim();
   if (external) {
-    const brokers = external.split(',').map((b) => b.trim()).filter(Boolean);
+    const brokers = external
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean);
     return { brokers, kind: 'external', stop: () => Promise.resolve() };
   }
   const forced = env['HOOKLINE_KAFKA'];

@@ -2,8 +2,24 @@
 // ZSTD codecs with kafkajs, so any client's compressed records can be read.
 import './codecs/compression.codecs.js';
 
-export { DLQ_HEADERS, DLQ_TOPIC_SUFFIX, CLOUDEVENTS_TYPE_HEADER, CLIENT_DEFAULTS, PRODUCER_DEFAULTS, CONSUMER_DEFAULTS, KAFKA_SASL_MECHANISMS } from './kafka.constant.js';
-export { createKafkaClient, kafkaClientFromSettings, kafkaClientProvider, parseBrokers, type KafkaClientOptions, type KafkaLogLevel, type KafkaServiceSettings } from './client/create-kafka-client.js';
+export {
+  DLQ_HEADERS,
+  DLQ_TOPIC_SUFFIX,
+  CLOUDEVENTS_TYPE_HEADER,
+  CLIENT_DEFAULTS,
+  PRODUCER_DEFAULTS,
+  CONSUMER_DEFAULTS,
+  KAFKA_SASL_MECHANISMS,
+} from './kafka.constant.js';
+export {
+  createKafkaClient,
+  kafkaClientFromSettings,
+  kafkaClientProvider,
+  parseBrokers,
+  type KafkaClientOptions,
+  type KafkaLogLevel,
+  type KafkaServiceSettings,
+} from './client/create-kafka-client.js';
 export { kafkaSecuritySettings, checkKafkaSecurity, type KafkaSecurityConfig } from './client/kafka-security.settings.js';
 export { kafkaSecurityOptions } from './client/kafka-security.js';
 export type { KafkaClientInput } from './client/kafka-client-input.js';

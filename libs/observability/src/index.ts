@@ -2,14 +2,7 @@
 export { APP_CONFIG, REDACTED, TOKEN_CHARACTERS, TOKEN_MIN_LENGTH } from './config/config.constant.js';
 export { kafkaClientSettings, listenSettings, roleTokenSettings, svixApiSettings } from './config/shared-settings.js';
 export { ConfigError, type ConfigIssue } from './config/config.error.js';
-export {
-  defineSettings,
-  describeSettings,
-  loadConfig,
-  loadConfigOrExit,
-  redactedConfig,
-  type SettingDescription,
-} from './config/load-config.js';
+export { defineSettings, describeSettings, loadConfig, loadConfigOrExit, redactedConfig, type SettingDescription } from './config/load-config.js';
 export type { ConfigOf, Setting, SettingOptions, SettingsDefinition } from './config/setting.js';
 export { distinctValues, enforceRules, withRules, type SettingsRule } from './config/settings-rule.js';
 export { LOG_LEVELS, setting, type LogLevel } from './config/setting-builders.js';
@@ -23,7 +16,15 @@ export { parsePrometheusText, selectSamples, sumSamples, type LabelMatcher, type
 export { MetricsRegistry, type CounterDefinition, type HistogramDefinition } from './metrics/metrics-registry.service.js';
 export { ObservabilityModule } from './observability.module.js';
 export type { ObservabilityOptions } from './observability-options.js';
-export { EndpointUrlPolicy, EndpointUrlRefused, forbiddenAddressReason, maskEndpointUrl, METADATA_HOST_NAMES, parseAllowEntry, type Resolve } from './http/endpoint-url-policy.js';
+export {
+  EndpointUrlPolicy,
+  EndpointUrlRefused,
+  forbiddenAddressReason,
+  maskEndpointUrl,
+  METADATA_HOST_NAMES,
+  parseAllowEntry,
+  type Resolve,
+} from './http/endpoint-url-policy.js';
 export { answerAfterDraining, DRAIN_MAX_BYTES, DRAIN_MAX_MS } from './http/drain-request.js';
 export { hasRequestBody, JsonBodyInterceptor, ReadsOwnBody } from './http/json-body.interceptor.js';
 export { listenManagement, separateManagementRoutes } from './http/management-port.js';
@@ -32,6 +33,14 @@ export { ApiError, type ApiErrorBody, type ApiErrorDetail, type ApiErrorOptions 
 export { API_ERROR_MESSAGE_MAX_LENGTH, ApiExceptionFilter, apiExceptionFilter, httpErrorCode, type ApiErrorPolicy } from './http/api-exception.filter.js';
 export { BearerTokens, type BearerTokensOptions, type RefusalFactory } from './http/bearer-tokens.js';
 export { counterMetric, gaugeMetric, histogramMetric, MetricSet, registerMetrics, type MetricSpec, type MetricsOf } from './metrics/metric-set.js';
-export { createServiceApp, serveApp, serviceRootModule, type ListenSettings, type ServiceAppOptions, type ServiceDocs, type ServiceModuleParts } from './boot/service-app.js';
+export {
+  createServiceApp,
+  serveApp,
+  serviceRootModule,
+  type ListenSettings,
+  type ServiceAppOptions,
+  type ServiceDocs,
+  type ServiceModuleParts,
+} from './boot/service-app.js';
 export { processAlive } from './boot/process-alive.js';
 export { HEAP_GROWING_PERCENT, limitHeapGrowth, SERVICE_PROCESS_ENV } from './runtime/process-memory.js';

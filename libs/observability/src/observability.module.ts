@@ -38,8 +38,7 @@ export class ObservabilityModule implements OnApplicationBootstrap {
       { provide: MetricsRegistry, useFactory: () => new MetricsRegistry(options.service) },
       {
         provide: HealthRegistry,
-        useFactory: (indicators: HealthIndicatorService) =>
-          new HealthRegistry(indicators, options.healthCheckTimeoutMs ?? HEALTH_CHECK_TIMEOUT_MS),
+        useFactory: (indicators: HealthIndicatorService) => new HealthRegistry(indicators, options.healthCheckTimeoutMs ?? HEALTH_CHECK_TIMEOUT_MS),
         inject: [HealthIndicatorService],
       },
       ...(options.config === undefined ? [] : [{ provide: APP_CONFIG, useValue: options.config }]),

@@ -25,24 +25,28 @@ export type AuditAppOptions = ServiceAppOptions;
 @Module({})
 export class AppModule {
   static forRoot(config: AuditConfig, options: AuditAppOptions = {}): DynamicModule {
-    return serviceRootModule(AppModule, { service: SERVICE_NAME, config, ...options }, {
-      controllers: [OperationalWebhookController, AuditQueryController],
-      providers: [
-        apiExceptionFilter(() => ({ service: 'audit service' })),
-        kafkaClientProvider(KAFKA_CLIENT, APP_CONFIG, PinoLogger),
-        AuditDatabase,
-        AuditMetrics,
-        RecordStore,
-        RecordsConsumer,
-        KafkaHealth,
-        OperationalWebhookService,
-        AttemptReader,
-        AuditQueryService,
-        QueryGate,
-        ReaderTokenGuard,
-        MetricsRefresher,
-        RetentionService,
-      ],
-    });
+    return serviceRootModule(
+      AppModule,
+      { service: SERVICE_NAME, config, ...options },
+      {
+        controllers: [OperationalWebhookController, AuditQueryController],
+        providers: [
+          apiExceptionFilter(() => ({ service: 'audit service' })),
+          kafkaClientProvider(KAFKA_CLIENT, APP_CONFIG, PinoLogger),
+          AuditDatabase,
+          AuditMetrics,
+          RecordStore,
+          RecordsConsumer,
+          KafkaHealth,
+          OperationalWebhookService,
+          AttemptReader,
+          AuditQueryService,
+          QueryGate,
+          ReaderTokenGuard,
+          MetricsRefresher,
+          RetentionService,
+        ],
+      },
+    );
   }
 }

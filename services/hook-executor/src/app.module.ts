@@ -11,9 +11,13 @@ export type HookExecutorAppOptions = ServiceAppOptions;
 @Module({})
 export class AppModule {
   static forRoot(config: HookExecutorConfig, hookEnv: HookEnvironment, options: HookExecutorAppOptions = {}): DynamicModule {
-    return serviceRootModule(AppModule, { service: SERVICE_NAME, config, ...options }, {
-      imports: [{ module: HookEnvModule, global: true, providers: [{ provide: HOOK_ENV, useValue: hookEnv }], exports: [HOOK_ENV] }, HooksModule],
-    });
+    return serviceRootModule(
+      AppModule,
+      { service: SERVICE_NAME, config, ...options },
+      {
+        imports: [{ module: HookEnvModule, global: true, providers: [{ provide: HOOK_ENV, useValue: hookEnv }], exports: [HOOK_ENV] }, HooksModule],
+      },
+    );
   }
 }
 

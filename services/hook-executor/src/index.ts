@@ -16,4 +16,17 @@ export { buildHookPayload, preparePayload, type HookPayload, type PreparedPayloa
 export type { HookRunRequest, HookRunResult } from './hooks/hook-run.types.js';
 export { RunbookRepository, type RunbookRepositoryOptions, type FetchResult } from './runbooks/runbook-repository.js';
 export { redactUrl, parseGitUrl } from './runbooks/git-url.js';
-export { BWRAP, bwrapArgs, bwrapEnvironment, bwrapSpawnOptions, makeReachable, sandboxOptions, DEFAULT_LIMITS, DEFAULT_SANDBOX_UID, SANDBOX_PATH, SANDBOX_PATHS, type SandboxOptions, type HookLimits } from './sandbox/sandbox.js';
+export {
+  BWRAP,
+  bwrapArgs,
+  bwrapEnvironment,
+  bwrapSpawnOptions,
+  makeReachable,
+  sandboxOptions,
+  DEFAULT_LIMITS,
+  DEFAULT_SANDBOX_UID,
+  SANDBOX_PATH,
+  SANDBOX_PATHS,
+  type SandboxOptions,
+  type HookLimits,
+} from './sandbox/sandbox.js';

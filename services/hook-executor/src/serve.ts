@@ -18,7 +18,9 @@ if (config.GIT_HOOK_CONFIG_TTL !== undefined) {
 if (config.GIT_HOOK_CONFIG_TTL !== undefined && config.HOOK_SANDBOX === 'on') {
   const problem = await probeSandbox(sandboxOptions(config), config.HOOK_INTERPRETER);
   if (problem !== undefined) {
-    process.stderr.write(`hook-executor refuses to start: HOOK_SANDBOX=on but ${problem} (see the README's hooks section; HOOK_SANDBOX=off runs hooks unconfined)\n`);
+    process.stderr.write(
+      `hook-executor refuses to start: HOOK_SANDBOX=on but ${problem} (see the README's hooks section; HOOK_SANDBOX=off runs hooks unconfined)\n`,
+    );
     process.exit(1);
   }
 }

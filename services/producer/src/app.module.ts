@@ -16,11 +16,15 @@ export type ProducerAppOptions = ServiceAppOptions;
 @Module({})
 export class AppModule {
   static forRoot(config: ProducerConfig, options: ProducerAppOptions = {}): DynamicModule {
-    return serviceRootModule(AppModule, { service: SERVICE_NAME, config, ...options }, {
-      imports: [IngestModule, SvixDoorModule, HoopHooksModule],
-      // POST /v1/events, the Svix door and the hook route read their own bodies (@ReadsOwnBody).
-      jsonBodyLimitBytes: config.INGEST_MAX_BODY_BYTES,
-      providers: [apiExceptionFilter(producerErrorPolicy, [IngestMetrics])],
-    });
+    return serviceRootModule(
+      AppModule,
+      { service: SERVICE_NAME, config, ...options },
+      {
+        imports: [IngestModule, SvixDoorModule, HoopHooksModule],
+        // POST /v1/events, the Svix door and the hook route read their own bodies (@ReadsOwnBody).
+        jsonBodyLimitBytes: config.INGEST_MAX_BODY_BYTES,
+        providers: [apiExceptionFilter(producerErrorPolicy, [IngestMetrics])],
+      },
+    );
   }
 }

@@ -11,7 +11,8 @@ import type { RelayConfig } from './config/relay.settings.js';
 export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {}): Promise<NestExpressApplication> {
   return createServiceApp(AppModule.forRoot(config, options), config, {
     title: 'hookline svix-relay management API',
-    description: 'Svix event types, endpoints, messages and delivery attempts, and the webhooks plugin connections. ADMIN_TOKENS read and write; AUDITOR_TOKENS only read.',
+    description:
+      'Svix event types, endpoints, messages and delivery attempts, and the webhooks plugin connections. ADMIN_TOKENS read and write; AUDITOR_TOKENS only read.',
     jsonDocumentUrl: 'docs-json',
   });
 }

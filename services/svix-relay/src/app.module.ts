@@ -18,10 +18,14 @@ export type RelayAppOptions = ServiceAppOptions;
 @Module({})
 export class AppModule {
   static forRoot(config: RelayConfig, options: RelayAppOptions = {}): DynamicModule {
-    return serviceRootModule(AppModule, { service: SERVICE_NAME, config, ...options }, {
-      imports: [DatabaseModule, KafkaModule, RelayModule],
-      jsonBodyLimitBytes: JSON_BODY_LIMIT_BYTES,
-      providers: [apiExceptionFilter(() => SVIX_ERROR_POLICY), { provide: APP_INTERCEPTOR, useClass: AuditorUrlMaskInterceptor }],
-    });
+    return serviceRootModule(
+      AppModule,
+      { service: SERVICE_NAME, config, ...options },
+      {
+        imports: [DatabaseModule, KafkaModule, RelayModule],
+        jsonBodyLimitBytes: JSON_BODY_LIMIT_BYTES,
+        providers: [apiExceptionFilter(() => SVIX_ERROR_POLICY), { provide: APP_INTERCEPTOR, useClass: AuditorUrlMaskInterceptor }],
+      },
+    );
   }
 }

@@ -1,11 +1,6 @@
 // The simulator's public surface (`@hookline/tools/simulator`): npm start, the demo and
 // the benchmarks use these, never the files behind them.
-export {
-  TrafficGenerator,
-  MAX_EVENTS_PER_SESSION,
-  type SimulatedEvent,
-  type TrafficGeneratorOptions,
-} from './traffic-generator.js';
+export { TrafficGenerator, MAX_EVENTS_PER_SESSION, type SimulatedEvent, type TrafficGeneratorOptions } from './traffic-generator.js';
 export {
   TrafficSimulator,
   type TrafficSimulatorOptions,

@@ -53,15 +53,51 @@ function buildProgram(io: SimulateCliIo): Command {
     .description('Send realistic, reproducible gateway traffic to a hookline producer (POST /v1/events).')
     .addOption(new Option('--url <url>', 'producer base URL').default(SIMULATOR_DEFAULTS.url))
     .addOption(new Option('--token <token>', 'ingest bearer token').env(TOKEN_ENV))
-    .addOption(new Option('--rate <events-per-sec>', 'events per second').argParser(numberParser('positive', false, SIMULATOR_BOUNDS.maxRate)).default(SIMULATOR_DEFAULTS.rate))
-    .addOption(new Option('--duration <seconds>', 'seconds to run, 0 = until Ctrl-C').argParser(numberParser('non-negative', false)).default(SIMULATOR_DEFAULTS.durationSec))
-    .addOption(new Option('--batch <events>', 'events per request').argParser(numberParser('positive', true, SIMULATOR_BOUNDS.maxBatchSize)).default(SIMULATOR_DEFAULTS.batchSize))
-    .addOption(new Option('--concurrency <requests>', 'requests in flight at once').argParser(numberParser('positive', true, SIMULATOR_BOUNDS.maxConcurrency)).default(SIMULATOR_DEFAULTS.concurrency))
-    .addOption(new Option('--seed <integer>', 'PRNG seed; same seed, same events and ids (default: random, printed in the summary)').argParser(numberParser('non-negative', true, 0xffff_ffff)))
-    .addOption(new Option('--event-bytes <bytes>', 'pad each event to about this JSON size, 0 = natural').argParser(numberParser('non-negative', true, SIMULATOR_BOUNDS.maxEventBytes)).default(SIMULATOR_DEFAULTS.eventBytes))
-    .addOption(new Option('--review-ratio <0..1>', 'share of sessions on resources with reviews').argParser(numberParser('ratio', false)).default(SIMULATOR_DEFAULTS.reviewRatio))
-    .addOption(new Option('--dbroles-ratio <0..1>', 'share of events that are dbroles jobs').argParser(numberParser('ratio', false)).default(SIMULATOR_DEFAULTS.dbrolesRatio))
-    .addOption(new Option('--max-retries <n>', 'resends of one batch (503/429/5xx/network) before giving up').argParser(numberParser('non-negative', true)).default(SIMULATOR_DEFAULTS.maxRetries))
+    .addOption(
+      new Option('--rate <events-per-sec>', 'events per second')
+        .argParser(numberParser('positive', false, SIMULATOR_BOUNDS.maxRate))
+        .default(SIMULATOR_DEFAULTS.rate),
+    )
+    .addOption(
+      new Option('--duration <seconds>', 'seconds to run, 0 = until Ctrl-C')
+        .argParser(numberParser('non-negative', false))
+        .default(SIMULATOR_DEFAULTS.durationSec),
+    )
+    .addOption(
+      new Option('--batch <events>', 'events per request')
+        .argParser(numberParser('positive', true, SIMULATOR_BOUNDS.maxBatchSize))
+        .default(SIMULATOR_DEFAULTS.batchSize),
+    )
+    .addOption(
+      new Option('--concurrency <requests>', 'requests in flight at once')
+        .argParser(numberParser('positive', true, SIMULATOR_BOUNDS.maxConcurrency))
+        .default(SIMULATOR_DEFAULTS.concurrency),
+    )
+    .addOption(
+      new Option('--seed <integer>', 'PRNG seed; same seed, same events and ids (default: random, printed in the summary)').argParser(
+        numberParser('non-negative', true, 0xffff_ffff),
+      ),
+    )
+    .addOption(
+      new Option('--event-bytes <bytes>', 'pad each event to about this JSON size, 0 = natural')
+        .argParser(numberParser('non-negative', true, SIMULATOR_BOUNDS.maxEventBytes))
+        .default(SIMULATOR_DEFAULTS.eventBytes),
+    )
+    .addOption(
+      new Option('--review-ratio <0..1>', 'share of sessions on resources with reviews')
+        .argParser(numberParser('ratio', false))
+        .default(SIMULATOR_DEFAULTS.reviewRatio),
+    )
+    .addOption(
+      new Option('--dbroles-ratio <0..1>', 'share of events that are dbroles jobs')
+        .argParser(numberParser('ratio', false))
+        .default(SIMULATOR_DEFAULTS.dbrolesRatio),
+    )
+    .addOption(
+      new Option('--max-retries <n>', 'resends of one batch (503/429/5xx/network) before giving up')
+        .argParser(numberParser('non-negative', true))
+        .default(SIMULATOR_DEFAULTS.maxRetries),
+    )
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 }

@@ -110,11 +110,39 @@ export const SIMULATED_CONNECTIONS: readonly SimulatedConnection[] = [
   { name: 'mysql-orders-prod', type: 'database', subtype: 'mysql', inputKind: 'sql-mysql', reviewers: ['dba-team'], envKeys: DB_ENV_KEYS },
   { name: 'mysql-legacy-crm', type: 'database', subtype: 'mysql', inputKind: 'sql-mysql', reviewers: ['dba-team', 'sales-ops'], envKeys: DB_ENV_KEYS },
   { name: 'mongo-events', type: 'database', subtype: 'mongodb', inputKind: 'mongo', reviewers: ['data-eng'], envKeys: ['envvar:MONGO_URI'] },
-  { name: 'ssh-bastion-eu', type: 'application', subtype: 'ssh', inputKind: 'shell', reviewers: ['sre', 'security'], envKeys: ['envvar:SSH_HOST', 'envvar:SSH_USER', 'filesystem:SSH_PRIVATE_KEY'] },
-  { name: 'ssh-batch-worker-03', type: 'application', subtype: 'ssh', inputKind: 'shell', reviewers: ['sre'], envKeys: ['envvar:SSH_HOST', 'envvar:SSH_USER', 'filesystem:SSH_PRIVATE_KEY'] },
-  { name: 'k8s-prod-eu-west-1', type: 'application', subtype: 'kubernetes', inputKind: 'kubectl', reviewers: ['sre', 'platform'], envKeys: ['filesystem:KUBECONFIG'] },
+  {
+    name: 'ssh-bastion-eu',
+    type: 'application',
+    subtype: 'ssh',
+    inputKind: 'shell',
+    reviewers: ['sre', 'security'],
+    envKeys: ['envvar:SSH_HOST', 'envvar:SSH_USER', 'filesystem:SSH_PRIVATE_KEY'],
+  },
+  {
+    name: 'ssh-batch-worker-03',
+    type: 'application',
+    subtype: 'ssh',
+    inputKind: 'shell',
+    reviewers: ['sre'],
+    envKeys: ['envvar:SSH_HOST', 'envvar:SSH_USER', 'filesystem:SSH_PRIVATE_KEY'],
+  },
+  {
+    name: 'k8s-prod-eu-west-1',
+    type: 'application',
+    subtype: 'kubernetes',
+    inputKind: 'kubectl',
+    reviewers: ['sre', 'platform'],
+    envKeys: ['filesystem:KUBECONFIG'],
+  },
   { name: 'k8s-staging', type: 'application', subtype: 'kubernetes', inputKind: 'kubectl', reviewers: ['platform'], envKeys: ['filesystem:KUBECONFIG'] },
-  { name: 'bash-ops-runner', type: 'custom', subtype: '', inputKind: 'shell', reviewers: ['sre'], envKeys: ['envvar:AWS_REGION', 'envvar:AWS_ACCESS_KEY_ID', 'envvar:AWS_SECRET_ACCESS_KEY'] },
+  {
+    name: 'bash-ops-runner',
+    type: 'custom',
+    subtype: '',
+    inputKind: 'shell',
+    reviewers: ['sre'],
+    envKeys: ['envvar:AWS_REGION', 'envvar:AWS_ACCESS_KEY_ID', 'envvar:AWS_SECRET_ACCESS_KEY'],
+  },
 ];
 
 export const COMMANDS_BY_KIND: Readonly<Record<InputKind, readonly (readonly string[])[]>> = {
@@ -122,7 +150,10 @@ export const COMMANDS_BY_KIND: Readonly<Record<InputKind, readonly (readonly str
     ['psql', '-v', 'ON_ERROR_STOP=1', '-A', '-P', 'pager=off'],
     ['psql', '-A', '-F\t', '-P', 'pager=off'],
   ],
-  'sql-mysql': [['mysql', '--batch', '--skip-column-names'], ['mysql', '-N', '-B']],
+  'sql-mysql': [
+    ['mysql', '--batch', '--skip-column-names'],
+    ['mysql', '-N', '-B'],
+  ],
   mongo: [['mongosh', '--quiet', '--norc']],
   shell: [['bash'], ['/bin/sh', '-e'], ['bash', '--noprofile', '--norc']],
   kubectl: [['kubectl', 'exec', '-i', 'deploy/api', '--', 'sh'], ['bash']],
@@ -134,19 +165,16 @@ export const INPUTS_BY_KIND: Readonly<Record<InputKind, readonly string[]>> = {
     'SELECT count(*) FROM users WHERE last_login_at IS NULL;',
     "UPDATE invoices SET status = 'void' WHERE id = 8813;",
     'EXPLAIN ANALYZE SELECT * FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.total > 1000;',
-    'SELECT pid, state, query FROM pg_stat_activity WHERE state <> \'idle\';',
+    "SELECT pid, state, query FROM pg_stat_activity WHERE state <> 'idle';",
     "DELETE FROM sessions WHERE expires_at < now() - interval '30 days';",
   ],
   'sql-mysql': [
     'SELECT id, email FROM customers ORDER BY created_at DESC LIMIT 20;',
     'SHOW PROCESSLIST;',
-    "UPDATE orders SET shipped = 1 WHERE id IN (4411, 4412);",
+    'UPDATE orders SET shipped = 1 WHERE id IN (4411, 4412);',
     'SELECT table_name, table_rows FROM information_schema.tables WHERE table_schema = DATABASE();',
   ],
-  mongo: [
-    'db.events.find({ type: "login_failed" }).sort({ ts: -1 }).limit(10)',
-    'db.events.countDocuments({ ts: { $gt: ISODate("2025-06-01") } })',
-  ],
+  mongo: ['db.events.find({ type: "login_failed" }).sort({ ts: -1 }).limit(10)', 'db.events.countDocuments({ ts: { $gt: ISODate("2025-06-01") } })'],
   shell: [
     'df -h && free -m',
     'tail -n 200 /var/log/app/worker.log | grep -i error',
@@ -189,28 +217,44 @@ export const FAILURES_BY_KIND: Readonly<Record<InputKind, readonly string[]>> = 
 export const INPUT_ENV_KEYS = ['envvar:DRY_RUN', 'envvar:LIMIT', 'envvar:TICKET', 'envvar:REGION'] as const;
 
 export const DBROLES_DATABASES = [
-  { name: 'billing', engine: 'postgres', arn: 'arn:aws:rds:eu-west-1:123456789012:db:billing-prod', tags: [{ key: 'env', value: 'prod' }, { key: 'team', value: 'billing' }] },
-  { name: 'orders', engine: 'mysql', arn: 'arn:aws:rds:eu-west-1:123456789012:db:orders-prod', tags: [{ key: 'env', value: 'prod' }, { key: 'team', value: 'commerce' }] },
+  {
+    name: 'billing',
+    engine: 'postgres',
+    arn: 'arn:aws:rds:eu-west-1:123456789012:db:billing-prod',
+    tags: [
+      { key: 'env', value: 'prod' },
+      { key: 'team', value: 'billing' },
+    ],
+  },
+  {
+    name: 'orders',
+    engine: 'mysql',
+    arn: 'arn:aws:rds:eu-west-1:123456789012:db:orders-prod',
+    tags: [
+      { key: 'env', value: 'prod' },
+      { key: 'team', value: 'commerce' },
+    ],
+  },
   { name: 'analytics', engine: 'postgres', arn: 'arn:aws:rds:us-east-1:123456789012:cluster:analytics', tags: [{ key: 'env', value: 'prod' }] },
-  { name: 'auth', engine: 'postgres', arn: 'arn:aws:rds:eu-west-1:210987654321:db:auth-staging', tags: [{ key: 'env', value: 'staging' }, { key: 'team', value: 'identity' }] },
+  {
+    name: 'auth',
+    engine: 'postgres',
+    arn: 'arn:aws:rds:eu-west-1:210987654321:db:auth-staging',
+    tags: [
+      { key: 'env', value: 'staging' },
+      { key: 'team', value: 'identity' },
+    ],
+  },
 ] as const;
 
-export const DBROLES_ACCOUNT_ARNS = [
-  'arn:aws:iam::123456789012:role/hoop-dbroles',
-  'arn:aws:iam::210987654321:role/hoop-dbroles',
-] as const;
+export const DBROLES_ACCOUNT_ARNS = ['arn:aws:iam::123456789012:role/hoop-dbroles', 'arn:aws:iam::210987654321:role/hoop-dbroles'] as const;
 
 export const DBROLES_USER_ROLES = ['hoop_ro', 'hoop_rw', 'hoop_ddl'] as const;
 
-export const DBROLES_FAILURES = [
-  'could not connect: timeout after 10s',
-  'permission denied to create role',
-  'secret manager: AccessDeniedException',
-] as const;
+export const DBROLES_FAILURES = ['could not connect: timeout after 10s', 'permission denied to create role', 'secret manager: AccessDeniedException'] as const;
 
 /** Printable filler for eventBytes: no character JSON would escape, so 1 char = 1 byte. */
-export const PADDING_TEXT =
-  ' -- padding to the benchmark event size: the quick brown fox jumps over the lazy dog;';
+export const PADDING_TEXT = ' -- padding to the benchmark event size: the quick brown fox jumps over the lazy dog;';
 
 /** Gateway web app link on the Teams card, as the real gateway builds it. */
 export const REVIEW_URL_BASE = 'https://gateway.example.com/reviews/';

@@ -85,7 +85,10 @@ describe('TrafficGenerator', () => {
       if (event.type === 'session.close') assert.equal(event.data.output_size, Buffer.byteLength(event.data.output));
     }
     const natural = new TrafficGenerator({ seed: 3 }).take(200).map((e) => Buffer.byteLength(JSON.stringify(e)));
-    assert.ok(natural.some((size) => size < 700), 'without eventBytes events keep their natural size');
+    assert.ok(
+      natural.some((size) => size < 700),
+      'without eventBytes events keep their natural size',
+    );
   });
 
   it('follows the ratios: no reviews at 0, nothing but dbroles jobs at 1', () => {

@@ -56,7 +56,9 @@ after(() => {
 const ids = (events: readonly SimulatedEvent[]): string[] => events.map((e) => e.id);
 
 /** Runs a simulation to its end, keeping the errors it reported. */
-async function simulate(options: Omit<TrafficSimulatorOptions, 'onError'>): Promise<{ summary: Awaited<ReturnType<TrafficSimulator['run']>>; errors: SimulationError[] }> {
+async function simulate(
+  options: Omit<TrafficSimulatorOptions, 'onError'>,
+): Promise<{ summary: Awaited<ReturnType<TrafficSimulator['run']>>; errors: SimulationError[] }> {
   const errors: SimulationError[] = [];
   const summary = await new TrafficSimulator({ ...options, onError: (error) => errors.push(error) }).run();
   return { summary, errors };
@@ -105,7 +107,10 @@ describe('TrafficSimulator', () => {
     const opened = new Set(accepted.flatMap((e) => (e.type === 'session.open' ? [e.data.sid] : [])));
     const closed = new Set(accepted.flatMap((e) => (e.type === 'session.close' ? [e.data.sid] : [])));
     assert.ok(opened.size > 10);
-    assert.deepEqual([...opened].filter((sid) => !closed.has(sid)), []);
+    assert.deepEqual(
+      [...opened].filter((sid) => !closed.has(sid)),
+      [],
+    );
   });
 
   it('counts a 400 as rejected, quotes the server and never resends it', async () => {
@@ -175,7 +180,10 @@ describe('TrafficSimulator', () => {
     assert.equal(summary.unacknowledged, 10);
     assert.equal(summary.retries, 2);
     assert.deepEqual(summary.errors, { network: 3 });
-    assert.deepEqual(errors.map((e) => e.retrying), [true, true, false]);
+    assert.deepEqual(
+      errors.map((e) => e.retrying),
+      [true, true, false],
+    );
     assert.match(summary.lastError ?? '', /ECONNREFUSED|fetch failed/);
   });
 

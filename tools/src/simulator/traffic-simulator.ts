@@ -2,13 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { MAX_EVENTS_PER_SESSION, TrafficGenerator, type SimulatedEvent, type TrafficGeneratorOptions } from './traffic-generator.js';
-import {
-  INGEST_PATH,
-  MAX_ERROR_MESSAGE_CHARS,
-  RETRY_TIMING,
-  SIMULATOR_BOUNDS,
-  SIMULATOR_DEFAULTS,
-} from './simulator.constant.js';
+import { INGEST_PATH, MAX_ERROR_MESSAGE_CHARS, RETRY_TIMING, SIMULATOR_BOUNDS, SIMULATOR_DEFAULTS } from './simulator.constant.js';
 
 export interface TrafficSimulatorOptions {
   /** Producer base URL (or the full ingest URL). Default http://127.0.0.1:8081. */
@@ -91,9 +85,7 @@ export interface SimulationSummary extends SimulationCounters {
 }
 
 type Attempt =
-  | { kind: 'accepted' }
-  | { kind: 'rejected'; status: number; message: string }
-  | { kind: 'retry'; status: number | null; message: string; waitMs: number };
+  { kind: 'accepted' } | { kind: 'rejected'; status: number; message: string } | { kind: 'retry'; status: number | null; message: string; waitMs: number };
 
 function positive(value: number, name: string, max: number, integer: boolean): number {
   if (!Number.isFinite(value) || value <= 0 || value > max || (integer && !Number.isInteger(value))) {
@@ -188,8 +180,7 @@ export class TrafficSimulator {
     // At least one POST a second: at rate 10 a batch of 50 would go out as a burst every 5 s.
     this.batchSize = Math.max(1, Math.min(batchSize, Math.ceil(this.rate)));
     this.concurrency = positive(options.concurrency ?? SIMULATOR_DEFAULTS.concurrency, 'concurrency', SIMULATOR_BOUNDS.maxConcurrency, true);
-    this.maxEvents =
-      options.maxEvents ?? (this.durationSec > 0 ? Math.max(1, Math.round(this.rate * this.durationSec)) : Number.POSITIVE_INFINITY);
+    this.maxEvents = options.maxEvents ?? (this.durationSec > 0 ? Math.max(1, Math.round(this.rate * this.durationSec)) : Number.POSITIVE_INFINITY);
     if (!(this.maxEvents === Number.POSITIVE_INFINITY || (Number.isInteger(this.maxEvents) && this.maxEvents > 0))) {
       throw new RangeError(`maxEvents must be a positive integer, got ${this.maxEvents}`);
     }
@@ -376,9 +367,7 @@ export class TrafficSimulator {
       errors: { ...this.errors },
       lastError: this.lastError,
       latencyMs:
-        sorted.length === 0
-          ? null
-          : { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: percentile(sorted, 100) },
+        sorted.length === 0 ? null : { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: percentile(sorted, 100) },
       stopped: this.abort.signal.aborted,
     };
   }

@@ -34,7 +34,11 @@ describe('the runbooks npm start runs', () => {
   it('RUNBOOKS_GIT_URL when set; --runbooks over it', () => {
     const fromEnv = resolveRunbooks(undefined, { env: { RUNBOOKS_GIT_URL: 'https://git.example.com/team/runbooks.git' }, root, copyDir });
     assert.equal(fromEnv.url, 'https://git.example.com/team/runbooks.git');
-    const fromOption = resolveRunbooks('ssh://git@git.example.com/team/other.git', { env: { RUNBOOKS_GIT_URL: 'https://git.example.com/team/runbooks.git' }, root, copyDir });
+    const fromOption = resolveRunbooks('ssh://git@git.example.com/team/other.git', {
+      env: { RUNBOOKS_GIT_URL: 'https://git.example.com/team/runbooks.git' },
+      root,
+      copyDir,
+    });
     assert.equal(fromOption.url, 'ssh://git@git.example.com/team/other.git');
   });
 
@@ -67,12 +71,15 @@ describe('the runbooks npm start runs', () => {
       ['http://git.example.com/runbooks.git', /cannot be used/],
       ['https://user:hunter2-secret@git.example.com/runbooks.git', /cannot be used/],
     ] as const) {
-      assert.throws(() => resolveRunbooks(choice, { env: {}, root, copyDir }), (error: unknown) => {
-        assert.ok(error instanceof StartUsageError);
-        assert.match(error.message, problem);
-        assert.ok(!error.message.includes('hunter2-secret'));
-        return true;
-      });
+      assert.throws(
+        () => resolveRunbooks(choice, { env: {}, root, copyDir }),
+        (error: unknown) => {
+          assert.ok(error instanceof StartUsageError);
+          assert.match(error.message, problem);
+          assert.ok(!error.message.includes('hunter2-secret'));
+          return true;
+        },
+      );
     }
   });
 });

@@ -24,7 +24,11 @@ function isUrl(text: string): boolean {
 }
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=hookline', '-c', 'user.email=hookline@localhost', ...args], { cwd, stdio: ['ignore', 'pipe', 'ignore'], encoding: 'utf8' });
+  return execFileSync('git', ['-c', 'user.name=hookline', '-c', 'user.email=hookline@localhost', ...args], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'ignore'],
+    encoding: 'utf8',
+  });
 }
 
 /** The folder's own git work tree top level (not a repository it merely sits in), or undefined. */

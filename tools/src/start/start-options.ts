@@ -36,13 +36,24 @@ function seconds(raw: string): number {
 function startProgram(env: NodeJS.ProcessEnv, write: (text: string) => void): Command {
   return new Command('npm start --')
     .description('The whole pipeline on this machine: Kafka, the four services, a local SIEM receiver and the traffic simulator. Ctrl-C stops everything.')
-    .addOption(new Option('--rate <events/s>', 'simulated events per second').argParser(positiveNumber).default(positiveNumberOr(env[START_ENV.rate], 20), `$${START_ENV.rate} or 20`))
-    .addOption(new Option('--duration <seconds>', 'stop after this long (0: until Ctrl-C)').argParser(seconds).default(secondsOr(env[START_ENV.duration], 0), `$${START_ENV.duration} or 0`))
+    .addOption(
+      new Option('--rate <events/s>', 'simulated events per second')
+        .argParser(positiveNumber)
+        .default(positiveNumberOr(env[START_ENV.rate], 20), `$${START_ENV.rate} or 20`),
+    )
+    .addOption(
+      new Option('--duration <seconds>', 'stop after this long (0: until Ctrl-C)')
+        .argParser(seconds)
+        .default(secondsOr(env[START_ENV.duration], 0), `$${START_ENV.duration} or 0`),
+    )
     .option('--no-simulator', 'send no simulated traffic (send your own events)')
-    .option('--svix-stand-in', 'publish to a local Svix stand-in delivering to the SIEM receiver (instead of SVIX_AUTH_TOKEN\'s Svix)')
-    .option('--runbooks <path-or-url>', 'the runbooks repository the hooks come from: a folder (a git repository, or plain files) or a git URL (default: $RUNBOOKS_GIT_URL, else examples/runbooks)')
+    .option('--svix-stand-in', "publish to a local Svix stand-in delivering to the SIEM receiver (instead of SVIX_AUTH_TOKEN's Svix)")
+    .option(
+      '--runbooks <path-or-url>',
+      'the runbooks repository the hooks come from: a folder (a git repository, or plain files) or a git URL (default: $RUNBOOKS_GIT_URL, else examples/runbooks)',
+    )
     .option('--fresh', "forget the previous run's state (backlog, endpoints, databases, logs) first; the downloaded Kafka jars stay")
-    .option('--quiet', "print no event lines; the summary line also shows consumer lag and failing endpoints")
+    .option('--quiet', 'print no event lines; the summary line also shows consumer lag and failing endpoints')
     .helpOption('-h, --help', 'show this help')
     .exitOverride()
     .configureOutput({ writeOut: write, writeErr: () => undefined })
@@ -84,7 +95,15 @@ export function parseStartOptions(argv: readonly string[], env: NodeJS.ProcessEn
     }
     throw error;
   }
-  const flags = program.opts<{ rate: number; duration: number; simulator: boolean; svixStandIn?: boolean; runbooks?: string; fresh?: boolean; quiet?: boolean }>();
+  const flags = program.opts<{
+    rate: number;
+    duration: number;
+    simulator: boolean;
+    svixStandIn?: boolean;
+    runbooks?: string;
+    fresh?: boolean;
+    quiet?: boolean;
+  }>();
   return {
     run: {
       rate: flags.rate,

@@ -58,7 +58,11 @@ function userSetting<D>(name: keyof D & string): string | undefined {
   return process.env[name]?.trim() || undefined;
 }
 
-const tokenList = (text: string | undefined): string[] => (text ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+const tokenList = (text: string | undefined): string[] =>
+  (text ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 let options: StartOptions;
 try {
@@ -72,10 +76,13 @@ try {
 const ingestTokensName: keyof typeof producerSettings = 'INGEST_TOKENS';
 const adminTokensName: keyof typeof relaySettings = 'ADMIN_TOKENS';
 const svixTokenName: keyof typeof relaySettings = 'SVIX_AUTH_TOKEN';
-if (tokenList(userSetting<typeof producerSettings>(ingestTokensName)).some((item) => tokenList(userSetting<typeof relaySettings>(adminTokensName)).includes(item))) {
+if (
+  tokenList(userSetting<typeof producerSettings>(ingestTokensName)).some((item) => tokenList(userSetting<typeof relaySettings>(adminTokensName)).includes(item))
+) {
   fail(`${ingestTokensName} and ${adminTokensName} share a token (not shown): give the admins their own`);
 }
-if (options.svixStandIn && userSetting<typeof relaySettings>(svixTokenName) !== undefined) fail(`--svix-stand-in and ${svixTokenName} both given: choose the stand-in or your Svix`);
+if (options.svixStandIn && userSetting<typeof relaySettings>(svixTokenName) !== undefined)
+  fail(`--svix-stand-in and ${svixTokenName} both given: choose the stand-in or your Svix`);
 
 const urls = {
   producer: `http://127.0.0.1:${port(START_ENV.producerPort, PRODUCER_PORT)}`,
@@ -118,18 +125,23 @@ async function shutdown(code: number): Promise<void> {
   clearInterval(summaryTimer);
   process.stderr.write('\nstopping…\n');
   simulator?.stop();
-  await Promise.all(children.map((child) => new Promise<void>((resolveExit) => {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      resolveExit();
-      return;
-    }
-    const timer = setTimeout(() => child.kill('SIGKILL'), START_DEFAULTS.stopGraceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolveExit();
-    });
-    child.kill('SIGTERM');
-  })));
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolveExit) => {
+          if (child.exitCode !== null || child.signalCode !== null) {
+            resolveExit();
+            return;
+          }
+          const timer = setTimeout(() => child.kill('SIGKILL'), START_DEFAULTS.stopGraceMs);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolveExit();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
   for (const close of closers) await close().catch(() => undefined);
   await broker?.stop().catch((error: unknown) => process.stderr.write(`stopping Kafka: ${String(error)}\n`));
   releaseLock();
@@ -142,7 +154,10 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal
 function startService<D>(name: string, entry: string, env: ServiceEnv<D>, extraEnv: Readonly<Record<string, string>> = {}): void {
   const log = createWriteStream(join(paths.logs, `${name}.log`), { flags: 'a' });
   // SERVICE_PROCESS_ENV: the small young generation and malloc arenas the images run with.
-  const child = spawn(process.execPath, [join(root, entry)], { env: { ...process.env, ...SERVICE_PROCESS_ENV, ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, entry)], {
+    env: { ...process.env, ...SERVICE_PROCESS_ENV, ...env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   child.on('exit', (code, signal) => {
@@ -157,7 +172,13 @@ function startService<D>(name: string, entry: string, env: ServiceEnv<D>, extraE
 async function waitReady(name: string, url: string): Promise<void> {
   const deadline = Date.now() + START_DEFAULTS.readyTimeoutMs;
   while (Date.now() < deadline && !stopping) {
-    if (await fetch(url).then((response) => response.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (response) => response.ok,
+        () => false,
+      )
+    )
+      return;
     await sleep(250);
   }
   throw new Error(`${name} not ready at ${url} within ${START_DEFAULTS.readyTimeoutMs / 1000} s; see ${join(paths.logs, `${name}.log`)}`);
@@ -204,9 +225,16 @@ async function wireStandIn(svix: SvixChoice, receiver: SiemReceiver, adminToken:
   const sdk = new Svix(svix.env.SVIX_AUTH_TOKEN ?? '', { serverUrl: svix.env.SVIX_SERVER_URL });
   for (const org of SIMULATED_ORG_IDS) {
     for (const connection of SIMULATED_CONNECTIONS) {
-      await relay.request({ method: 'PUT', path: `/${API_PREFIX}/plugins/${WEBHOOKS_PLUGIN}/connections/${encodeURIComponent(org)}/${encodeURIComponent(connection.name)}` });
+      await relay.request({
+        method: 'PUT',
+        path: `/${API_PREFIX}/plugins/${WEBHOOKS_PLUGIN}/connections/${encodeURIComponent(org)}/${encodeURIComponent(connection.name)}`,
+      });
     }
-    const endpoint = await relay.request<{ id: string }>({ method: 'POST', path: `/${API_PREFIX}/orgs/${encodeURIComponent(org)}/endpoints`, body: { url: receiver.svixUrl(org), description: 'local SIEM receiver' } });
+    const endpoint = await relay.request<{ id: string }>({
+      method: 'POST',
+      path: `/${API_PREFIX}/orgs/${encodeURIComponent(org)}/endpoints`,
+      body: { url: receiver.svixUrl(org), description: 'local SIEM receiver' },
+    });
     const secret = await sdk.endpoint.getSecret(org, endpoint.id);
     receiver.setSvixSecret(org, secret.key);
   }
@@ -237,7 +265,9 @@ hookline is running (Ctrl-C stops everything)
   audit            ${urls.audit}/docs   ${urls.audit}/v1/sessions/<sid>/timeline   admin token: ${run.adminToken}
   SIEM receiver    ${run.receiver.url}  token: ${run.siemToken}  (${options.quiet ? 'quiet: counts only' : 'prints what the hooks and Svix deliver'})
   organisations    ${SIMULATED_ORG_IDS.join('  ')}  (the simulator's)
-  metrics          ${Object.values(urls).map((url) => `${url}/metrics`).join('  ')}
+  metrics          ${Object.values(urls)
+    .map((url) => `${url}/metrics`)
+    .join('  ')}
   logs             ${paths.logs}/
   CLI              ${CLI_ENV.token}=${run.adminToken} ${CLI_ENV.org}=${SIMULATED_ORG_IDS[0]} ${cliUrls ? `${cliUrls} ` : ''}npm run hookline -- admin get hookruns
   send an event    curl -H 'Authorization: Bearer ${run.token}' -H 'content-type: application/json' \\
@@ -265,7 +295,10 @@ async function printSummary(receiver: SiemReceiver): Promise<void> {
 
 try {
   process.stderr.write('starting Kafka…\n');
-  broker = await provideKafkaBroker({ preferredPort: DEFAULT_LOCAL_PORT, dataDir: userSetting<typeof producerSettings>('KAFKA_BROKERS') !== undefined ? undefined : paths.kafkaData });
+  broker = await provideKafkaBroker({
+    preferredPort: DEFAULT_LOCAL_PORT,
+    dataDir: userSetting<typeof producerSettings>('KAFKA_BROKERS') !== undefined ? undefined : paths.kafkaData,
+  });
   const brokers = broker.brokers.join(',');
   const token = tokenList(userSetting<typeof producerSettings>(ingestTokensName))[0] ?? `local-${randomBytes(18).toString('base64url')}`;
   // A token of its own: whoever holds the gateway's ingest token must not manage endpoints.
@@ -280,21 +313,44 @@ try {
 
   process.stderr.write('starting the producer, hook-executor, svix-relay and audit…\n');
   startService<typeof producerSettings>('producer', 'services/producer/dist/main.js', {
-    HOST: '127.0.0.1', KAFKA_BROKERS: brokers, PORT: new URL(urls.producer).port, INGEST_TOKENS: userSetting<typeof producerSettings>(ingestTokensName) ?? token,
+    HOST: '127.0.0.1',
+    KAFKA_BROKERS: brokers,
+    PORT: new URL(urls.producer).port,
+    INGEST_TOKENS: userSetting<typeof producerSettings>(ingestTokensName) ?? token,
   });
-  startService<typeof hookExecutorSettings>('hook-executor', 'services/hook-executor/dist/main.js', {
-    HOST: '127.0.0.1', KAFKA_BROKERS: brokers, PORT: new URL(urls.hookExecutor).port,
-    RUNBOOKS_GIT_URL: runbooks.url, GIT_HOOK_CONFIG_TTL: userSetting<typeof hookExecutorSettings>('GIT_HOOK_CONFIG_TTL') ?? String(START_DEFAULTS.runbooksTtlSeconds),
-    RUNBOOKS_DIR: paths.runbooksDir,
-  }, { [`${HOOK_ENV_PREFIX}SIEM_URL`]: receiver.collectorUrl, [`${HOOK_ENV_PREFIX}SIEM_TOKEN`]: siemToken });
+  startService<typeof hookExecutorSettings>(
+    'hook-executor',
+    'services/hook-executor/dist/main.js',
+    {
+      HOST: '127.0.0.1',
+      KAFKA_BROKERS: brokers,
+      PORT: new URL(urls.hookExecutor).port,
+      RUNBOOKS_GIT_URL: runbooks.url,
+      GIT_HOOK_CONFIG_TTL: userSetting<typeof hookExecutorSettings>('GIT_HOOK_CONFIG_TTL') ?? String(START_DEFAULTS.runbooksTtlSeconds),
+      RUNBOOKS_DIR: paths.runbooksDir,
+    },
+    { [`${HOOK_ENV_PREFIX}SIEM_URL`]: receiver.collectorUrl, [`${HOOK_ENV_PREFIX}SIEM_TOKEN`]: siemToken },
+  );
   startService<typeof relaySettings>('svix-relay', 'services/svix-relay/dist/main.js', {
-    HOST: '127.0.0.1', KAFKA_BROKERS: brokers, ...svix?.env, ...database, PORT: new URL(urls.relay).port, ADMIN_TOKENS: adminToken,
+    HOST: '127.0.0.1',
+    KAFKA_BROKERS: brokers,
+    ...svix?.env,
+    ...database,
+    PORT: new URL(urls.relay).port,
+    ADMIN_TOKENS: adminToken,
     // The local receiver is on loopback: allowed explicitly, and nothing else private is.
     ENDPOINT_URL_ALLOW: userSetting<typeof relaySettings>('ENDPOINT_URL_ALLOW') ?? new URL(receiver.url).hostname,
   });
   startService<typeof auditSettings>('audit', 'services/audit/dist/main.js', {
-    HOST: '127.0.0.1', KAFKA_BROKERS: brokers, ...svix?.env, ...database, PORT: new URL(urls.audit).port, ADMIN_TOKENS: adminToken,
-    ...(svix === undefined ? {} : { SVIX_ATTEMPT_POLL_SECONDS: userSetting<typeof auditSettings>('SVIX_ATTEMPT_POLL_SECONDS') ?? String(START_DEFAULTS.attemptPollSeconds) }),
+    HOST: '127.0.0.1',
+    KAFKA_BROKERS: brokers,
+    ...svix?.env,
+    ...database,
+    PORT: new URL(urls.audit).port,
+    ADMIN_TOKENS: adminToken,
+    ...(svix === undefined
+      ? {}
+      : { SVIX_ATTEMPT_POLL_SECONDS: userSetting<typeof auditSettings>('SVIX_ATTEMPT_POLL_SECONDS') ?? String(START_DEFAULTS.attemptPollSeconds) }),
   });
   await Promise.all([
     waitReady('producer', `${urls.producer}/health/ready`),
@@ -309,7 +365,11 @@ try {
 
   if (options.simulator) {
     simulator = new TrafficSimulator({
-      url: urls.producer, token, rate: options.rate, durationSec: options.duration, progressIntervalMs: START_DEFAULTS.simulatorProgressMs,
+      url: urls.producer,
+      token,
+      rate: options.rate,
+      durationSec: options.duration,
+      progressIntervalMs: START_DEFAULTS.simulatorProgressMs,
       onError: (error) => process.stderr.write(`simulator: ${error.status ?? 'network'} ${error.message}\n`),
     });
     const summary = await simulator.run();

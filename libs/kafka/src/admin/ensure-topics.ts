@@ -43,7 +43,8 @@ export async function ensureTopics(target: Admin | Kafka, specs: readonly TopicS
     const wanted = new Map<string, TopicSpec>();
     for (const spec of specs) {
       wanted.set(spec.topic, spec);
-      if (spec.withDeadLetterTopic ?? true) wanted.set(deadLetterTopicOf(spec.topic), { ...spec, topic: deadLetterTopicOf(spec.topic), withDeadLetterTopic: false });
+      if (spec.withDeadLetterTopic ?? true)
+        wanted.set(deadLetterTopicOf(spec.topic), { ...spec, topic: deadLetterTopicOf(spec.topic), withDeadLetterTopic: false });
     }
     const existing = new Set(await admin.listTopics());
     const missing = [...wanted.values()].filter((s) => !existing.has(s.topic));

@@ -71,7 +71,12 @@ export interface KafkaServiceSettings extends KafkaSecurityConfig {
 
 /** A service's one kafkajs client, from its settings; kafkajs logs through the service's logger (pino fits). */
 export function kafkaClientFromSettings(settings: KafkaServiceSettings, logger: { child(bindings: object): KafkaLogger }): KafkaClient {
-  return createKafkaClient({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID, security: settings, logger: logger.child({ context: 'kafkajs' }) });
+  return createKafkaClient({
+    brokers: settings.KAFKA_BROKERS,
+    clientId: settings.KAFKA_CLIENT_ID,
+    security: settings,
+    logger: logger.child({ context: 'kafkajs' }),
+  });
 }
 
 /**
@@ -83,6 +88,10 @@ export function kafkaClientProvider(
   token: symbol,
   configToken: symbol | string,
   loggerToken: abstract new (...args: never[]) => { logger: { child(bindings: object): KafkaLogger } },
-): { provide: symbol; inject: [symbol | string, typeof loggerToken]; useFactory: (settings: KafkaServiceSettings, logger: { logger: { child(bindings: object): KafkaLogger } }) => KafkaClient } {
+): {
+  provide: symbol;
+  inject: [symbol | string, typeof loggerToken];
+  useFactory: (settings: KafkaServiceSettings, logger: { logger: { child(bindings: object): KafkaLogger } }) => KafkaClient;
+} {
   return { provide: token, inject: [configToken, loggerToken], useFactory: (settings, logger) => kafkaClientFromSettings(settings, logger.logger) };
 }

@@ -11,7 +11,12 @@ const DEMOTED_TO_DEBUG = ['Limiting retries for the idempotent producer may inva
 export function kafkaLogCreator(logger: KafkaLogger): logCreator {
   return () =>
     ({ namespace, level, log }) => {
-      const { message, timestamp: _timestamp, logger: _kafkajs, ...extra } = log as { message: string; timestamp?: string; logger?: string } & Record<string, unknown>;
+      const {
+        message,
+        timestamp: _timestamp,
+        logger: _kafkajs,
+        ...extra
+      } = log as { message: string; timestamp?: string; logger?: string } & Record<string, unknown>;
       const fields = { kafkajs: namespace, ...extra };
       if (DEMOTED_TO_DEBUG.includes(message)) {
         logger.debug(fields, message);

@@ -77,27 +77,59 @@ void describe('Kafka TLS and SASL settings', () => {
   });
 
   void it('scram without TLS is allowed (SASL_PLAINTEXT listeners); the client gets no ssl', () => {
-    const config = loadConfig(settings, { KAFKA_BROKERS: 'k:9092', KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: PASSWORD });
+    const config = loadConfig(settings, {
+      KAFKA_BROKERS: 'k:9092',
+      KAFKA_SASL_MECHANISM: 'scram-sha-256',
+      KAFKA_SASL_USERNAME: 'u',
+      KAFKA_SASL_PASSWORD: PASSWORD,
+    });
     assert.deepEqual(kafkaSecurityOptions(config), { sasl: { mechanism: 'scram-sha-256', username: 'u', password: PASSWORD } });
   });
 
   const bad: [what: string, env: Record<string, string>, expected: string][] = [
-    ['a mechanism without user name and password', { KAFKA_SASL_MECHANISM: 'scram-sha-512' },
-      'KAFKA_SASL_USERNAME: required when KAFKA_SASL_MECHANISM is set (scram-sha-512); KAFKA_SASL_PASSWORD: required when KAFKA_SASL_MECHANISM is set (scram-sha-512)'],
-    ['a password without a mechanism', { KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: PASSWORD },
-      'KAFKA_SASL_MECHANISM: required when KAFKA_SASL_USERNAME is set (one of plain, scram-sha-256, scram-sha-512)'],
-    ['an unknown mechanism', { KAFKA_SASL_MECHANISM: 'gssapi', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: PASSWORD },
-      "KAFKA_SASL_MECHANISM: expected one of plain, scram-sha-256, scram-sha-512, got 'gssapi'"],
-    ['plain over plaintext', { KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: PASSWORD },
-      'KAFKA_SSL: must be true with KAFKA_SASL_MECHANISM=plain, which sends the password as it is'],
-    ['a CA file that does not exist', { KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: join(dir, 'missing.pem') }, `KAFKA_SSL_CA_FILE: no such file: '${join(dir, 'missing.pem')}'`],
-    ['a CA file that is not PEM', { KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: NOT_PEM }, `KAFKA_SSL_CA_FILE: '${NOT_PEM}' holds no PEM certificate (-----BEGIN CERTIFICATE-----)`],
+    [
+      'a mechanism without user name and password',
+      { KAFKA_SASL_MECHANISM: 'scram-sha-512' },
+      'KAFKA_SASL_USERNAME: required when KAFKA_SASL_MECHANISM is set (scram-sha-512); KAFKA_SASL_PASSWORD: required when KAFKA_SASL_MECHANISM is set (scram-sha-512)',
+    ],
+    [
+      'a password without a mechanism',
+      { KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: PASSWORD },
+      'KAFKA_SASL_MECHANISM: required when KAFKA_SASL_USERNAME is set (one of plain, scram-sha-256, scram-sha-512)',
+    ],
+    [
+      'an unknown mechanism',
+      { KAFKA_SASL_MECHANISM: 'gssapi', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: PASSWORD },
+      "KAFKA_SASL_MECHANISM: expected one of plain, scram-sha-256, scram-sha-512, got 'gssapi'",
+    ],
+    [
+      'plain over plaintext',
+      { KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: PASSWORD },
+      'KAFKA_SSL: must be true with KAFKA_SASL_MECHANISM=plain, which sends the password as it is',
+    ],
+    [
+      'a CA file that does not exist',
+      { KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: join(dir, 'missing.pem') },
+      `KAFKA_SSL_CA_FILE: no such file: '${join(dir, 'missing.pem')}'`,
+    ],
+    [
+      'a CA file that is not PEM',
+      { KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: NOT_PEM },
+      `KAFKA_SSL_CA_FILE: '${NOT_PEM}' holds no PEM certificate (-----BEGIN CERTIFICATE-----)`,
+    ],
     ['a CA file that is a folder', { KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: dir }, `KAFKA_SSL_CA_FILE: '${dir}' is not a regular file`],
     ['a CA file without KAFKA_SSL', { KAFKA_SSL_CA_FILE: CA }, 'KAFKA_SSL_CA_FILE: only used with KAFKA_SSL=true, which is not set'],
     ['a certificate without its key', { KAFKA_SSL: 'true', KAFKA_SSL_CERT_FILE: CERT }, 'KAFKA_SSL_KEY_FILE: required when KAFKA_SSL_CERT_FILE is set'],
-    ['a key that is a certificate', { KAFKA_SSL: 'true', KAFKA_SSL_CERT_FILE: CERT, KAFKA_SSL_KEY_FILE: CA }, `KAFKA_SSL_KEY_FILE: '${CA}' holds no PEM private key (-----BEGIN PRIVATE KEY-----)`],
-    ['an encrypted key', { KAFKA_SSL: 'true', KAFKA_SSL_CERT_FILE: CERT, KAFKA_SSL_KEY_FILE: ENCRYPTED_KEY },
-      `KAFKA_SSL_KEY_FILE: '${ENCRYPTED_KEY}' holds an encrypted private key; give the key unencrypted (readable only by the service)`],
+    [
+      'a key that is a certificate',
+      { KAFKA_SSL: 'true', KAFKA_SSL_CERT_FILE: CERT, KAFKA_SSL_KEY_FILE: CA },
+      `KAFKA_SSL_KEY_FILE: '${CA}' holds no PEM private key (-----BEGIN PRIVATE KEY-----)`,
+    ],
+    [
+      'an encrypted key',
+      { KAFKA_SSL: 'true', KAFKA_SSL_CERT_FILE: CERT, KAFKA_SSL_KEY_FILE: ENCRYPTED_KEY },
+      `KAFKA_SSL_KEY_FILE: '${ENCRYPTED_KEY}' holds an encrypted private key; give the key unencrypted (readable only by the service)`,
+    ],
     ['KAFKA_SSL that is not a boolean', { KAFKA_SSL: 'sometimes', KAFKA_SSL_CA_FILE: CA }, "KAFKA_SSL: expected true or false, got 'sometimes'"],
   ];
   for (const [what, env, expected] of bad) {
@@ -107,11 +139,23 @@ void describe('Kafka TLS and SASL settings', () => {
   }
 
   void it('refuse an unreadable CA file (when not root, who reads anything)', { skip: process.getuid?.() === 0 ? 'running as root' : false }, () => {
-    assert.equal(issuesOf({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: UNREADABLE }), `invalid configuration: KAFKA_SSL_CA_FILE: cannot read '${UNREADABLE}' (EACCES)`);
+    assert.equal(
+      issuesOf({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: UNREADABLE }),
+      `invalid configuration: KAFKA_SSL_CA_FILE: cannot read '${UNREADABLE}' (EACCES)`,
+    );
   });
 
   void it('name every bad setting in one line', () => {
-    const message = issuesOf({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: NOT_PEM, KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_PASSWORD: PASSWORD, KAFKA_BROKERS: '' });
-    assert.match(message, /KAFKA_BROKERS: required; KAFKA_SSL_CA_FILE: .* holds no PEM certificate.*; KAFKA_SASL_USERNAME: required when KAFKA_SASL_MECHANISM is set/);
+    const message = issuesOf({
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: NOT_PEM,
+      KAFKA_SASL_MECHANISM: 'scram-sha-256',
+      KAFKA_SASL_PASSWORD: PASSWORD,
+      KAFKA_BROKERS: '',
+    });
+    assert.match(
+      message,
+      /KAFKA_BROKERS: required; KAFKA_SSL_CA_FILE: .* holds no PEM certificate.*; KAFKA_SASL_USERNAME: required when KAFKA_SASL_MECHANISM is set/,
+    );
   });
 });

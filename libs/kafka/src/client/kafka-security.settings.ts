@@ -4,8 +4,7 @@ import { z } from 'zod';
 import { KAFKA_SASL_MECHANISMS, PEM_FILE_MAX_BYTES } from '../kafka.constant.js';
 
 // The file itself is checked by checkKafkaSecurity, which can say what is wrong with it.
-const pemPath = (options: { readonly description: string; readonly optional: true }) =>
-  setting.custom(z.string().min(1), 'the path of a PEM file', options);
+const pemPath = (options: { readonly description: string; readonly optional: true }) => setting.custom(z.string().min(1), 'the path of a PEM file', options);
 
 /**
  * How every service (and anything else that talks to Kafka) authenticates to the brokers
@@ -16,7 +15,8 @@ const pemPath = (options: { readonly description: string; readonly optional: tru
 export const kafkaSecuritySettings = {
   KAFKA_SSL: withRules(
     setting.flag({
-      description: 'Connect to Kafka over TLS (SSL or SASL_SSL listeners). The broker certificate is verified against KAFKA_SSL_CA_FILE, or the system CAs when that is unset.',
+      description:
+        'Connect to Kafka over TLS (SSL or SASL_SSL listeners). The broker certificate is verified against KAFKA_SSL_CA_FILE, or the system CAs when that is unset.',
       default: false,
     }),
     checkKafkaSecurity,
@@ -38,7 +38,11 @@ export const kafkaSecuritySettings = {
     optional: true,
   }),
   KAFKA_SASL_USERNAME: setting.text({ description: "This service's own Kafka principal (SASL user name); give each service its own.", optional: true }),
-  KAFKA_SASL_PASSWORD: setting.text({ description: 'Password of KAFKA_SASL_USERNAME. Never logged, never shown in errors or health.', sensitive: true, optional: true }),
+  KAFKA_SASL_PASSWORD: setting.text({
+    description: 'Password of KAFKA_SASL_USERNAME. Never logged, never shown in errors or health.',
+    sensitive: true,
+    optional: true,
+  }),
 } as const;
 
 export type KafkaSecurityConfig = ConfigOf<typeof kafkaSecuritySettings>;
@@ -85,7 +89,10 @@ export function checkKafkaSecurity(values: Readonly<Record<string, unknown>>): C
     }
   } else if ('KAFKA_SASL_MECHANISM' in values && (hasUser || hasPassword)) {
     // (Absent from values: it was set but invalid, and that issue is already reported.)
-    issues.push({ setting: 'KAFKA_SASL_MECHANISM', problem: `required when ${hasUser ? 'KAFKA_SASL_USERNAME' : 'KAFKA_SASL_PASSWORD'} is set (one of ${KAFKA_SASL_MECHANISMS.join(', ')})` });
+    issues.push({
+      setting: 'KAFKA_SASL_MECHANISM',
+      problem: `required when ${hasUser ? 'KAFKA_SASL_USERNAME' : 'KAFKA_SASL_PASSWORD'} is set (one of ${KAFKA_SASL_MECHANISMS.join(', ')})`,
+    });
   }
   return issues;
 }
@@ -106,7 +113,8 @@ function pemFileProblem(path: string, kind: PemKind): string | undefined {
     const buffer = Buffer.alloc(stat.size);
     const read = readSync(fd, buffer, 0, stat.size, 0);
     const content = buffer.subarray(0, read).toString('utf8');
-    if (kind === 'private key' && content.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----')) return `'${path}' holds an encrypted private key; give the key unencrypted (readable only by the service)`;
+    if (kind === 'private key' && content.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----'))
+      return `'${path}' holds an encrypted private key; give the key unencrypted (readable only by the service)`;
     if (!PEM_BEGIN[kind].test(content)) return `'${path}' holds no PEM ${kind} (-----BEGIN ${kind === 'certificate' ? 'CERTIFICATE' : 'PRIVATE KEY'}-----)`;
     return undefined;
   } catch (error) {

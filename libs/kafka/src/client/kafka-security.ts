@@ -19,7 +19,8 @@ export function kafkaSecurityOptions(security: KafkaSecurityConfig): Pick<KafkaC
   const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = security;
   if (mechanism !== undefined) {
     // loadConfig refuses a mechanism without both; this guards a hand-built config.
-    if (username === undefined || password === undefined) throw new Error(`KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`);
+    if (username === undefined || password === undefined)
+      throw new Error(`KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`);
     options.sasl = saslOptions(mechanism, username, password);
   }
   return options;

@@ -32,7 +32,14 @@ const quiet = { debug: () => undefined, info: () => undefined, warn: () => undef
 const queues: RequestQueue[] = [];
 
 function newQueue(): RequestQueue {
-  const queue = new RequestQueueClass({ maxInFlightRequests: null, requestTimeout: 30_000, enforceRequestTimeout: false, clientId: 'spec', broker: '127.0.0.1:1', logger: quiet });
+  const queue = new RequestQueueClass({
+    maxInFlightRequests: null,
+    requestTimeout: 30_000,
+    enforceRequestTimeout: false,
+    clientId: 'spec',
+    broker: '127.0.0.1:1',
+    logger: quiet,
+  });
   queues.push(queue);
   return queue;
 }

@@ -13,7 +13,9 @@ import { lz4Codec, snappyCodec, zstdCodec, type KafkaCompressionCodec } from './
 import { isXerialFramed } from './snappy.codec.js';
 
 // Compressible and large enough for several xerial blocks (32 KiB each).
-const payload = Buffer.concat(Array.from({ length: 2_000 }, (_, i) => Buffer.from(`{"sid":"s-${i}","verb":"connect","n":${i}} ${randomBytes(8).toString('hex')}\n`)));
+const payload = Buffer.concat(
+  Array.from({ length: 2_000 }, (_, i) => Buffer.from(`{"sid":"s-${i}","verb":"connect","n":${i}} ${randomBytes(8).toString('hex')}\n`)),
+);
 
 async function roundtrip(codec: KafkaCompressionCodec, input: Buffer): Promise<Buffer> {
   const compressed = await codec.compress({ buffer: input });
@@ -21,7 +23,11 @@ async function roundtrip(codec: KafkaCompressionCodec, input: Buffer): Promise<B
 }
 
 void describe('compression codecs', () => {
-  for (const [name, codec] of [['snappy', snappyCodec], ['lz4', lz4Codec], ['zstd', zstdCodec]] as const) {
+  for (const [name, codec] of [
+    ['snappy', snappyCodec],
+    ['lz4', lz4Codec],
+    ['zstd', zstdCodec],
+  ] as const) {
     void it(`${name} round-trips small, empty and multi-block payloads`, async () => {
       assert.deepEqual(await roundtrip(codec, Buffer.from('hello')), Buffer.from('hello'));
       assert.deepEqual(await roundtrip(codec, Buffer.alloc(0)), Buffer.alloc(0));
@@ -106,35 +112,51 @@ void describe('compressed records on a real broker', { skip: brokersFromEnv === 
 });
 
 const javaClasspath = process.env.KAFKA_CLASSPATH;
-void describe('records a Java client compressed', { skip: brokersFromEnv === undefined ? NO_BROKER_SKIP : javaClasspath === undefined ? 'KAFKA_CLASSPATH is not set: no Java Kafka client to produce with' : false }, () => {
-  for (const codec of CODECS) {
-    void it(`reads records Java's producer compressed with ${codec}`, async () => {
-      const client = testClient();
-      const topic = uniqueName(`java-${codec}`);
-      await ensureTopics(client, [{ topic, numPartitions: 1, withDeadLetterTopic: false }]);
-      const count = 300;
-      await promisify(execFile)(
-        'java',
-        [
-          '-cp', javaClasspath!,
-          'org.apache.kafka.tools.ProducerPerformance',
-          '--topic', topic,
-          '--num-records', String(count),
-          '--record-size', '512',
-          '--throughput', '-1',
-          '--producer-props', `bootstrap.servers=${brokersFromEnv!.join(',')}`, `compression.type=${codec}`, 'linger.ms=50', 'batch.size=65536',
-        ],
-        { timeout: 60_000 },
-      );
-      const counted = countDecompressions(compressionTypeOf(codec));
-      try {
-        const read = await readRecords(client, topic, count);
-        assert.equal(read.length, count);
-        assert.ok(read.every((r) => r.message.value?.length === 512));
-        assert.ok(counted.decompressions > 0, `expected ${codec} decompression on read`);
-      } finally {
-        counted.restore();
-      }
-    });
-  }
-});
+void describe(
+  'records a Java client compressed',
+  {
+    skip:
+      brokersFromEnv === undefined ? NO_BROKER_SKIP : javaClasspath === undefined ? 'KAFKA_CLASSPATH is not set: no Java Kafka client to produce with' : false,
+  },
+  () => {
+    for (const codec of CODECS) {
+      void it(`reads records Java's producer compressed with ${codec}`, async () => {
+        const client = testClient();
+        const topic = uniqueName(`java-${codec}`);
+        await ensureTopics(client, [{ topic, numPartitions: 1, withDeadLetterTopic: false }]);
+        const count = 300;
+        await promisify(execFile)(
+          'java',
+          [
+            '-cp',
+            javaClasspath!,
+            'org.apache.kafka.tools.ProducerPerformance',
+            '--topic',
+            topic,
+            '--num-records',
+            String(count),
+            '--record-size',
+            '512',
+            '--throughput',
+            '-1',
+            '--producer-props',
+            `bootstrap.servers=${brokersFromEnv!.join(',')}`,
+            `compression.type=${codec}`,
+            'linger.ms=50',
+            'batch.size=65536',
+          ],
+          { timeout: 60_000 },
+        );
+        const counted = countDecompressions(compressionTypeOf(codec));
+        try {
+          const read = await readRecords(client, topic, count);
+          assert.equal(read.length, count);
+          assert.ok(read.every((r) => r.message.value?.length === 512));
+          assert.ok(counted.decompressions > 0, `expected ${codec} decompression on read`);
+        } finally {
+          counted.restore();
+        }
+      });
+    }
+  },
+);

@@ -99,7 +99,10 @@ void describe('ConsumerRunner on a real broker', { skip: brokersFromEnv === unde
     r.consumer.on(r.consumer.events.END_BATCH_PROCESS, (event) => batchSizes.push(event.payload.batchSize));
     await r.start();
     await pollUntil(() => seen.length >= 30, { timeoutMs: 30_000, what: 'all 30 records' });
-    assert.deepEqual([...seen].sort((a, b) => a - b), Array.from({ length: 30 }, (_, n) => n));
+    assert.deepEqual(
+      [...seen].sort((a, b) => a - b),
+      Array.from({ length: 30 }, (_, n) => n),
+    );
     // With kafkajs' default 1 MB per partition all 30 (~15 KB) would come in one or two batches.
     assert.ok(batchSizes.length >= 10, `expected many small batches, got ${batchSizes.join(',')}`);
     assert.ok(Math.max(...batchSizes) <= 3, `a batch larger than the limit allows: ${batchSizes.join(',')}`);
@@ -167,7 +170,10 @@ void describe('ConsumerRunner on a real broker', { skip: brokersFromEnv === unde
     await r.start();
     await producer.send([{ topic, key: 'a', value: 'slow' }]);
     await slowStarted.promise;
-    await producer.send([{ topic, key: 'b', value: 'fast-1' }, { topic, key: 'a', value: 'after-slow' }]);
+    await producer.send([
+      { topic, key: 'b', value: 'fast-1' },
+      { topic, key: 'a', value: 'after-slow' },
+    ]);
     await pollUntil(() => handled.includes('fast-1'), { what: 'a record of another key handled while the long handler runs' });
     assert.ok(!handled.includes('after-slow'), 'the same key waits behind its long handler');
     assert.equal(await committedOffset(client, groupId, topic), '-1', 'nothing is committed past the unfinished first record');
@@ -210,7 +216,12 @@ void describe('ConsumerRunner on a real broker', { skip: brokersFromEnv === unde
     // Sent in several requests so fetches (and pauses at 50 buffered) interleave with the work.
     for (let at = 0; at < records.length; at += 100) await producer.send(records.slice(at, at + 100));
     await pollUntil(() => [...seen.values()].reduce((n, s) => n + s.length, 0) === keys * perKey, { timeoutMs: 30_000, what: 'every record handled' });
-    for (const [key, sequence] of seen) assert.deepEqual(sequence, Array.from({ length: perKey }, (_, i) => i), `order of ${key}`);
+    for (const [key, sequence] of seen)
+      assert.deepEqual(
+        sequence,
+        Array.from({ length: perKey }, (_, i) => i),
+        `order of ${key}`,
+      );
     assert.ok(maxRunning > 1, `keys should overlap (max concurrent ${maxRunning})`);
     assert.ok(maxRunning <= keyConcurrency, `at most ${keyConcurrency} at once (saw ${maxRunning})`);
   });
@@ -254,7 +265,10 @@ void describe('ConsumerRunner on a real broker', { skip: brokersFromEnv === unde
     assert.ok(!handled.includes('after-flaky-2'), 'the same key waits behind the failing record');
     healed = true;
     await pollUntil(async () => (await committedOffset(client, groupId, topic)) === '5', { what: 'offset 5 committed' });
-    assert.deepEqual(handled.filter((v) => v.startsWith('flaky') || v.startsWith('after')), ['flaky-1', 'after-flaky-2']);
+    assert.deepEqual(
+      handled.filter((v) => v.startsWith('flaky') || v.startsWith('after')),
+      ['flaky-1', 'after-flaky-2'],
+    );
     const [dead] = await readRecords(client, deadLetterTopicOf(topic), 1);
     assert.equal(dead!.message.value?.toString(), 'poison-3');
     assert.equal(headerValue(normalizeHeaders(dead!.message.headers), DLQ_HEADERS.reason), 'poison record');
@@ -294,7 +308,10 @@ void describe('ConsumerRunner on a real broker', { skip: brokersFromEnv === unde
     const { client, producer } = setup();
     const topic = uniqueName('stop');
     await ensureTopics(client, [{ topic, numPartitions: 1, withDeadLetterTopic: false }]);
-    await producer.send([{ topic, key: 'a', value: 'quick' }, { topic, key: 'b', value: 'stuck' }]);
+    await producer.send([
+      { topic, key: 'a', value: 'quick' },
+      { topic, key: 'b', value: 'stuck' },
+    ]);
     const groupId = uniqueName('g-stop');
     const started = new Deferred();
     let aborted = false;
@@ -307,10 +324,12 @@ void describe('ConsumerRunner on a real broker', { skip: brokersFromEnv === unde
       handler: (record: KafkaRecord, context) => {
         if (record.value!.toString() !== 'stuck') return Promise.resolve();
         started.resolve();
-        return new Promise<void>((resolve) => context.signal.addEventListener('abort', () => {
-          aborted = true;
-          resolve();
-        }));
+        return new Promise<void>((resolve) =>
+          context.signal.addEventListener('abort', () => {
+            aborted = true;
+            resolve();
+          }),
+        );
       },
     });
     await r.start();
@@ -339,33 +358,58 @@ void describe('ConsumerRunner on a real broker', { skip: brokersFromEnv === unde
     const runningKeys = new Set<string>();
     let overlaps = 0;
     // A handler that stops when its signal aborts (the contract: its record is re-delivered).
-    const handlerOf = (member: keyof typeof byMember) => async (record: KafkaRecord, context: RecordContext): Promise<void> => {
-      const key = record.key!.toString();
-      if (runningKeys.has(key)) overlaps += 1;
-      runningKeys.add(key);
-      const finished = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(true), 60);
-        context.signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve(false);
-        }, { once: true });
-      });
-      runningKeys.delete(key);
-      if (!finished) return;
-      handled.add(record.value!.toString());
-      byMember[member] += 1;
-    };
-    const first = runner({ client, groupId, topics: [topic], keyConcurrency: 4, sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, handler: handlerOf('first') });
+    const handlerOf =
+      (member: keyof typeof byMember) =>
+      async (record: KafkaRecord, context: RecordContext): Promise<void> => {
+        const key = record.key!.toString();
+        if (runningKeys.has(key)) overlaps += 1;
+        runningKeys.add(key);
+        const finished = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(true), 60);
+          context.signal.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(timer);
+              resolve(false);
+            },
+            { once: true },
+          );
+        });
+        runningKeys.delete(key);
+        if (!finished) return;
+        handled.add(record.value!.toString());
+        byMember[member] += 1;
+      };
+    const first = runner({
+      client,
+      groupId,
+      topics: [topic],
+      keyConcurrency: 4,
+      sessionTimeoutMs: 6_000,
+      heartbeatIntervalMs: 500,
+      handler: handlerOf('first'),
+    });
     await first.start();
     await producer.send(records);
     await pollUntil(() => handled.size >= 20, { what: 'some records handled before the second member joins' });
-    const second = runner({ client, groupId, topics: [topic], keyConcurrency: 4, sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, handler: handlerOf('second') });
+    const second = runner({
+      client,
+      groupId,
+      topics: [topic],
+      keyConcurrency: 4,
+      sessionTimeoutMs: 6_000,
+      heartbeatIntervalMs: 500,
+      handler: handlerOf('second'),
+    });
     await second.start();
     await pollUntil(() => handled.size === keys * perKey, { timeoutMs: 60_000, what: `every record handled (have ${handled.size})` });
     assert.ok(byMember.second > 0, `the rebalance came mid-work: the second member handled ${byMember.second} records`);
     assert.equal(overlaps, 0, 'no key ran on both members at once');
     for (let partition = 0; partition < 4; partition += 1) {
-      await pollUntil(async () => Number(await committedOffset(client, groupId, topic, partition)) > 0, { timeoutMs: 20_000, what: `partition ${partition} committed` });
+      await pollUntil(async () => Number(await committedOffset(client, groupId, topic, partition)) > 0, {
+        timeoutMs: 20_000,
+        what: `partition ${partition} committed`,
+      });
     }
   });
 });

@@ -270,7 +270,10 @@ export class ConsumerRunner<T = KafkaRecord> implements RecordConsumer {
       });
     } catch (error) {
       // The processor handles handler errors; this is a bug.
-      this.options.logger?.error({ topic: work.topic, partition: work.partition, offset: message.offset, err: errorMessage(error) }, 'record processing failed');
+      this.options.logger?.error(
+        { topic: work.topic, partition: work.partition, offset: message.offset, err: errorMessage(error) },
+        'record processing failed',
+      );
       return;
     }
     if (progress === 'halted' || work.abandon.signal.aborted) return;
@@ -311,7 +314,10 @@ export class ConsumerRunner<T = KafkaRecord> implements RecordConsumer {
         }
       } catch (error) {
         // Lost the generation (rebalance): the next owner re-processes from the last commit.
-        this.options.logger?.warn({ partitions: due.map(({ work, offset }) => `${work.topic}:${work.partition}@${offset}`), err: errorMessage(error) }, 'offset commit failed');
+        this.options.logger?.warn(
+          { partitions: due.map(({ work, offset }) => `${work.topic}:${work.partition}@${offset}`), err: errorMessage(error) },
+          'offset commit failed',
+        );
         for (const { work } of due) this.abandon(work);
       }
     });

@@ -28,11 +28,26 @@ void describe('OffsetTracker', () => {
 void describe('retryDelayMs', () => {
   void it('grows exponentially, caps at maxDelayMs and applies jitter downwards', () => {
     const policy = retryPolicy({ initialDelayMs: 100, maxDelayMs: 1_000, factor: 2, jitter: 0.5 });
-    assert.equal(retryDelayMs(policy, 1, () => 0), 100);
-    assert.equal(retryDelayMs(policy, 2, () => 0), 200);
-    assert.equal(retryDelayMs(policy, 4, () => 0), 800);
-    assert.equal(retryDelayMs(policy, 10, () => 0), 1_000);
-    assert.equal(retryDelayMs(policy, 10, () => 1), 500);
+    assert.equal(
+      retryDelayMs(policy, 1, () => 0),
+      100,
+    );
+    assert.equal(
+      retryDelayMs(policy, 2, () => 0),
+      200,
+    );
+    assert.equal(
+      retryDelayMs(policy, 4, () => 0),
+      800,
+    );
+    assert.equal(
+      retryDelayMs(policy, 10, () => 0),
+      1_000,
+    );
+    assert.equal(
+      retryDelayMs(policy, 10, () => 1),
+      500,
+    );
   });
 
   void it('rejects a jitter outside 0..1', () => {

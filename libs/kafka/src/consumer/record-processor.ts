@@ -81,7 +81,9 @@ export class RecordProcessor<T> {
       return 'done';
     };
     const deadLettered = async (reason: string, attempts: number): Promise<Progress> =>
-      (await this.deadLetter(scope.startable, record, reason)) === 'done' ? settled(this.options.deadLetters ? 'dead-lettered' : 'skipped', attempts) : 'halted';
+      (await this.deadLetter(scope.startable, record, reason)) === 'done'
+        ? settled(this.options.deadLetters ? 'dead-lettered' : 'skipped', attempts)
+        : 'halted';
 
     let payload: T | undefined;
     for (let attempt = 1; ; attempt += 1) {

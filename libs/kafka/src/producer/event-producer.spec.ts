@@ -42,11 +42,17 @@ void describe('EventProducer on a real broker', { skip: brokersFromEnv === undef
     await producer.connect();
     const sends = 300;
     const t0 = performance.now();
-    await Promise.all(Array.from({ length: sends }, (_, i) => producer.send({ topic, key: `sid-${i % 17}`, value: `event-${i}`, headers: { ce_type: 'session.open' } })));
+    await Promise.all(
+      Array.from({ length: sends }, (_, i) => producer.send({ topic, key: `sid-${i % 17}`, value: `event-${i}`, headers: { ce_type: 'session.open' } })),
+    );
     const ms = performance.now() - t0;
     assert.equal(producer.stats.sends, sends);
     assert.ok(producer.stats.batches < sends / 10, `${producer.stats.batches} sendBatch calls for ${sends} sends`);
-    assert.equal(batches.reduce((a, b) => a + b, 0), sends, 'every send was in exactly one acknowledged batch');
+    assert.equal(
+      batches.reduce((a, b) => a + b, 0),
+      sends,
+      'every send was in exactly one acknowledged batch',
+    );
     const read = await readRecords(client, topic, sends);
     assert.deepEqual(read.map((r) => r.message.value!.toString()).sort(), Array.from({ length: sends }, (_, i) => `event-${i}`).sort());
     console.log(`# ${sends} concurrent sends: ${producer.stats.batches} batches, ${ms.toFixed(0)} ms`);

@@ -239,7 +239,8 @@ export class EventProducer implements RecordSender {
       this.observe(() => this.observer?.batchSettled?.({ records, sends: batch.length, seconds: (performance.now() - started) / 1000, ok: false }));
       if (isKafkaUnavailable(error)) {
         this.retire(slot);
-        const unavailable = error instanceof KafkaUnavailableError ? error : new KafkaUnavailableError(`Kafka is unavailable: ${(error as Error).message}`, { cause: error });
+        const unavailable =
+          error instanceof KafkaUnavailableError ? error : new KafkaUnavailableError(`Kafka is unavailable: ${(error as Error).message}`, { cause: error });
         for (const send of batch) this.settle(send, 'unavailable', unavailable);
       } else if (batch.length > 1) {
         // Kafka rejected the shared request for good: find whose record it was by

@@ -36,8 +36,14 @@ void describe('InMemoryBroker', () => {
       { topic: 't', key: 'c', value: 'poison' },
     ]);
     await broker.idle();
-    assert.deepEqual(handled.filter((v) => v.startsWith('a')), ['a1', 'a2']);
-    assert.deepEqual(handled.filter((v) => v.startsWith('b')), ['b1', 'b2']);
+    assert.deepEqual(
+      handled.filter((v) => v.startsWith('a')),
+      ['a1', 'a2'],
+    );
+    assert.deepEqual(
+      handled.filter((v) => v.startsWith('b')),
+      ['b1', 'b2'],
+    );
     assert.equal(broker.committedOffset('g', 't'), '5');
     const [dead] = broker.records('t.dlq');
     assert.equal(headerValue(dead!.headers, DLQ_HEADERS.reason), 'never');
@@ -59,7 +65,10 @@ void describe('InMemoryBroker', () => {
     };
     const first = broker.consumer(options);
     await first.start();
-    await broker.producer().send([{ topic: 't', value: '1' }, { topic: 't', value: '{' }]);
+    await broker.producer().send([
+      { topic: 't', value: '1' },
+      { topic: 't', value: '{' },
+    ]);
     await broker.idle();
     await first.stop();
     await broker.producer().send({ topic: 't', value: '3' });

@@ -157,7 +157,12 @@ class InMemoryConsumer<T> implements RecordConsumer {
   }
 
   private async runRecord(tracker: OffsetTracker, record: KafkaRecord, index: number, release: () => void): Promise<void> {
-    const progress = await this.processor.process(record, { signal: this.drain.signal, startable: this.drain.signal, heartbeat: () => Promise.resolve(), release });
+    const progress = await this.processor.process(record, {
+      signal: this.drain.signal,
+      startable: this.drain.signal,
+      heartbeat: () => Promise.resolve(),
+      release,
+    });
     if (progress === 'halted') return;
     tracker.markDone(index);
     const offset = tracker.commitOffset();

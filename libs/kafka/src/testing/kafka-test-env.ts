@@ -6,7 +6,9 @@ import { createKafkaClient } from '../client/create-kafka-client.js';
 import { silentKafkaLogger } from '../client/kafka-logger.interface.js';
 
 /** Brokers from KAFKA_BROKERS, or undefined (specs then skip with this reason). */
-export const brokersFromEnv: string[] | undefined = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);
+export const brokersFromEnv: string[] | undefined = process.env.KAFKA_BROKERS?.split(',')
+  .map((b) => b.trim())
+  .filter(Boolean);
 export const NO_BROKER_SKIP = 'KAFKA_BROKERS is not set: this spec needs a real Kafka broker';
 
 export function uniqueName(prefix: string): string {

@@ -5,7 +5,11 @@ import { relative } from 'node:path';
 export const REQUIRED_NODE_MAJOR = 24;
 
 /** One line saying which node to use when `version` is older than REQUIRED_NODE_MAJOR; undefined when it fits. */
-export function nodeVersionProblem(service: string, version: string = process.versions.node, script = relative(process.cwd(), process.argv[1] ?? '') || '<script>'): string | undefined {
+export function nodeVersionProblem(
+  service: string,
+  version: string = process.versions.node,
+  script = relative(process.cwd(), process.argv[1] ?? '') || '<script>',
+): string | undefined {
   const major = /^(\d+)\./.exec(version)?.[1];
   if (major !== undefined && Number(major) >= REQUIRED_NODE_MAJOR) return undefined;
   return (

@@ -48,7 +48,11 @@ export interface ServiceDocs {
  * after its guards (JsonBodyInterceptor, @ReadsOwnBody), so no framework error page or
  * parser default answers for it.
  */
-export async function createServiceApp(module: DynamicModule, config: Pick<ListenSettings, 'MANAGEMENT_PORT'>, docs?: ServiceDocs): Promise<NestExpressApplication> {
+export async function createServiceApp(
+  module: DynamicModule,
+  config: Pick<ListenSettings, 'MANAGEMENT_PORT'>,
+  docs?: ServiceDocs,
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false, bufferLogs: true });
   useServiceLogger(app);
   separateManagementRoutes(app, config.MANAGEMENT_PORT);
@@ -57,7 +61,10 @@ export async function createServiceApp(module: DynamicModule, config: Pick<Liste
   if (docs !== undefined) {
     // Loaded only by the services that serve /docs.
     const { DocumentBuilder, SwaggerModule } = await import('@nestjs/swagger');
-    const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(docs.title).setDescription(docs.description).setVersion('1').addBearerAuth().build());
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder().setTitle(docs.title).setDescription(docs.description).setVersion('1').addBearerAuth().build(),
+    );
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: docs.jsonDocumentUrl });
   }
   return app;

@@ -54,12 +54,15 @@ void describe('loadConfig', () => {
   });
 
   void it('names a missing required setting', () => {
-    assert.throws(() => loadConfig(settings, {}), (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
-      assert.deepEqual(error.issues, [{ setting: 'INGEST_TOKENS', problem: 'required' }]);
-      assert.match(error.message, /INGEST_TOKENS: required/);
-      return true;
-    });
+    assert.throws(
+      () => loadConfig(settings, {}),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(error.issues, [{ setting: 'INGEST_TOKENS', problem: 'required' }]);
+        assert.match(error.message, /INGEST_TOKENS: required/);
+        return true;
+      },
+    );
   });
 
   const badValues: [name: string, value: string, problem: string][] = [
@@ -77,12 +80,15 @@ void describe('loadConfig', () => {
   ];
   for (const [name, value, problem] of badValues) {
     void it(`names ${name}=${JSON.stringify(value)} and why it is wrong`, () => {
-      assert.throws(() => loadConfig(settings, { ...validEnv, [name]: value }), (error: unknown) => {
-        assert.ok(error instanceof ConfigError);
-        assert.deepEqual(error.issues, [{ setting: name, problem }]);
-        assert.ok(error.message.includes(`${name}: ${problem}`), error.message);
-        return true;
-      });
+      assert.throws(
+        () => loadConfig(settings, { ...validEnv, [name]: value }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.deepEqual(error.issues, [{ setting: name, problem }]);
+          assert.ok(error.message.includes(`${name}: ${problem}`), error.message);
+          return true;
+        },
+      );
     });
   }
 
@@ -96,18 +102,25 @@ void describe('loadConfig', () => {
   void it('never prints a sensitive value in the error', () => {
     const secretSettings = defineSettings({
       // A service's own kind of secret, checked by a refine.
-      API_KEY: setting.custom(z.string().refine((text) => text.startsWith('sk_')), 'a key starting with sk_', {
-        description: 'API key',
-        sensitive: true,
-      }),
+      API_KEY: setting.custom(
+        z.string().refine((text) => text.startsWith('sk_')),
+        'a key starting with sk_',
+        {
+          description: 'API key',
+          sensitive: true,
+        },
+      ),
     });
-    assert.throws(() => loadConfig(secretSettings, { API_KEY: SECRET }), (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
-      assert.match(error.message, /API_KEY: expected a key starting with sk_ \(value not shown: sensitive\)/);
-      assert.ok(!error.message.includes(SECRET), error.message);
-      assert.ok(!JSON.stringify(error.issues).includes(SECRET));
-      return true;
-    });
+    assert.throws(
+      () => loadConfig(secretSettings, { API_KEY: SECRET }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /API_KEY: expected a key starting with sk_ \(value not shown: sensitive\)/);
+        assert.ok(!error.message.includes(SECRET), error.message);
+        assert.ok(!JSON.stringify(error.issues).includes(SECRET));
+        return true;
+      },
+    );
   });
 
   void it('redactedConfig masks sensitive values that are set and keeps the rest', () => {
@@ -133,40 +146,58 @@ void describe('checks spanning several settings', () => {
 
   void it('run after every setting was read and add their issues to the same error', () => {
     assert.equal(loadConfig(withCheck, { MODE: 'login', USER: 'u' }).USER, 'u');
-    assert.throws(() => loadConfig(withCheck, { MODE: 'login', PORT: 'x' }), (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
-      assert.deepEqual(error.issues.map((issue) => issue.setting), ['PORT', 'USER']);
-      assert.match(error.message, /USER: required when MODE=login/);
-      return true;
-    });
+    assert.throws(
+      () => loadConfig(withCheck, { MODE: 'login', PORT: 'x' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(
+          error.issues.map((issue) => issue.setting),
+          ['PORT', 'USER'],
+        );
+        assert.match(error.message, /USER: required when MODE=login/);
+        return true;
+      },
+    );
   });
 
   void it('see only the values that parsed, so a bad value is reported once', () => {
-    assert.throws(() => loadConfig(withCheck, { MODE: 'sometimes' }), (error: unknown) => error instanceof ConfigError && error.issues.length === 1 && error.issues[0]?.setting === 'MODE');
+    assert.throws(
+      () => loadConfig(withCheck, { MODE: 'sometimes' }),
+      (error: unknown) => error instanceof ConfigError && error.issues.length === 1 && error.issues[0]?.setting === 'MODE',
+    );
   });
 });
 
 void describe('defineSettings / describeSettings', () => {
   void it('describes each setting as a row for README and .env.example generation', () => {
     const rows = describeSettings(settings);
-    assert.deepEqual(rows.find((row) => row.name === 'KAFKA_BROKERS'), {
-      name: 'KAFKA_BROKERS',
-      description: 'Kafka bootstrap brokers',
-      default: 'localhost:9092',
-      sensitive: false,
-      required: false,
-      expected: 'a comma-separated list of one or more items',
-    });
-    assert.deepEqual(rows.find((row) => row.name === 'INGEST_TOKENS'), {
-      name: 'INGEST_TOKENS',
-      description: 'Bearer tokens accepted on /ingest',
-      default: undefined,
-      sensitive: true,
-      required: true,
-      expected: 'a comma-separated list of one or more items',
-    });
+    assert.deepEqual(
+      rows.find((row) => row.name === 'KAFKA_BROKERS'),
+      {
+        name: 'KAFKA_BROKERS',
+        description: 'Kafka bootstrap brokers',
+        default: 'localhost:9092',
+        sensitive: false,
+        required: false,
+        expected: 'a comma-separated list of one or more items',
+      },
+    );
+    assert.deepEqual(
+      rows.find((row) => row.name === 'INGEST_TOKENS'),
+      {
+        name: 'INGEST_TOKENS',
+        description: 'Bearer tokens accepted on /ingest',
+        default: undefined,
+        sensitive: true,
+        required: true,
+        expected: 'a comma-separated list of one or more items',
+      },
+    );
     assert.equal(rows.find((row) => row.name === 'DRY_RUN')?.default, 'false');
-    assert.deepEqual(rows.map((row) => row.name), Object.keys(settings));
+    assert.deepEqual(
+      rows.map((row) => row.name),
+      Object.keys(settings),
+    );
   });
 
   void it('refuses a default on a secret and a name that is not an env var name', () => {
@@ -216,13 +247,16 @@ void describe('settings rules: distinct token roles', () => {
       { ADMIN_TOKENS: `a1,${SECRET}`, AUDITOR_TOKENS: SECRET },
       { ADMIN_TOKENS: 'a1', AUDITOR_TOKENS: 'b1', READER_TOKEN: 'a1' },
     ]) {
-      assert.throws(() => loadConfig(roles, env), (error: unknown) => {
-        assert.ok(error instanceof ConfigError);
-        assert.equal(error.issues.length, 1);
-        assert.match(error.message, /(ADMIN_TOKENS, AUDITOR_TOKENS|ADMIN_TOKENS, READER_TOKEN): the same value is listed in/);
-        for (const value of [SECRET, 'a1', 'b1']) assert.ok(!error.message.includes(value), error.message);
-        return true;
-      });
+      assert.throws(
+        () => loadConfig(roles, env),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.equal(error.issues.length, 1);
+          assert.match(error.message, /(ADMIN_TOKENS, AUDITOR_TOKENS|ADMIN_TOKENS, READER_TOKEN): the same value is listed in/);
+          for (const value of [SECRET, 'a1', 'b1']) assert.ok(!error.message.includes(value), error.message);
+          return true;
+        },
+      );
     }
   });
 
@@ -237,7 +271,10 @@ void describe('settings rules: distinct token roles', () => {
       return undefined;
     })();
     assert.ok(error instanceof ConfigError);
-    assert.deepEqual(error.issues.map((issue) => issue.setting), ['PORT', 'ADMIN_TOKENS, AUDITOR_TOKENS']);
+    assert.deepEqual(
+      error.issues.map((issue) => issue.setting),
+      ['PORT', 'ADMIN_TOKENS, AUDITOR_TOKENS'],
+    );
     assert.ok(!error.message.includes(SECRET) && !error.message.includes('\n'));
   });
 

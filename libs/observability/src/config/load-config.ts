@@ -31,7 +31,8 @@ export function defineSettings<const D extends SettingsDefinition>(definition: D
     if (!ENV_NAME.test(name)) throw new TypeError(`setting ${name}: name must be UPPER_SNAKE_CASE`);
     if (item.sensitive && item.default !== undefined) throw new TypeError(`setting ${name}: a sensitive setting cannot have a default`);
     for (const rule of item.rules ?? []) {
-      for (const read of rule.settings ?? []) if (!(read in definition)) throw new TypeError(`setting ${name}: a rule reads ${read}, but ${read} is not a setting`);
+      for (const read of rule.settings ?? [])
+        if (!(read in definition)) throw new TypeError(`setting ${name}: a rule reads ${read}, but ${read} is not a setting`);
     }
   }
   return Object.freeze(definition);
@@ -85,10 +86,7 @@ export function redactedConfig<C extends object>(config: C): { readonly [K in ke
   const definition = definitions.get(config);
   if (definition === undefined) throw new TypeError('redactedConfig() takes an object returned by loadConfig()');
   return Object.fromEntries(
-    Object.entries(config).map(([name, value]: [string, unknown]) => [
-      name,
-      definition[name]?.sensitive === true && value !== undefined ? REDACTED : value,
-    ]),
+    Object.entries(config).map(([name, value]: [string, unknown]) => [name, definition[name]?.sensitive === true && value !== undefined ? REDACTED : value]),
   ) as { readonly [K in keyof C]: unknown };
 }
 

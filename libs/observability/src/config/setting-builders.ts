@@ -38,17 +38,17 @@ export const setting = {
 
   /** A whole number >= 1 (batch sizes, concurrency, retry counts). */
   positiveInt<const O extends SettingOptions<number>>(options: O): Setting<ValueOf<number, O>> {
-    return build(
-      digits.transform(Number).pipe(z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)),
-      'a whole number >= 1',
-      options,
-    );
+    return build(digits.transform(Number).pipe(z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)), 'a whole number >= 1', options);
   },
 
   /** A duration in seconds, fractions allowed ("30", "0.5"); zero is refused as it is almost always a mistake. */
   seconds<const O extends SettingOptions<number>>(options: O): Setting<ValueOf<number, O>> {
     return build(
-      z.string().regex(/^\d+(\.\d+)?$/).transform(Number).pipe(z.number().positive()),
+      z
+        .string()
+        .regex(/^\d+(\.\d+)?$/)
+        .transform(Number)
+        .pipe(z.number().positive()),
       'a number of seconds > 0',
       options,
     );
@@ -58,7 +58,12 @@ export const setting = {
   list<const O extends SettingOptions<readonly string[]>>(options: O): Setting<ValueOf<readonly string[], O>> {
     const schema: z.ZodType<readonly string[], string> = z
       .string()
-      .transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+      .transform((text) =>
+        text
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item !== ''),
+      )
       .pipe(z.array(z.string()).min(1));
     return build(schema, 'a comma-separated list of one or more items', options, (items) => items.join(','));
   },
@@ -68,27 +73,25 @@ export const setting = {
     const token = new RegExp(`^[${TOKEN_CHARACTERS}]{${TOKEN_MIN_LENGTH},}$`);
     const schema = z
       .string()
-      .transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+      .transform((text) =>
+        text
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item !== ''),
+      )
       .pipe(z.array(z.string().regex(token)).min(1));
     return build(schema, `a comma-separated list of tokens, each at least ${TOKEN_MIN_LENGTH} visible ASCII characters`, options, (items) => items.join(','));
   },
 
   /** An absolute URL, kept as text; `protocols` limits the schemes (without the colon). */
-  url<const O extends SettingOptions<string>>(
-    options: O & { readonly protocols?: readonly string[] },
-  ): Setting<ValueOf<string, O>> {
+  url<const O extends SettingOptions<string>>(options: O & { readonly protocols?: readonly string[] }): Setting<ValueOf<string, O>> {
     const protocols = options.protocols ?? ['http', 'https'];
-    const schema = z
-      .string()
-      .refine((text) => URL.canParse(text) && protocols.includes(new URL(text).protocol.slice(0, -1)));
+    const schema = z.string().refine((text) => URL.canParse(text) && protocols.includes(new URL(text).protocol.slice(0, -1)));
     return build(schema, `a URL (${protocols.join(', ')})`, options);
   },
 
   /** One of a fixed set of words. */
-  oneOf<const V extends readonly [string, ...string[]], const O extends SettingOptions<V[number]>>(
-    values: V,
-    options: O,
-  ): Setting<ValueOf<V[number], O>> {
+  oneOf<const V extends readonly [string, ...string[]], const O extends SettingOptions<V[number]>>(values: V, options: O): Setting<ValueOf<V[number], O>> {
     const schema = z.string().refine((text): text is V[number] => (values as readonly string[]).includes(text));
     return build(schema as z.ZodType<V[number], string>, `one of ${values.join(', ')}`, options);
   },

@@ -31,7 +31,10 @@ export function distinctValues(...names: readonly string[]): SettingsRule {
       const seen = entriesOf(values[first]);
       for (const second of names.slice(index + 1)) {
         if ([...entriesOf(values[second])].some((value) => seen.has(value))) {
-          issues.push({ setting: `${first}, ${second}`, problem: `the same value is listed in ${first} and ${second} (value not shown); each role needs its own credentials` });
+          issues.push({
+            setting: `${first}, ${second}`,
+            problem: `the same value is listed in ${first} and ${second} (value not shown); each role needs its own credentials`,
+          });
         }
       }
     }

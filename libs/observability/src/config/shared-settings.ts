@@ -22,7 +22,10 @@ export function roleTokenSettings(descriptions: { readonly admin: string; readon
 }
 
 /** SVIX_AUTH_TOKEN (optional: unset turns the service's Svix calls off) and SVIX_SERVER_URL. */
-export function svixApiSettings(tokenDescription: string, serverUrlDescription = 'URL of a self-hosted Svix server; unset: Svix SaaS (region from the token).') {
+export function svixApiSettings(
+  tokenDescription: string,
+  serverUrlDescription = 'URL of a self-hosted Svix server; unset: Svix SaaS (region from the token).',
+) {
   return {
     SVIX_AUTH_TOKEN: setting.text({ description: tokenDescription, sensitive: true, optional: true }),
     SVIX_SERVER_URL: setting.url({ description: serverUrlDescription, optional: true }),

@@ -59,7 +59,11 @@ export class HealthRegistry {
 
   /** One terminus indicator per registered dependency, for HealthCheckService.check. */
   indicators(): HealthIndicatorFunction[] {
-    return [...this.checks].map(([name, registered]) => () => this.probe(name, registered));
+    return [...this.checks].map(
+      ([name, registered]) =>
+        () =>
+          this.probe(name, registered),
+    );
   }
 
   private async probe(name: string, { check, timeoutMs }: RegisteredCheck): Promise<HealthIndicatorResult> {

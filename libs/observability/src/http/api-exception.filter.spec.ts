@@ -14,15 +14,25 @@ class Upstream extends Error {}
 function answer(policy: ApiErrorPolicy, exception: unknown): { status: number; headers: Record<string, unknown>; body: Record<string, unknown> } {
   const headers: Record<string, unknown> = {};
   let text = '';
-  const response = { headersSent: false, statusCode: 0, setHeader: (name: string, value: unknown) => (headers[name.toLowerCase()] = value), end: (chunk: string) => (text = chunk) };
+  const response = {
+    headersSent: false,
+    statusCode: 0,
+    setHeader: (name: string, value: unknown) => (headers[name.toLowerCase()] = value),
+    end: (chunk: string) => (text = chunk),
+  };
   const request = { complete: true, readableEnded: true, headers: {} };
-  const host = { switchToHttp: () => ({ getRequest: () => request as unknown as IncomingMessage, getResponse: () => response as unknown as ServerResponse }) } as unknown as ArgumentsHost;
+  const host = {
+    switchToHttp: () => ({ getRequest: () => request as unknown as IncomingMessage, getResponse: () => response as unknown as ServerResponse }),
+  } as unknown as ArgumentsHost;
   new ApiExceptionFilter(logger, policy).catch(exception, host);
   return { status: response.statusCode, headers, body: JSON.parse(text) as Record<string, unknown> };
 }
 
 void describe('ApiExceptionFilter', () => {
-  const policy: ApiErrorPolicy = { service: 'test service', translate: (error) => (error instanceof Upstream ? new ApiError(502, 'upstream_error', 'upstream failed', { extra: { upstream_status: 500 } }) : undefined) };
+  const policy: ApiErrorPolicy = {
+    service: 'test service',
+    translate: (error) => (error instanceof Upstream ? new ApiError(502, 'upstream_error', 'upstream failed', { extra: { upstream_status: 500 } }) : undefined),
+  };
 
   void it('answers an ApiError with its status, headers and body', () => {
     const answered = answer(policy, new ApiError(503, 'busy', 'retry later', { headers: { 'Retry-After': '1' }, details: [{ path: 'q', message: 'bad' }] }));
@@ -32,7 +42,7 @@ void describe('ApiExceptionFilter', () => {
     assert.deepEqual(answered.body, { error: 'busy', message: 'retry later', details: [{ path: 'q', message: 'bad' }] });
   });
 
-  void it("names framework errors by status and cuts long messages that may echo input", () => {
+  void it('names framework errors by status and cuts long messages that may echo input', () => {
     assert.deepEqual(answer(policy, new NotFoundException('Cannot GET /x')).body, { error: 'not_found', message: 'Cannot GET /x' });
     assert.equal(answer(policy, new HttpException('teapot', 418)).body.error, 'http_418');
     const long = answer(policy, new BadRequestException('y'.repeat(10_000))).body.message as string;
@@ -46,7 +56,10 @@ void describe('ApiExceptionFilter', () => {
   });
 
   void it("answers a body reader's own errors with their 4xx status", () => {
-    assert.deepEqual(answer(policy, Object.assign(new Error('request entity too large'), { status: 413, type: 'entity.too.large' })).body, { error: 'payload_too_large', message: 'the body is larger than allowed' });
+    assert.deepEqual(answer(policy, Object.assign(new Error('request entity too large'), { status: 413, type: 'entity.too.large' })).body, {
+      error: 'payload_too_large',
+      message: 'the body is larger than allowed',
+    });
   });
 
   void it("translates the service's own errors and says nothing of unexpected ones", () => {

@@ -128,7 +128,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
  * The app-wide filter of a service: `providers: [apiExceptionFilter(() => ({ service: 'audit' }))]`;
  * `inject` names what the policy needs (e.g. the metrics that count refusals).
  */
-export function apiExceptionFilter<const T extends readonly InjectionToken[]>(policy: (...deps: never[]) => ApiErrorPolicy, inject: T = [] as unknown as T): Provider {
+export function apiExceptionFilter<const T extends readonly InjectionToken[]>(
+  policy: (...deps: never[]) => ApiErrorPolicy,
+  inject: T = [] as unknown as T,
+): Provider {
   return {
     provide: APP_FILTER,
     inject: [PinoLogger, ...inject],

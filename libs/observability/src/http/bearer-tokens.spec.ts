@@ -55,7 +55,10 @@ void describe('BearerTokens', () => {
 
   void it("builds refusals with the service's factory", () => {
     class Counted extends ApiError {}
-    const counted = new BearerTokens([{ token: ADMIN, principal: 1 }], { realm: 'r', refusal: (message, headers) => new Counted(401, 'unauthorized', message, { headers }) });
+    const counted = new BearerTokens([{ token: ADMIN, principal: 1 }], {
+      realm: 'r',
+      refusal: (message, headers) => new Counted(401, 'unauthorized', message, { headers }),
+    });
     assert.ok(refusal(counted) instanceof Counted);
   });
 });

@@ -45,7 +45,9 @@ export class BearerTokens<P> {
 
   /** Entries for tokens grouped by role: `{ admin: [...], auditor: [...] }` → one entry per token. */
   static byRole<R extends string>(tokens: Readonly<Partial<Record<R, readonly string[] | undefined>>>): { token: string; principal: R }[] {
-    return (Object.entries(tokens) as [R, readonly string[] | undefined][]).flatMap(([role, list]) => (list ?? []).map((token) => ({ token, principal: role })));
+    return (Object.entries(tokens) as [R, readonly string[] | undefined][]).flatMap(([role, list]) =>
+      (list ?? []).map((token) => ({ token, principal: role })),
+    );
   }
 
   /** The principal of the request's bearer token; throws the 401 when it is missing, malformed or unknown. */

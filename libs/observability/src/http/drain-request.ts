@@ -14,7 +14,12 @@ export const DRAIN_MAX_MS = 30_000;
  * DRAIN_MAX_MS, then the answer is sent with `Connection: close`. A body beyond the bound
  * gets the answer written and the connection dropped.
  */
-export function answerAfterDraining(request: IncomingMessage, response: ServerResponse, answer: () => void, bounds: { maxBytes?: number; maxMs?: number } = {}): void {
+export function answerAfterDraining(
+  request: IncomingMessage,
+  response: ServerResponse,
+  answer: () => void,
+  bounds: { maxBytes?: number; maxMs?: number } = {},
+): void {
   if (request.complete || request.destroyed || !hasRequestBody(request)) {
     answer();
     return;

@@ -28,7 +28,8 @@ void describe('EndpointUrlPolicy', () => {
   const policy = new EndpointUrlPolicy([], resolve);
 
   void it('accepts public http(s) receivers, by name and by address', async () => {
-    for (const url of ['https://siem.example.com/collector?x=1', 'http://93.184.215.14:8080/', 'https://[2606:4700::1111]/hook', 'https://v6.example.com/']) await policy.check(url);
+    for (const url of ['https://siem.example.com/collector?x=1', 'http://93.184.215.14:8080/', 'https://[2606:4700::1111]/hook', 'https://v6.example.com/'])
+      await policy.check(url);
   });
 
   void it('refuses loopback in every spelling: decimal, octal, hex, short, IPv6, mapped, compatible, NAT64', async () => {
@@ -86,7 +87,14 @@ void describe('EndpointUrlPolicy', () => {
       assert.match(message, /user info/);
       assert.ok(!message.includes('hunter2'), message);
     }
-    for (const url of ['ftp://siem.example.com/', 'file:///etc/passwd', 'gopher://siem.example.com:70/', 'javascript:alert(1)', 'data:text/plain,x', 'ws://siem.example.com/']) {
+    for (const url of [
+      'ftp://siem.example.com/',
+      'file:///etc/passwd',
+      'gopher://siem.example.com:70/',
+      'javascript:alert(1)',
+      'data:text/plain,x',
+      'ws://siem.example.com/',
+    ]) {
       assert.match(await refusal(policy, url), /must be http or https/, url);
     }
     assert.match(await refusal(policy, 'not a url'), /not an absolute URL/);

@@ -50,7 +50,13 @@ const EMBEDDING_V4: readonly { prefix: [string, number]; at: number }[] = [
 ];
 
 /** Host names of cloud metadata services, refused whatever they resolve to. */
-export const METADATA_HOST_NAMES: readonly string[] = ['metadata.google.internal', 'metadata.goog', 'metadata.azure.internal', 'instance-data', 'instance-data.ec2.internal'];
+export const METADATA_HOST_NAMES: readonly string[] = [
+  'metadata.google.internal',
+  'metadata.goog',
+  'metadata.azure.internal',
+  'instance-data',
+  'instance-data.ec2.internal',
+];
 
 function blockList(entries: readonly [string, number, string][], family: Family): { list: BlockList; reasons: [BlockList, string][] } {
   const list = new BlockList();
@@ -171,12 +177,15 @@ export class EndpointUrlPolicy {
     } catch {
       throw new EndpointUrlRefused('is not an absolute URL');
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new EndpointUrlRefused(`must be http or https, not ${JSON.stringify(url.protocol.slice(0, 20))}`);
-    if (url.username !== '' || url.password !== '') throw new EndpointUrlRefused('must not carry user info (user:password@); put credentials in headers or the path');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new EndpointUrlRefused(`must be http or https, not ${JSON.stringify(url.protocol.slice(0, 20))}`);
+    if (url.username !== '' || url.password !== '')
+      throw new EndpointUrlRefused('must not carry user info (user:password@); put credentials in headers or the path');
     const host = url.hostname.toLowerCase().replace(/\.$/, '');
     const literal = host.startsWith('[') ? host.slice(1, -1) : host;
     if (this.hosts.has(literal)) return;
-    if (METADATA_HOST_NAMES.includes(literal)) throw new EndpointUrlRefused(`host ${literal} is a cloud metadata service; add it to ENDPOINT_URL_ALLOW if this is intended`);
+    if (METADATA_HOST_NAMES.includes(literal))
+      throw new EndpointUrlRefused(`host ${literal} is a cloud metadata service; add it to ENDPOINT_URL_ALLOW if this is intended`);
     let addresses: readonly string[];
     if (isIP(literal) !== 0) addresses = [literal];
     else {

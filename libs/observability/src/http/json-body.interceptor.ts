@@ -58,7 +58,8 @@ export class JsonBodyInterceptor implements NestInterceptor {
     } catch {
       throw new UnsupportedMediaTypeException('send the body as JSON with Content-Type: application/json');
     }
-    if (!JSON_MEDIA_TYPE.test(type)) throw new UnsupportedMediaTypeException(`Content-Type ${JSON.stringify(type.slice(0, 64))} is not supported; send application/json`);
+    if (!JSON_MEDIA_TYPE.test(type))
+      throw new UnsupportedMediaTypeException(`Content-Type ${JSON.stringify(type.slice(0, 64))} is not supported; send application/json`);
     const declared = Number(request.headers['content-length']);
     if (Number.isFinite(declared) && declared > this.limitBytes) throw new PayloadTooLargeException(`request body is larger than ${this.limitBytes} bytes`);
     let text: string;

@@ -30,7 +30,9 @@ export function separateManagementRoutes(app: INestApplication, managementPort: 
     response.statusCode = 404;
     response.setHeader('Content-Type', 'application/json; charset=utf-8');
     response.setHeader('Cache-Control', 'no-store');
-    response.end(JSON.stringify({ error: 'not_found', message: onManagement ? 'the management port serves /metrics, /docs and /health only' : 'not found on this port' }));
+    response.end(
+      JSON.stringify({ error: 'not_found', message: onManagement ? 'the management port serves /metrics, /docs and /health only' : 'not found on this port' }),
+    );
   });
 }
 

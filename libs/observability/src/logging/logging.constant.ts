@@ -4,9 +4,10 @@
  * down; request and response headers are listed by their full path.
  */
 export const REDACTED_LOG_PATHS: readonly string[] = [
-  ...['authorization', 'cookie', 'password', 'token', 'tokens', 'secret', 'apiKey', 'accessToken', 'refreshToken', 'clientSecret'].flatMap(
-    (key) => [key, `*.${key}`],
-  ),
+  ...['authorization', 'cookie', 'password', 'token', 'tokens', 'secret', 'apiKey', 'accessToken', 'refreshToken', 'clientSecret'].flatMap((key) => [
+    key,
+    `*.${key}`,
+  ]),
   'req.headers.authorization',
   'req.headers["proxy-authorization"]',
   'req.headers.cookie',

@@ -58,7 +58,10 @@ void describe('createLogger', () => {
     const logger = createLogger({ service: 'audit', level: 'warn', destination: out });
     logger.info('not shown');
     logger.warn('shown');
-    assert.deepEqual(out.lines.map((line) => line.msg), ['shown']);
+    assert.deepEqual(
+      out.lines.map((line) => line.msg),
+      ['shown'],
+    );
   });
 });
 
@@ -129,6 +132,9 @@ void describe('ObservabilityModule logging', () => {
       assert.equal((await fetch(`${base}${path}`)).status, 200);
     }
     const logged = out.lines.slice(before).filter((line) => line.msg === 'request completed');
-    assert.deepEqual(logged.map((line) => (line.req as { url: string }).url), ['/echo']);
+    assert.deepEqual(
+      logged.map((line) => (line.req as { url: string }).url),
+      ['/echo'],
+    );
   });
 });

@@ -17,7 +17,10 @@ void describe('MetricSet', () => {
     metrics.running.set(2);
     metrics.seconds.observe(0.5);
     const text = await registry.metrics();
-    assert.match(text, /# HELP hookline_test_events_total Events, by outcome\.\n# TYPE hookline_test_events_total counter\nhookline_test_events_total\{outcome="ok",service="test"\} 1/);
+    assert.match(
+      text,
+      /# HELP hookline_test_events_total Events, by outcome\.\n# TYPE hookline_test_events_total counter\nhookline_test_events_total\{outcome="ok",service="test"\} 1/,
+    );
     assert.match(text, /hookline_test_running\{service="test"\} 2/);
     assert.match(text, /hookline_test_seconds_bucket\{le="1",service="test"\} 1/);
   });

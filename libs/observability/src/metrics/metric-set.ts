@@ -20,7 +20,12 @@ export function gaugeMetric<const L extends string = never>(name: string, help: 
 }
 
 /** Buckets default to DURATION_BUCKETS_SECONDS. */
-export function histogramMetric<const L extends string = never>(name: string, help: string, labelNames: readonly L[] = [], buckets?: readonly number[]): MetricSpec<'histogram', L> {
+export function histogramMetric<const L extends string = never>(
+  name: string,
+  help: string,
+  labelNames: readonly L[] = [],
+  buckets?: readonly number[],
+): MetricSpec<'histogram', L> {
   return { kind: 'histogram', name, help, labelNames, ...(buckets === undefined ? {} : { buckets }) };
 }
 

@@ -34,8 +34,7 @@ export class MetricsRegistry extends Registry {
 
   histogram<L extends string = never>(definition: HistogramDefinition<L>): Histogram<L> {
     return (
-      this.existing(definition.name, Histogram) ??
-      new Histogram({ ...this.common(definition), buckets: [...(definition.buckets ?? DURATION_BUCKETS_SECONDS)] })
+      this.existing(definition.name, Histogram) ?? new Histogram({ ...this.common(definition), buckets: [...(definition.buckets ?? DURATION_BUCKETS_SECONDS)] })
     );
   }
 

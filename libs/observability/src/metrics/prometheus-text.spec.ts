@@ -19,7 +19,16 @@ void describe('parsePrometheusText', () => {
   void it('reads samples without labels, timestamps, special values, and skips comments and blank lines', () => {
     const text = '# HELP x help\n# TYPE x gauge\n\nx 1.5\ny{a="1"} 2 1700000000000\nz_bucket{le="+Inf"} +Inf\nn NaN\nm -Inf\n';
     const samples = parsePrometheusText(text);
-    assert.deepEqual(samples.map((s) => [s.name, s.value]), [['x', 1.5], ['y', 2], ['z_bucket', Infinity], ['n', NaN], ['m', -Infinity]]);
+    assert.deepEqual(
+      samples.map((s) => [s.name, s.value]),
+      [
+        ['x', 1.5],
+        ['y', 2],
+        ['z_bucket', Infinity],
+        ['n', NaN],
+        ['m', -Infinity],
+      ],
+    );
     assert.deepEqual(samples[2]!.labels, { le: '+Inf' });
   });
 
@@ -34,14 +43,17 @@ void describe('parsePrometheusText', () => {
       'x notanumber',
       'x',
       '9x 1',
-      `x{a="${'v'.repeat(100_000)}` , // oversized and unterminated
+      `x{a="${'v'.repeat(100_000)}`, // oversized and unterminated
     ].join('\n');
     assert.deepEqual(parsePrometheusText(`${hostile}\nok 7`), [{ name: 'ok', labels: {}, value: 7 }]);
   });
 
   void it('a label named like another is not matched by substring', () => {
     const samples = parsePrometheusText('lag{consumer_group="g",topic="t"} 5\nlag{group="g",topic="t"} 2\n');
-    assert.deepEqual(selectSamples(samples, 'lag', { group: 'g' }).map((s) => s.value), [2]);
+    assert.deepEqual(
+      selectSamples(samples, 'lag', { group: 'g' }).map((s) => s.value),
+      [2],
+    );
   });
 });
 

@@ -35,7 +35,13 @@ void describe('auditSettings', () => {
         }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
-        assert.deepEqual(error.issues.map((issue) => issue.setting).sort(), ['ADMIN_TOKENS', 'AUDIT_RETENTION_DAYS', 'DATABASE_URL', 'SVIX_ATTEMPT_PAGE_SIZE', 'SVIX_OPERATIONAL_WEBHOOK_SECRET']);
+        assert.deepEqual(error.issues.map((issue) => issue.setting).sort(), [
+          'ADMIN_TOKENS',
+          'AUDIT_RETENTION_DAYS',
+          'DATABASE_URL',
+          'SVIX_ATTEMPT_PAGE_SIZE',
+          'SVIX_OPERATIONAL_WEBHOOK_SECRET',
+        ]);
         for (const secret of ['short-admin', 'hunter2', 'not a secret']) assert.ok(!error.message.includes(secret), `${secret} is not shown`);
         return true;
       },

@@ -40,12 +40,14 @@ export const auditSettings = defineSettings({
   OPERATIONAL_WEBHOOK_MAX_BYTES: setting.positiveInt({ description: 'Largest operational-webhook body accepted (more: 413).', default: 256 * 1024 }),
   ...svixApiSettings('Svix API token used to read delivery attempts. Unset: attempts are not read (operational webhooks still are).'),
   SVIX_ATTEMPT_POLL_SECONDS: setting.seconds({ description: 'Pause between two rounds of reading new delivery attempts from Svix.', default: 30 }),
-  SVIX_REQUESTS_PER_SECOND: setting.positiveInt({ description: 'Most requests per second the attempt reader sends to Svix, so it never floods it.', default: 5 }),
-  SVIX_ATTEMPT_PAGE_SIZE: setting.custom(
-    z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(250)),
-    'a whole number 1-250',
-    { description: 'Attempts asked for per Svix list request.', default: 100 },
-  ),
+  SVIX_REQUESTS_PER_SECOND: setting.positiveInt({
+    description: 'Most requests per second the attempt reader sends to Svix, so it never floods it.',
+    default: 5,
+  }),
+  SVIX_ATTEMPT_PAGE_SIZE: setting.custom(z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(250)), 'a whole number 1-250', {
+    description: 'Attempts asked for per Svix list request.',
+    default: 100,
+  }),
   SVIX_ATTEMPT_OVERLAP_SECONDS: setting.seconds({
     description: 'Each round re-reads this much before the cursor, so attempts stamped late are not missed (duplicates are ignored).',
     default: 60,
@@ -59,7 +61,8 @@ export const auditSettings = defineSettings({
   AUDIT_WRITE_BATCH_ROWS: setting.positiveInt({ description: 'Most rows stored by one INSERT when records arrive together.', default: 500 }),
   AUDIT_WRITE_CONCURRENCY: setting.positiveInt({ description: 'INSERT statements per table running at once (each holds a pooled connection).', default: 4 }),
   AUDIT_CONSUMER_CONCURRENCY: setting.positiveInt({
-    description: 'Records (each of a different key) being stored at once; they are grouped into multi-row INSERTs, so keep it a few times AUDIT_WRITE_BATCH_ROWS.',
+    description:
+      'Records (each of a different key) being stored at once; they are grouped into multi-row INSERTs, so keep it a few times AUDIT_WRITE_BATCH_ROWS.',
     default: 2_000,
   }),
   METRICS_REFRESH_SECONDS: setting.seconds({

@@ -14,5 +14,8 @@ export const operationalWebhooks = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }).notNull(),
     receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (table) => [index('operational_webhooks_endpoint_idx').on(table.endpointId, table.receivedAt), index('operational_webhooks_received_idx').on(table.receivedAt)],
+  (table) => [
+    index('operational_webhooks_endpoint_idx').on(table.endpointId, table.receivedAt),
+    index('operational_webhooks_received_idx').on(table.receivedAt),
+  ],
 );

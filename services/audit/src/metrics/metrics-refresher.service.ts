@@ -63,7 +63,8 @@ export class MetricsRefresher implements OnApplicationBootstrap, OnApplicationSh
     this.refreshing ??= Promise.allSettled([this.refreshKafka(), this.refreshEndpoints()])
       .then((results) => {
         for (const result of results) {
-          if (result.status === 'rejected') this.logger.debug({ err: result.reason instanceof Error ? result.reason.message : String(result.reason) }, 'metrics refresh incomplete');
+          if (result.status === 'rejected')
+            this.logger.debug({ err: result.reason instanceof Error ? result.reason.message : String(result.reason) }, 'metrics refresh incomplete');
         }
       })
       .finally(() => {
@@ -133,7 +134,8 @@ export class MetricsRefresher implements OnApplicationBootstrap, OnApplicationSh
       entry.failingSince = state.failingSince === null ? undefined : state.failingSince.getTime() / 1000;
       endpoints.set(state.endpointId, entry);
     }
-    for (const gauge of [this.metrics.endpointLastSuccess, this.metrics.endpointLastFailure, this.metrics.endpointFailing, this.metrics.endpointDisabled]) gauge.reset();
+    for (const gauge of [this.metrics.endpointLastSuccess, this.metrics.endpointLastFailure, this.metrics.endpointFailing, this.metrics.endpointDisabled])
+      gauge.reset();
     for (const [endpoint, entry] of endpoints) {
       if (entry.success !== undefined) this.metrics.endpointLastSuccess.set({ endpoint }, entry.success);
       if (entry.failure !== undefined) this.metrics.endpointLastFailure.set({ endpoint }, entry.failure);

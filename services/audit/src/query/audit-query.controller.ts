@@ -1,5 +1,15 @@
 import { applyDecorators, Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import {
   ATTEMPT_STATUSES,
   EVENT_TYPES,
@@ -21,7 +31,11 @@ import { ApiError } from '@hookline/observability';
 
 const SINCE = { name: 'since', required: false, description: 'ISO 8601 date-time with a zone; only items at or after it' };
 const UNTIL = { name: 'until', required: false, description: 'ISO 8601 date-time with a zone; only items at or before it' };
-const LIMIT = { name: 'limit', required: false, description: `Items per page, 1-${QUERY_MAX_LIMIT} (default ${QUERY_DEFAULT_LIMIT}); a page also ends before ${QUERY_MAX_ANSWER_BYTES} bytes of JSON` };
+const LIMIT = {
+  name: 'limit',
+  required: false,
+  description: `Items per page, 1-${QUERY_MAX_LIMIT} (default ${QUERY_DEFAULT_LIMIT}); a page also ends before ${QUERY_MAX_ANSWER_BYTES} bytes of JSON`,
+};
 const RUN_ID = /^\d{1,18}$/;
 const CURSOR = { name: 'cursor', required: false, description: 'next_cursor of the previous page' };
 
@@ -66,7 +80,9 @@ export class AuditQueryController {
   hookExecutions(@Query() query: Record<string, unknown>) {
     const parsed = parseQuery(hookExecutionsQuerySchema, query);
     if (parsed.cursor !== undefined && !RUN_ID.test(parsed.cursor.id)) {
-      throw new ApiError(400, 'invalid_query', 'invalid query: cursor is not a cursor this API returned', { details: [{ path: 'cursor', message: 'not from this list' }] });
+      throw new ApiError(400, 'invalid_query', 'invalid query: cursor is not a cursor this API returned', {
+        details: [{ path: 'cursor', message: 'not from this list' }],
+      });
     }
     return this.gate.run(() => this.queries.hookExecutions(parsed));
   }
@@ -76,7 +92,10 @@ export class AuditQueryController {
   @ApiOkResponse({ schema: openApiSchema(hookExecutionViewSchema) })
   @ApiNotFoundResponse({ description: 'No run with this id' })
   async hookExecution(@Param('id') id: string) {
-    if (!RUN_ID.test(id)) throw new ApiError(400, 'invalid_id', 'the id must be a hook run id from this API (digits)', { details: [{ path: 'id', message: 'must be 1-18 digits' }] });
+    if (!RUN_ID.test(id))
+      throw new ApiError(400, 'invalid_id', 'the id must be a hook run id from this API (digits)', {
+        details: [{ path: 'id', message: 'must be 1-18 digits' }],
+      });
     const run = await this.gate.run(() => this.queries.hookExecution(id));
     if (run === undefined) throw new ApiError(404, 'not_found', `no hook run with id ${id}`);
     return run;
@@ -87,7 +106,8 @@ export class AuditQueryController {
   @ApiOkResponse({ schema: openApiSchema(timelineSchema) })
   timeline(@Param('sid') sid: string) {
     const parsed = sidSchema.safeParse(sid);
-    if (!parsed.success) throw new ApiError(400, 'invalid_sid', 'the sid must be 1-256 characters', { details: [{ path: 'sid', message: 'must be 1-256 characters' }] });
+    if (!parsed.success)
+      throw new ApiError(400, 'invalid_sid', 'the sid must be 1-256 characters', { details: [{ path: 'sid', message: 'must be 1-256 characters' }] });
     return this.gate.run(() => this.queries.timeline(parsed.data));
   }
 

@@ -100,7 +100,12 @@ export class AuditQueryService {
       [deliveryAttempts.status, query.status],
       [deliveryAttempts.eventType, query.event_type],
     ]);
-    const rows = await this.database.db.select().from(deliveryAttempts).where(where).orderBy(...orderBy).limit(query.limit + 1);
+    const rows = await this.database.db
+      .select()
+      .from(deliveryAttempts)
+      .where(where)
+      .orderBy(...orderBy)
+      .limit(query.limit + 1);
     return page(rows, query.limit, attemptView, (attempt) => ({ time: new Date(attempt.time), id: attempt.attempt_id }));
   }
 
@@ -116,13 +121,22 @@ export class AuditQueryService {
       ],
       Number,
     );
-    const rows = await this.database.db.select(hookSummary.columns).from(hookExecutions).where(where).orderBy(...orderBy).limit(query.limit + 1);
+    const rows = await this.database.db
+      .select(hookSummary.columns)
+      .from(hookExecutions)
+      .where(where)
+      .orderBy(...orderBy)
+      .limit(query.limit + 1);
     return page(rows, query.limit, hookSummary.view, (run) => ({ time: new Date(run.started_at), id: run.id }));
   }
 
   /** One run with its captured output; undefined when there is no such run. */
   async hookExecution(id: string): Promise<HookExecutionView | undefined> {
-    const [row] = await this.database.db.select(hookRun.columns).from(hookExecutions).where(eq(hookExecutions.id, Number(id))).limit(1);
+    const [row] = await this.database.db
+      .select(hookRun.columns)
+      .from(hookExecutions)
+      .where(eq(hookExecutions.id, Number(id)))
+      .limit(1);
     return row === undefined ? undefined : hookRun.view(row);
   }
 
@@ -208,7 +222,15 @@ export class AuditQueryService {
     const summaryOf = (endpointId: string, appId: string | null): EndpointSummary => {
       let summary = summaries.get(endpointId);
       if (summary === undefined) {
-        summary = { endpoint_id: endpointId, app_id: appId, attempts: Object.fromEntries(ATTEMPT_STATUSES.map((name) => [name, 0])), last_success_at: null, last_failure_at: null, disabled: false, failing_since: null };
+        summary = {
+          endpoint_id: endpointId,
+          app_id: appId,
+          attempts: Object.fromEntries(ATTEMPT_STATUSES.map((name) => [name, 0])),
+          last_success_at: null,
+          last_failure_at: null,
+          disabled: false,
+          failing_since: null,
+        };
         summaries.set(endpointId, summary);
       }
       return summary;

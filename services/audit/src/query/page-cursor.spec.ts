@@ -9,7 +9,13 @@ void describe('page cursor', () => {
   });
 
   void it('refuses anything it did not make', () => {
-    for (const text of ['', 'not base64!', "'; DROP TABLE x;--", Buffer.from('{"a":1}').toString('base64url'), Buffer.from('["yesterday","x"]').toString('base64url')]) {
+    for (const text of [
+      '',
+      'not base64!',
+      "'; DROP TABLE x;--",
+      Buffer.from('{"a":1}').toString('base64url'),
+      Buffer.from('["yesterday","x"]').toString('base64url'),
+    ]) {
       assert.equal(decodePageCursor(text), undefined, text);
     }
   });

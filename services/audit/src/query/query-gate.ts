@@ -14,9 +14,14 @@ export class QueryGate {
 
   run<T>(query: () => Promise<T>): Promise<T> {
     if (this.limit.pendingCount >= QUERY_MAX_WAITING) {
-      throw new ApiError(503, 'busy', `the audit service is answering ${QUERY_MAX_CONCURRENT + QUERY_MAX_WAITING} queries already; retry after ${QUERY_BUSY_RETRY_AFTER_SECONDS} s`, {
-        headers: { 'Retry-After': String(QUERY_BUSY_RETRY_AFTER_SECONDS) },
-      });
+      throw new ApiError(
+        503,
+        'busy',
+        `the audit service is answering ${QUERY_MAX_CONCURRENT + QUERY_MAX_WAITING} queries already; retry after ${QUERY_BUSY_RETRY_AFTER_SECONDS} s`,
+        {
+          headers: { 'Retry-After': String(QUERY_BUSY_RETRY_AFTER_SECONDS) },
+        },
+      );
     }
     return this.limit(query);
   }

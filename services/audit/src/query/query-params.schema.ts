@@ -4,28 +4,39 @@ import { QUERY_DEFAULT_LIMIT, QUERY_MAX_LIMIT } from '../audit.constant.js';
 import { decodePageCursor, type PageCursor } from './page-cursor.js';
 import { ApiError } from '@hookline/observability';
 
-const time = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-24T10:00:00Z' }).transform((text) => new Date(text));
+const time = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-24T10:00:00Z' })
+  .transform((text) => new Date(text));
 const limit = z
   .string()
   .regex(/^\d+$/, 'must be a whole number')
   .transform(Number)
   .pipe(z.number().int().min(1, 'must be at least 1').max(QUERY_MAX_LIMIT, `must be at most ${QUERY_MAX_LIMIT}`))
   .default(QUERY_DEFAULT_LIMIT);
-const cursor = z.string().max(512).transform((text, context): PageCursor => {
-  const decoded = decodePageCursor(text);
-  if (decoded === undefined) {
-    context.addIssue({ code: 'custom', message: 'is not a cursor this API returned (use next_cursor as it is)' });
-    return z.NEVER;
-  }
-  return decoded;
-});
+const cursor = z
+  .string()
+  .max(512)
+  .transform((text, context): PageCursor => {
+    const decoded = decodePageCursor(text);
+    if (decoded === undefined) {
+      context.addIssue({ code: 'custom', message: 'is not a cursor this API returned (use next_cursor as it is)' });
+      return z.NEVER;
+    }
+    return decoded;
+  });
 const id = z.string().min(1).max(256);
 
 // Svix's numbers (0-4) or their names.
 const status = z
   .string()
   .transform((text) => (/^\d$/.test(text) ? Number(text) : ATTEMPT_STATUSES.indexOf(text as (typeof ATTEMPT_STATUSES)[number])))
-  .pipe(z.number().int().min(0, `must be one of ${ATTEMPT_STATUSES.join(', ')} (or 0-4)`).max(ATTEMPT_STATUSES.length - 1, `must be one of ${ATTEMPT_STATUSES.join(', ')} (or 0-4)`));
+  .pipe(
+    z
+      .number()
+      .int()
+      .min(0, `must be one of ${ATTEMPT_STATUSES.join(', ')} (or 0-4)`)
+      .max(ATTEMPT_STATUSES.length - 1, `must be one of ${ATTEMPT_STATUSES.join(', ')} (or 0-4)`),
+  );
 
 const window = { since: time.optional(), until: time.optional() };
 
@@ -59,7 +70,9 @@ export type EndpointsSummaryQuery = z.infer<typeof endpointsSummaryQuerySchema>;
 export function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, unknown>): z.infer<S> {
   const repeated = Object.entries(query).filter(([, value]) => typeof value !== 'string' && value !== undefined);
   if (repeated.length > 0) {
-    throw new ApiError(400, 'invalid_query', 'query parameters may be given once each', { details: repeated.map(([path]) => ({ path, message: 'given more than once' })) });
+    throw new ApiError(400, 'invalid_query', 'query parameters may be given once each', {
+      details: repeated.map(([path]) => ({ path, message: 'given more than once' })),
+    });
   }
   const parsed = schema.safeParse(query);
   if (!parsed.success) {

@@ -1,4 +1,10 @@
-import { hookExecutionRecordSchema, svixPublicationRecordSchema, type GatewayEvent, type HookExecutionRecord, type SvixPublicationRecord } from '@hookline/contracts';
+import {
+  hookExecutionRecordSchema,
+  svixPublicationRecordSchema,
+  type GatewayEvent,
+  type HookExecutionRecord,
+  type SvixPublicationRecord,
+} from '@hookline/contracts';
 import { hookExecutions, svixPublications, type deliveryAttempts, type gatewayEvents } from '../database/audit.schema.js';
 import { recordToRow } from './record-table.js';
 

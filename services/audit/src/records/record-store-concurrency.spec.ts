@@ -20,18 +20,45 @@ const ATTEMPTED_AT = new Date('2026-11-24T10:00:07Z');
 const PAIRS = 300;
 
 const publicationRow = (i: number): PublicationRow => ({
-  eventId: `evt-p${i}`, eventType: 'session.open', eventTime: EVENT_TIME, key: `sid-${i}`, sid: `sid-${i}`, orgId: 'org-1', connectionName: null,
-  svixAppId: 'app_1', svixMessageId: `msg_p${i}`, alreadyPublished: false, publishedAt: new Date('2026-11-24T10:00:01Z'),
+  eventId: `evt-p${i}`,
+  eventType: 'session.open',
+  eventTime: EVENT_TIME,
+  key: `sid-${i}`,
+  sid: `sid-${i}`,
+  orgId: 'org-1',
+  connectionName: null,
+  svixAppId: 'app_1',
+  svixMessageId: `msg_p${i}`,
+  alreadyPublished: false,
+  publishedAt: new Date('2026-11-24T10:00:01Z'),
 });
 
 const eventRow = (i: number): GatewayEventRow => ({
-  eventId: `evt-e${i}`, eventType: 'session.open', eventTime: EVENT_TIME, sid: `sid-e${i}`, key: `sid-e${i}`, orgId: 'org-1', connectionName: null,
-  topic: 'gateway.sessions.v1', partition: 0, offset: String(i),
+  eventId: `evt-e${i}`,
+  eventType: 'session.open',
+  eventTime: EVENT_TIME,
+  sid: `sid-e${i}`,
+  key: `sid-e${i}`,
+  orgId: 'org-1',
+  connectionName: null,
+  topic: 'gateway.sessions.v1',
+  partition: 0,
+  offset: String(i),
 });
 
 const attemptRow = (attemptId: string, messageId: string, eventId: string | null): AttemptRow => ({
-  attemptId, messageId, endpointId: 'ep_1', appId: 'app_1', eventType: 'session.open', eventId, sid: null, status: 0,
-  responseStatusCode: 200, triggerType: 0, attemptedAt: ATTEMPTED_AT, responseDurationMs: 9,
+  attemptId,
+  messageId,
+  endpointId: 'ep_1',
+  appId: 'app_1',
+  eventType: 'session.open',
+  eventId,
+  sid: null,
+  status: 0,
+  responseStatusCode: 200,
+  triggerType: 0,
+  attemptedAt: ATTEMPTED_AT,
+  responseDurationMs: 9,
 });
 
 const jitter = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
@@ -53,7 +80,9 @@ void describe('RecordStore (PostgreSQL, concurrent writers)', () => {
   });
 
   const observedLatencies = async (): Promise<number> =>
-    (await registry.getSingleMetric('hookline_delivery_latency_seconds')!.get()).values.find((value) => (value as { metricName?: string }).metricName === 'hookline_delivery_latency_seconds_count')?.value ?? 0;
+    (await registry.getSingleMetric('hookline_delivery_latency_seconds')!.get()).values.find(
+      (value) => (value as { metricName?: string }).metricName === 'hookline_delivery_latency_seconds_count',
+    )?.value ?? 0;
 
   void it('settles an attempt stored while its publication or event is still being written, and the other way round', async () => {
     const store = new RecordStore({ db: handle.db }, new AuditMetrics(registry), { AUDIT_WRITE_BATCH_ROWS: 20, AUDIT_WRITE_CONCURRENCY: 2 });
@@ -72,10 +101,26 @@ void describe('RecordStore (PostgreSQL, concurrent writers)', () => {
       }
     };
     const observedBefore = await observedLatencies();
-    await slow('svix_publications', () => store.storePublication(publicationRow(9001)), () => store.storeAttempts([attemptRow('atmpt_s1', 'msg_p9001', null)]));
-    await slow('gateway_events', () => store.storeEvent(eventRow(9002)), () => store.storeAttempts([attemptRow('atmpt_s2', 'msg_e9002', 'evt-e9002')]));
-    await slow('delivery_attempts', () => store.storeAttempts([attemptRow('atmpt_s3', 'msg_p9003', null)]), () => store.storePublication(publicationRow(9003)));
-    await slow('delivery_attempts', () => store.storeAttempts([attemptRow('atmpt_s4', 'msg_e9004', 'evt-e9004')]), () => store.storeEvent(eventRow(9004)));
+    await slow(
+      'svix_publications',
+      () => store.storePublication(publicationRow(9001)),
+      () => store.storeAttempts([attemptRow('atmpt_s1', 'msg_p9001', null)]),
+    );
+    await slow(
+      'gateway_events',
+      () => store.storeEvent(eventRow(9002)),
+      () => store.storeAttempts([attemptRow('atmpt_s2', 'msg_e9002', 'evt-e9002')]),
+    );
+    await slow(
+      'delivery_attempts',
+      () => store.storeAttempts([attemptRow('atmpt_s3', 'msg_p9003', null)]),
+      () => store.storePublication(publicationRow(9003)),
+    );
+    await slow(
+      'delivery_attempts',
+      () => store.storeAttempts([attemptRow('atmpt_s4', 'msg_e9004', 'evt-e9004')]),
+      () => store.storeEvent(eventRow(9004)),
+    );
     await handle.db.execute(sql`DROP FUNCTION spec_slow_insert()`);
 
     const settled = rowsOf<{ attempt_id: string; latency_seconds: number | null; sid: string | null }>(
@@ -107,11 +152,23 @@ void describe('RecordStore (PostgreSQL, concurrent writers)', () => {
     }
     await Promise.all(writes);
 
-    const unsettled = rowsOf<{ attempt_id: string }>(await handle.db.execute(sql`SELECT attempt_id FROM delivery_attempts WHERE latency_seconds IS NULL AND attempt_id NOT LIKE 'atmpt_s%' ORDER BY attempt_id`));
-    assert.deepEqual(unsettled.map((row) => row.attempt_id), [], 'every successful attempt has its latency');
-    const latencies = rowsOf<{ latency_seconds: number; n: number }>(await handle.db.execute(sql`SELECT latency_seconds, count(*)::int AS n FROM delivery_attempts WHERE attempt_id NOT LIKE 'atmpt_s%' GROUP BY 1`));
+    const unsettled = rowsOf<{ attempt_id: string }>(
+      await handle.db.execute(
+        sql`SELECT attempt_id FROM delivery_attempts WHERE latency_seconds IS NULL AND attempt_id NOT LIKE 'atmpt_s%' ORDER BY attempt_id`,
+      ),
+    );
+    assert.deepEqual(
+      unsettled.map((row) => row.attempt_id),
+      [],
+      'every successful attempt has its latency',
+    );
+    const latencies = rowsOf<{ latency_seconds: number; n: number }>(
+      await handle.db.execute(sql`SELECT latency_seconds, count(*)::int AS n FROM delivery_attempts WHERE attempt_id NOT LIKE 'atmpt_s%' GROUP BY 1`),
+    );
     assert.deepEqual(latencies, [{ latency_seconds: 7, n: 2 * PAIRS }], 'attempted 7 s after the event');
-    const unnamed = rowsOf<{ n: number }>(await handle.db.execute(sql`SELECT count(*)::int AS n FROM delivery_attempts WHERE message_id LIKE 'msg_p%' AND sid IS NULL`));
+    const unnamed = rowsOf<{ n: number }>(
+      await handle.db.execute(sql`SELECT count(*)::int AS n FROM delivery_attempts WHERE message_id LIKE 'msg_p%' AND sid IS NULL`),
+    );
     assert.equal(unnamed[0]?.n, 0, 'attempts read before their publication are given its session');
     assert.equal((await observedLatencies()) - observedBefore, 2 * PAIRS, 'each attempt observed once in hookline_delivery_latency_seconds');
 

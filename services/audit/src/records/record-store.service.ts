@@ -64,12 +64,16 @@ export class RecordStore {
   async storeAttempts(rows: readonly AttemptRow[]): Promise<number> {
     if (rows.length === 0) return 0;
     const inserted = await this.guard('delivery_attempts', () =>
-      this.database.db.insert(deliveryAttempts).values([...rows]).onConflictDoNothing().returning({
-        attemptId: deliveryAttempts.attemptId,
-        eventType: deliveryAttempts.eventType,
-        status: deliveryAttempts.status,
-        responseStatusCode: deliveryAttempts.responseStatusCode,
-      }),
+      this.database.db
+        .insert(deliveryAttempts)
+        .values([...rows])
+        .onConflictDoNothing()
+        .returning({
+          attemptId: deliveryAttempts.attemptId,
+          eventType: deliveryAttempts.eventType,
+          status: deliveryAttempts.status,
+          responseStatusCode: deliveryAttempts.responseStatusCode,
+        }),
     );
     this.metrics.rowsStored.inc({ table: 'delivery_attempts' }, inserted.length);
     for (const row of inserted) {
@@ -79,7 +83,10 @@ export class RecordStore {
         status_class: statusClass(row.responseStatusCode),
       });
     }
-    const byAttempt = anyOf('a.attempt_id', rows.map((row) => row.attemptId));
+    const byAttempt = anyOf(
+      'a.attempt_id',
+      rows.map((row) => row.attemptId),
+    );
     await this.settleByPublication(byAttempt);
     await this.settleByEvent(byAttempt);
     return inserted.length;
@@ -91,15 +98,23 @@ export class RecordStore {
     );
     const inserted = rowsOf<{ key: string }>(result);
     this.metrics.rowsStored.inc({ table: 'gateway_events' }, inserted.length);
-    await this.settleByEvent(anyOf('a.event_id', rows.map((row) => row.eventId)));
-    return newlyStored(rows, (row) => row.eventId, inserted, (row) => row.key);
+    await this.settleByEvent(
+      anyOf(
+        'a.event_id',
+        rows.map((row) => row.eventId),
+      ),
+    );
+    return newlyStored(
+      rows,
+      (row) => row.eventId,
+      inserted,
+      (row) => row.key,
+    );
   }
 
   private async insertHookExecutions(rows: readonly HookExecutionRow[]): Promise<StoreOutcome[]> {
     const result = await this.guard('hook_executions', () =>
-      this.database.db.execute(
-        sql`${bulkInsert(hookExecutions, rows)} ON CONFLICT DO NOTHING RETURNING event_id, hook, started_at, outcome, duration_ms`,
-      ),
+      this.database.db.execute(sql`${bulkInsert(hookExecutions, rows)} ON CONFLICT DO NOTHING RETURNING event_id, hook, started_at, outcome, duration_ms`),
     );
     const inserted = rowsOf<{ event_id: string; hook: string; started_at: string | Date; outcome: string; duration_ms: number }>(result);
     this.metrics.rowsStored.inc({ table: 'hook_executions' }, inserted.length);
@@ -108,7 +123,12 @@ export class RecordStore {
       this.metrics.hookDuration.observe({ hook: row.hook }, row.duration_ms / 1000);
     }
     const keyOf = (eventId: string, hook: string, startedAt: string | Date): string => `${eventId}\u0000${hook}\u0000${new Date(startedAt).getTime()}`;
-    return newlyStored(rows, (row) => keyOf(row.eventId, row.hook, row.startedAt), inserted, (row) => keyOf(row.event_id, row.hook, row.started_at));
+    return newlyStored(
+      rows,
+      (row) => keyOf(row.eventId, row.hook, row.startedAt),
+      inserted,
+      (row) => keyOf(row.event_id, row.hook, row.started_at),
+    );
   }
 
   private async insertPublications(rows: readonly PublicationRow[]): Promise<StoreOutcome[]> {
@@ -118,8 +138,18 @@ export class RecordStore {
     const inserted = rowsOf<{ key: string; label: string | null }>(result);
     this.metrics.rowsStored.inc({ table: 'svix_publications' }, inserted.length);
     for (const row of inserted) this.metrics.publications.inc({ event_type: row.label ?? 'other' });
-    await this.settleByPublication(anyOf('a.message_id', rows.map((row) => row.svixMessageId)));
-    return newlyStored(rows, (row) => row.eventId, inserted, (row) => row.key);
+    await this.settleByPublication(
+      anyOf(
+        'a.message_id',
+        rows.map((row) => row.svixMessageId),
+      ),
+    );
+    return newlyStored(
+      rows,
+      (row) => row.eventId,
+      inserted,
+      (row) => row.key,
+    );
   }
 
   /**

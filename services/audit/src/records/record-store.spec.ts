@@ -17,24 +17,63 @@ const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 function hookRow(eventId: string, overrides: Partial<HookExecutionRow> = {}): HookExecutionRow {
   return {
-    eventId, eventType: 'session.close', eventTime: new Date('2026-11-24T10:00:00Z'), sid: 'sid-1', orgId: 'org-1', hook: 'session-close',
-    hookPath: 'hoop-hooks/session-close.runbook.py', gitCommit: null, outcome: 'success', startedAt: new Date('2026-11-24T10:00:01Z'), durationMs: 1500,
-    exitCode: 0, signal: null, timedOut: false, skippedReason: null, error: null, stdoutText: 'ok', stdoutTruncated: false, stdoutBytes: 2,
-    stderrText: '', stderrTruncated: false, stderrBytes: 0, payloadTruncated: false, ...overrides,
+    eventId,
+    eventType: 'session.close',
+    eventTime: new Date('2026-11-24T10:00:00Z'),
+    sid: 'sid-1',
+    orgId: 'org-1',
+    hook: 'session-close',
+    hookPath: 'hoop-hooks/session-close.runbook.py',
+    gitCommit: null,
+    outcome: 'success',
+    startedAt: new Date('2026-11-24T10:00:01Z'),
+    durationMs: 1500,
+    exitCode: 0,
+    signal: null,
+    timedOut: false,
+    skippedReason: null,
+    error: null,
+    stdoutText: 'ok',
+    stdoutTruncated: false,
+    stdoutBytes: 2,
+    stderrText: '',
+    stderrTruncated: false,
+    stderrBytes: 0,
+    payloadTruncated: false,
+    ...overrides,
   };
 }
 
 function publicationRow(eventId: string, messageId: string): PublicationRow {
   return {
-    eventId, eventType: 'session.close', eventTime: new Date('2026-11-24T10:00:00Z'), key: 'sid-1', sid: 'sid-1', orgId: 'org-1', connectionName: null,
-    svixAppId: 'app_1', svixMessageId: messageId, alreadyPublished: false, publishedAt: new Date('2026-11-24T10:00:02Z'),
+    eventId,
+    eventType: 'session.close',
+    eventTime: new Date('2026-11-24T10:00:00Z'),
+    key: 'sid-1',
+    sid: 'sid-1',
+    orgId: 'org-1',
+    connectionName: null,
+    svixAppId: 'app_1',
+    svixMessageId: messageId,
+    alreadyPublished: false,
+    publishedAt: new Date('2026-11-24T10:00:02Z'),
   };
 }
 
 function attemptRow(attemptId: string, messageId: string, status: number): AttemptRow {
   return {
-    attemptId, messageId, endpointId: 'ep_1', appId: 'app_1', eventType: 'session.close', eventId: null, sid: null, status,
-    responseStatusCode: status === 0 ? 200 : 500, triggerType: 0, attemptedAt: new Date('2026-11-24T10:00:05Z'), responseDurationMs: 12,
+    attemptId,
+    messageId,
+    endpointId: 'ep_1',
+    appId: 'app_1',
+    eventType: 'session.close',
+    eventId: null,
+    sid: null,
+    status,
+    responseStatusCode: status === 0 ? 200 : 500,
+    triggerType: 0,
+    attemptedAt: new Date('2026-11-24T10:00:05Z'),
+    responseDurationMs: 12,
   };
 }
 
@@ -60,12 +99,19 @@ void describe('RecordStore (embedded database)', () => {
     Number(rowsOf<{ n: number }>(await handle.db.execute(sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)}`))[0]?.n);
 
   void it('stores a record once however often it is handed in, and says which time was new', async () => {
-    const outcomes = await Promise.all([store.storeHookExecution(hookRow('evt-1')), store.storeHookExecution(hookRow('evt-1')), store.storeHookExecution(hookRow('evt-2'))]);
+    const outcomes = await Promise.all([
+      store.storeHookExecution(hookRow('evt-1')),
+      store.storeHookExecution(hookRow('evt-1')),
+      store.storeHookExecution(hookRow('evt-2')),
+    ]);
     assert.deepEqual(outcomes, [true, false, true]);
     assert.equal(await store.storeHookExecution(hookRow('evt-1')), false);
     assert.equal(await count('hook_executions'), 2);
     const counted = await registry.getSingleMetric('hookline_audit_hook_executions_total')!.get();
-    assert.equal(counted.values.reduce((sum, value) => sum + value.value, 0), 2);
+    assert.equal(
+      counted.values.reduce((sum, value) => sum + value.value, 0),
+      2,
+    );
   });
 
   void it('keeps hostile text as text: NUL bytes, quotes, SQL', async () => {
@@ -77,13 +123,18 @@ void describe('RecordStore (embedded database)', () => {
   });
 
   void it('observes delivery latency once, whether the attempt or the publication comes first', async () => {
-    const latency = async () => (await registry.getSingleMetric('hookline_delivery_latency_seconds')!.get()).values.find((value) => (value as { metricName?: string }).metricName === 'hookline_delivery_latency_seconds_count')?.value ?? 0;
+    const latency = async () =>
+      (await registry.getSingleMetric('hookline_delivery_latency_seconds')!.get()).values.find(
+        (value) => (value as { metricName?: string }).metricName === 'hookline_delivery_latency_seconds_count',
+      )?.value ?? 0;
     // Attempt first: no event time yet, nothing observed; the publication then settles it and names its session.
     assert.equal(await store.storeAttempts([attemptRow('atmpt_1', 'msg_1', 0), attemptRow('atmpt_2', 'msg_1', 2)]), 2);
     assert.equal(await latency(), 0);
     assert.equal(await store.storePublication(publicationRow('evt-p1', 'msg_1')), true);
     assert.equal(await latency(), 1);
-    const rows = rowsOf<{ attempt_id: string; sid: string | null; latency_seconds: number | null }>(await handle.db.execute(sql`SELECT attempt_id, sid, latency_seconds FROM delivery_attempts ORDER BY attempt_id`));
+    const rows = rowsOf<{ attempt_id: string; sid: string | null; latency_seconds: number | null }>(
+      await handle.db.execute(sql`SELECT attempt_id, sid, latency_seconds FROM delivery_attempts ORDER BY attempt_id`),
+    );
     assert.deepEqual(rows, [
       { attempt_id: 'atmpt_1', sid: 'sid-1', latency_seconds: 5 },
       { attempt_id: 'atmpt_2', sid: 'sid-1', latency_seconds: null },

@@ -3,7 +3,13 @@
 // refused when the service starts instead of losing a field.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hookExecutionRecordSchema, hookExecutionSummarySchema, hookExecutionViewSchema, publicationViewSchema, svixPublicationRecordSchema } from '@hookline/contracts';
+import {
+  hookExecutionRecordSchema,
+  hookExecutionSummarySchema,
+  hookExecutionViewSchema,
+  publicationViewSchema,
+  svixPublicationRecordSchema,
+} from '@hookline/contracts';
 import { exampleHookExecution, examplePublication } from '@hookline/contracts/testing';
 import { PgDialect, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
@@ -45,8 +51,13 @@ void describe('rows and answers derived from the tables and contracts', () => {
 
   void it('the bulk insert names every column a record fills, with its SQL type, and no others', () => {
     const query = new PgDialect().sqlToQuery(bulkInsert(hookExecutions, [hookExecutionRow(run), hookExecutionRow({ ...run, event_id: 'evt-3' })]));
-    const names = /\(([^)]*)\) SELECT/.exec(query.sql)?.[1]?.split(', ').map((name) => name.replaceAll('"', ''));
-    const fields = Object.entries(hookExecutionRecordSchema.shape).flatMap(([field, schema]) => (schema instanceof z.ZodObject ? Object.keys(schema.shape).map((inner) => `${field}_${inner}`) : [field]));
+    const names = /\(([^)]*)\) SELECT/
+      .exec(query.sql)?.[1]
+      ?.split(', ')
+      .map((name) => name.replaceAll('"', ''));
+    const fields = Object.entries(hookExecutionRecordSchema.shape).flatMap(([field, schema]) =>
+      schema instanceof z.ZodObject ? Object.keys(schema.shape).map((inner) => `${field}_${inner}`) : [field],
+    );
     assert.deepEqual(new Set(names), new Set(fields));
     assert.match(query.sql, /::timestamp with time zone\[\]/);
     assert.match(query.sql, /::double precision\[\]/);
@@ -58,7 +69,9 @@ void describe('rows and answers derived from the tables and contracts', () => {
   });
 
   void it('NUL in a hook output is stored as U+FFFD (PostgreSQL text cannot hold it)', () => {
-    const query = new PgDialect().sqlToQuery(bulkInsert(hookExecutions, [hookExecutionRow({ ...run, stdout: { text: 'a\u0000b', truncated: false, bytes: 3 } })]));
+    const query = new PgDialect().sqlToQuery(
+      bulkInsert(hookExecutions, [hookExecutionRow({ ...run, stdout: { text: 'a\u0000b', truncated: false, bytes: 3 } })]),
+    );
     assert.ok(query.params.some((param) => Array.isArray(param) && param[0] === 'a\uFFFDb'));
   });
 

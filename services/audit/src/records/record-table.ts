@@ -25,7 +25,9 @@ function placeOf(name: string, shape: z.ZodRawShape): Pick<ColumnPlace, 'field' 
 
 /** The schema's fields, nested ones flattened as their columns are named. */
 function flatFields(shape: z.ZodRawShape): string[] {
-  return Object.entries(shape).flatMap(([field, schema]) => (schema instanceof z.ZodObject ? Object.keys(schema.shape).map((inner) => `${field}_${inner}`) : [field]));
+  return Object.entries(shape).flatMap(([field, schema]) =>
+    schema instanceof z.ZodObject ? Object.keys(schema.shape).map((inner) => `${field}_${inner}`) : [field],
+  );
 }
 
 /** The table's columns that hold a field of the schema; a field without a column is a drift, refused at start. */
@@ -49,7 +51,9 @@ function placesOf(table: PgTable, schema: z.ZodObject, what: string): ColumnPlac
 export function recordToRow<T extends PgTable, S extends z.ZodObject>(table: T, schema: S): (record: z.output<S>) => T['$inferInsert'] {
   const places = placesOf(table, schema, 'record to row');
   const placed = new Set(places.map((place) => place.column));
-  const unfilled = Object.values(getTableColumns(table) as Record<string, PgColumn>).filter((column) => !placed.has(column) && !column.hasDefault && column.generatedIdentity === undefined);
+  const unfilled = Object.values(getTableColumns(table) as Record<string, PgColumn>).filter(
+    (column) => !placed.has(column) && !column.hasDefault && column.generatedIdentity === undefined,
+  );
   if (unfilled.length > 0) throw new Error(`record to row: no field for column ${unfilled.map((column) => column.name).join(', ')}`);
   return (record) => {
     const source = record as Record<string, unknown>;

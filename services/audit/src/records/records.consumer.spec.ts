@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildEvent, dlqTopic, encodeEvent, getEventContract, svixPublicationRecordCodec, TOPICS, type EventType, type GatewayEvent } from '@hookline/contracts';
+import {
+  buildEvent,
+  dlqTopic,
+  encodeEvent,
+  getEventContract,
+  svixPublicationRecordCodec,
+  TOPICS,
+  type EventType,
+  type GatewayEvent,
+} from '@hookline/contracts';
 import { DLQ_HEADERS, headerValue } from '@hookline/kafka';
 import { InMemoryBroker } from '@hookline/kafka/testing';
 import { MetricsRegistry } from '@hookline/observability';
@@ -49,7 +58,13 @@ function auditOn(broker: InMemoryBroker) {
   const metrics = new AuditMetrics(new MetricsRegistry('audit-unit'));
   const logger = new PinoLogger({});
   Object.defineProperty(logger, 'logger', { value: pino({ level: 'silent' }) });
-  const records = new RecordsConsumer(undefined as unknown as Kafka, { KAFKA_GROUP_ID: GROUP, KAFKA_TOPIC_PARTITIONS: 1, AUDIT_CONSUMER_CONCURRENCY: 4 }, store as unknown as RecordStore, metrics, logger);
+  const records = new RecordsConsumer(
+    undefined as unknown as Kafka,
+    { KAFKA_GROUP_ID: GROUP, KAFKA_TOPIC_PARTITIONS: 1, AUDIT_CONSUMER_CONCURRENCY: 4 },
+    store as unknown as RecordStore,
+    metrics,
+    logger,
+  );
   const consumer = broker.consumer({ ...records.consumerOptions(), retry: { initialDelayMs: 1, maxDelayMs: 5, jitter: 0 } });
   return { store, metrics, consumer };
 }
@@ -61,8 +76,17 @@ void describe('RecordsConsumer on the in-memory broker', () => {
     await consumer.start();
     const open = event('session.open', 'sid-1');
     const publication = svixPublicationRecordCodec.encode({
-      event_id: open.id, event_type: open.type, event_time: open.time, key: 'sid-1', sid: 'sid-1', org_id: 'org-1', connection_name: 'pg-prod',
-      svix_app_id: 'app_1', svix_message_id: 'msg_1', already_published: false, published_at: new Date().toISOString(),
+      event_id: open.id,
+      event_type: open.type,
+      event_time: open.time,
+      key: 'sid-1',
+      sid: 'sid-1',
+      org_id: 'org-1',
+      connection_name: 'pg-prod',
+      svix_app_id: 'app_1',
+      svix_message_id: 'msg_1',
+      already_published: false,
+      published_at: new Date().toISOString(),
     });
     await broker.producer().send([encodeEvent(open), publication]);
     await broker.idle();
@@ -78,7 +102,10 @@ void describe('RecordsConsumer on the in-memory broker', () => {
     const { store, consumer } = auditOn(broker);
     const first = event('dbroles.job.finished', 'job-1');
     const refused = event('dbroles.job.finished', 'job-2');
-    store.failures.push(Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' }), Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' }));
+    store.failures.push(
+      Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' }),
+      Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' }),
+    );
     await broker.producer().send(encodeEvent(first));
     await consumer.start();
     await broker.idle();

@@ -49,7 +49,11 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async start(): Promise<void> {
-    const started = await untilStarted('the records consumer', () => this.startOnce(), { signal: this.stopped.signal, retryMs: TOPIC_SETUP_RETRY_MS, logger: this.logger });
+    const started = await untilStarted('the records consumer', () => this.startOnce(), {
+      signal: this.stopped.signal,
+      retryMs: TOPIC_SETUP_RETRY_MS,
+      logger: this.logger,
+    });
     if (started && this.runner !== undefined) this.logger.info({ topics: INPUT_TOPICS, groupId: this.config.KAFKA_GROUP_ID }, 'consuming');
   }
 
@@ -116,7 +120,10 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
           return;
         case 'undecodable-gateway-record':
           this.metrics.recordsSkipped.inc({ topic: source.topic, reason: 'undecodable' });
-          this.logger.debug({ topic: source.topic, partition: source.partition, offset: source.offset, reason: record.reason }, 'gateway record skipped: undecodable');
+          this.logger.debug(
+            { topic: source.topic, partition: source.partition, offset: source.offset, reason: record.reason },
+            'gateway record skipped: undecodable',
+          );
           return;
       }
     } catch (error) {

@@ -27,7 +27,10 @@ void describe('RowBatcher', () => {
   void it('rejects every caller of a failed statement (nothing is reported stored)', async () => {
     const batcher = new RowBatcher<number, number>(() => Promise.reject(new Error('connection refused')), 10);
     const results = await Promise.allSettled([1, 2].map((row) => batcher.add(row)));
-    assert.deepEqual(results.map((result) => result.status), ['rejected', 'rejected']);
+    assert.deepEqual(
+      results.map((result) => result.status),
+      ['rejected', 'rejected'],
+    );
   });
 
   void it('retries row by row when a row is to blame, so only the bad row fails', async () => {
@@ -37,6 +40,9 @@ void describe('RowBatcher', () => {
       (error) => error instanceof Error && error.message === 'bad row',
     );
     const results = await Promise.allSettled([1, 2, 3].map((row) => batcher.add(row)));
-    assert.deepEqual(results.map((result) => result.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual(
+      results.map((result) => result.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
   });
 });

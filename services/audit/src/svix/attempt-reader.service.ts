@@ -25,12 +25,7 @@ const MESSAGE_LOOKUP_PAGE_SIZE = 250;
 
 type ReaderConfig = Pick<
   AuditConfig,
-  | 'SVIX_AUTH_TOKEN'
-  | 'SVIX_SERVER_URL'
-  | 'SVIX_ATTEMPT_POLL_SECONDS'
-  | 'SVIX_REQUESTS_PER_SECOND'
-  | 'SVIX_ATTEMPT_PAGE_SIZE'
-  | 'SVIX_ATTEMPT_OVERLAP_SECONDS'
+  'SVIX_AUTH_TOKEN' | 'SVIX_SERVER_URL' | 'SVIX_ATTEMPT_POLL_SECONDS' | 'SVIX_REQUESTS_PER_SECOND' | 'SVIX_ATTEMPT_PAGE_SIZE' | 'SVIX_ATTEMPT_OVERLAP_SECONDS'
 >;
 
 /** What one round read. */
@@ -118,8 +113,14 @@ export class AttemptReader implements OnApplicationBootstrap, OnApplicationShutd
     let endpoints = 0;
     let read = 0;
     let stored = 0;
-    for await (const appId of this.pages((iterator) => svix.application.list({ limit: this.config.SVIX_ATTEMPT_PAGE_SIZE, iterator }), (app) => app.id)) {
-      for await (const endpointId of this.pages((iterator) => svix.endpoint.list(appId, { limit: this.config.SVIX_ATTEMPT_PAGE_SIZE, iterator }), (endpoint) => endpoint.id)) {
+    for await (const appId of this.pages(
+      (iterator) => svix.application.list({ limit: this.config.SVIX_ATTEMPT_PAGE_SIZE, iterator }),
+      (app) => app.id,
+    )) {
+      for await (const endpointId of this.pages(
+        (iterator) => svix.endpoint.list(appId, { limit: this.config.SVIX_ATTEMPT_PAGE_SIZE, iterator }),
+        (endpoint) => endpoint.id,
+      )) {
         if (this.loop.signal.aborted) return { endpoints, read, stored };
         const result = await this.readEndpoint(svix, appId, endpointId);
         endpoints += 1;
@@ -186,7 +187,12 @@ export class AttemptReader implements OnApplicationBootstrap, OnApplicationShutd
   private async rows(svix: Svix, appId: string, attempts: readonly MessageAttemptOut[]): Promise<AttemptRow[]> {
     if (attempts.length === 0) return [];
     const publications = await this.database.db
-      .select({ messageId: svixPublications.svixMessageId, eventId: svixPublications.eventId, eventType: svixPublications.eventType, sid: svixPublications.sid })
+      .select({
+        messageId: svixPublications.svixMessageId,
+        eventId: svixPublications.eventId,
+        eventType: svixPublications.eventType,
+        sid: svixPublications.sid,
+      })
       .from(svixPublications)
       .where(inArray(svixPublications.svixMessageId, [...new Set(attempts.map((attempt) => attempt.msgId))]));
     const byMessage = new Map(publications.map((row) => [row.messageId, row]));

@@ -28,7 +28,11 @@ export const KNOWN_OPERATIONAL_TYPES: ReadonlySet<string> = new Set(operationalW
 
 /** The envelope every operational webhook has. */
 export const operationalEnvelopeSchema = z.object({
-  type: z.string().min(1).max(128).regex(/^[a-z0-9_.-]+$/, 'must be a Svix event type name'),
+  type: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[a-z0-9_.-]+$/, 'must be a Svix event type name'),
   data: z.record(z.string(), z.unknown()),
 });
 

@@ -111,7 +111,11 @@ export class OperationalWebhookService {
       this.metrics.operationalWebhooks.inc({ type: 'unknown', outcome: 'bad_signature' });
       const reason = error instanceof WebhookVerificationError ? error.message : 'the signature could not be checked';
       this.logger.warn({ reason, svixId: headers['svix-id']?.slice(0, 64) }, 'operational webhook refused');
-      throw new ApiError(401, 'invalid_signature', `operational webhook refused: ${reason} (svix-id, svix-timestamp and svix-signature must be Svix's, signed with the endpoint secret, within 5 minutes)`);
+      throw new ApiError(
+        401,
+        'invalid_signature',
+        `operational webhook refused: ${reason} (svix-id, svix-timestamp and svix-signature must be Svix's, signed with the endpoint secret, within 5 minutes)`,
+      );
     }
     return svixId;
   }
@@ -160,7 +164,10 @@ export class OperationalWebhookService {
       if (known === undefined) return true;
       const key = { endpointId: known.data.endpointId, appId: known.data.appId };
       const upsert = (set: Partial<typeof endpointStates.$inferInsert>) =>
-        tx.insert(endpointStates).values({ ...key, ...set, updatedAt: sentAt }).onConflictDoUpdate({ target: endpointStates.endpointId, set: { ...set, updatedAt: sentAt } });
+        tx
+          .insert(endpointStates)
+          .values({ ...key, ...set, updatedAt: sentAt })
+          .onConflictDoUpdate({ target: endpointStates.endpointId, set: { ...set, updatedAt: sentAt } });
       switch (known.type) {
         case 'message.attempt.exhausted':
         case 'message.attempt.failing': {

@@ -27,7 +27,8 @@ async function readSchemaFile(ref: string): Promise<Record<string, unknown>> {
   } catch (err) {
     throw new CliError(`--payload: ${path} is not JSON: ${(err as Error).message}`, CLI_EXIT.usage);
   }
-  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) throw new CliError(`--payload: ${path} must hold a JSON Schema object`, CLI_EXIT.usage);
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema))
+    throw new CliError(`--payload: ${path} must hold a JSON Schema object`, CLI_EXIT.usage);
   return schema as Record<string, unknown>;
 }
 
@@ -51,7 +52,10 @@ export function adminCreateCommand(io: CliIo): Command {
         rows.push(await relay.request<PluginConnectionRow>({ method: 'PUT', path: `${base}/${encodeURIComponent(connection)}` }));
       }
       if (opts.overwrite === true) {
-        const current = await relay.request<{ data: PluginConnectionRow[] }>({ path: `/v1/plugins/${WEBHOOKS_PLUGIN}/connections`, query: { org_id: ctx.settings.org } });
+        const current = await relay.request<{ data: PluginConnectionRow[] }>({
+          path: `/v1/plugins/${WEBHOOKS_PLUGIN}/connections`,
+          query: { org_id: ctx.settings.org },
+        });
         for (const row of current.data.filter((r) => !opts.connection.includes(r.connection_name))) {
           rows.push(await relay.request<PluginConnectionRow>({ method: 'DELETE', path: `${base}/${encodeURIComponent(row.connection_name)}` }));
         }
@@ -86,13 +90,22 @@ export function adminCreateCommand(io: CliIo): Command {
     .addOption(new Option('--filters <types>', 'only these event types, comma-separated, e.g. session.open,session.close'))
     .option('--overwrite', 'replace the endpoint <id>')
     .action(async (id: string | undefined, opts: { url: string; description?: string; filters?: string; overwrite?: boolean }, command: Command) => {
-      if (id !== undefined && opts.overwrite !== true) throw new CliError(`endpoint ${id} is named: add --overwrite to replace it, or leave the id out to create a new endpoint`, CLI_EXIT.usage);
+      if (id !== undefined && opts.overwrite !== true)
+        throw new CliError(`endpoint ${id} is named: add --overwrite to replace it, or leave the id out to create a new endpoint`, CLI_EXIT.usage);
       if (id === undefined && opts.overwrite === true) throw new CliError('--overwrite needs the id of the endpoint to replace', CLI_EXIT.usage);
-      const filters = opts.filters?.split(',').map((item) => item.trim()).filter((item) => item !== '');
-      if (filters !== undefined && filters.length === 0) throw new CliError('--filters is empty: name at least one event type, or leave it out for all', CLI_EXIT.usage);
+      const filters = opts.filters
+        ?.split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+      if (filters !== undefined && filters.length === 0)
+        throw new CliError('--filters is empty: name at least one event type, or leave it out for all', CLI_EXIT.usage);
       const ctx = await CommandContext.of(command, io);
       const org = ctx.org();
-      const body = { url: opts.url, ...(opts.description === undefined ? {} : { description: opts.description }), ...(filters === undefined ? {} : { event_types: filters }) };
+      const body = {
+        url: opts.url,
+        ...(opts.description === undefined ? {} : { description: opts.description }),
+        ...(filters === undefined ? {} : { event_types: filters }),
+      };
       const row =
         id === undefined
           ? await ctx.relay().request<EndpointView>({ method: 'POST', path: `/v1/orgs/${org}/endpoints`, body })

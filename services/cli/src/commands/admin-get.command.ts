@@ -64,7 +64,9 @@ export function adminGetCommand(io: CliIo): Command {
     .action(async (name: string, _opts: unknown, command: Command) => {
       if (name !== WEBHOOKS_PLUGIN) throw new CliError(`unknown plugin ${JSON.stringify(name)}: the only plugin is ${WEBHOOKS_PLUGIN}`, CLI_EXIT.usage);
       const ctx = await CommandContext.of(command, io);
-      const page = await ctx.relay().request<{ data: PluginConnectionRow[] }>({ path: `/v1/plugins/${WEBHOOKS_PLUGIN}/connections`, query: { org_id: ctx.settings.org } });
+      const page = await ctx
+        .relay()
+        .request<{ data: PluginConnectionRow[] }>({ path: `/v1/plugins/${WEBHOOKS_PLUGIN}/connections`, query: { org_id: ctx.settings.org } });
       ctx.print(page.data, pluginColumns(ctx.now));
     });
 
@@ -127,12 +129,16 @@ export function adminGetCommand(io: CliIo): Command {
     .argument('<id>', 'the run id (ID of `get hookruns`)')
     .action(async (id: string, _opts: unknown, command: Command) => {
       const ctx = await CommandContext.of(command, io);
-      if (!/^\d{1,18}$/.test(id)) throw new CliError(`hookrun ${JSON.stringify(escapeControl(id))}: expected a run id (digits) from \`get hookruns\``, CLI_EXIT.usage);
+      if (!/^\d{1,18}$/.test(id))
+        throw new CliError(`hookrun ${JSON.stringify(escapeControl(id))}: expected a run id (digits) from \`get hookruns\``, CLI_EXIT.usage);
       const run = await ctx.audit().request<HookExecutionView>({ path: `/v1/hook-executions/${id}` });
       ctx.print(run, hookRunColumns(ctx.now));
       if (ctx.format !== 'table') return;
       // The hook's output, with line breaks kept and every control character shown escaped.
-      for (const [name, stream] of [['stdout', run.stdout], ['stderr', run.stderr]] as const) {
+      for (const [name, stream] of [
+        ['stdout', run.stdout],
+        ['stderr', run.stderr],
+      ] as const) {
         ctx.write(`--- ${name} (${stream.bytes} bytes${stream.truncated ? ', truncated' : ''}) ---\n`);
         if (stream.text !== '') ctx.write(escapeControl(stream.text, 'newlines').replace(/\n?$/, '\n'));
       }

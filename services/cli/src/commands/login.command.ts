@@ -10,9 +10,12 @@ export function loginCommand(io: CliIo): Command {
     .action(async (_opts: unknown, command: Command) => {
       const flags = command.optsWithGlobals<{ apiUrl?: string; relayUrl?: string; auditUrl?: string; token?: string; org?: string }>();
       const update: CliConfigFile = Object.fromEntries(
-        Object.entries({ apiUrl: flags.apiUrl, relayUrl: flags.relayUrl, auditUrl: flags.auditUrl, token: flags.token, org: flags.org }).filter(([, v]) => v !== undefined && v !== ''),
+        Object.entries({ apiUrl: flags.apiUrl, relayUrl: flags.relayUrl, auditUrl: flags.auditUrl, token: flags.token, org: flags.org }).filter(
+          ([, v]) => v !== undefined && v !== '',
+        ),
       );
-      if (Object.keys(update).length === 0) throw new CliError('nothing to save: pass --token and/or --api-url, --relay-url, --audit-url, --org', CLI_EXIT.usage);
+      if (Object.keys(update).length === 0)
+        throw new CliError('nothing to save: pass --token and/or --api-url, --relay-url, --audit-url, --org', CLI_EXIT.usage);
       const path = configFilePath(io.env);
       const merged = { ...(await readConfigFile(path)), ...update };
       try {

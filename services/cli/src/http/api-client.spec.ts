@@ -34,7 +34,9 @@ describe('ApiClient', () => {
 
   it('sends the bearer token, query and JSON body', async () => {
     const client = new ApiClient(baseUrl, 'tok', 'relay');
-    assert.deepEqual(await client.request({ method: 'POST', path: '/ok', query: { limit: '5', type: ['a', 'b'], skip: undefined }, body: { x: 1 } }), { data: [1] });
+    assert.deepEqual(await client.request({ method: 'POST', path: '/ok', query: { limit: '5', type: ['a', 'b'], skip: undefined }, body: { x: 1 } }), {
+      data: [1],
+    });
     assert.equal(last?.req.headers.authorization, 'Bearer tok');
     assert.equal(last.req.url, '/ok?limit=5&type=a&type=b');
     assert.equal(last.body, '{"x":1}');

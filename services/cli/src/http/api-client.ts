@@ -68,7 +68,10 @@ function serverMessage(text: string, fallback: string): string {
   try {
     const body = JSON.parse(text) as { error?: unknown; message?: unknown; details?: unknown };
     const parts = [body.message ?? body.error, body.details === undefined ? undefined : JSON.stringify(body.details)];
-    const joined = parts.filter((part) => part !== undefined && part !== null).map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(' ');
+    const joined = parts
+      .filter((part) => part !== undefined && part !== null)
+      .map((part) => (typeof part === 'string' ? part : JSON.stringify(part)))
+      .join(' ');
     if (joined !== '') message = joined;
   } catch {
     if (text.trim() !== '') message = text.trim();

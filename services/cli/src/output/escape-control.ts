@@ -17,7 +17,8 @@ function codeUnit(c: string): number {
 /** Control characters and bidi overrides shown as \xNN / \uNNNN instead, for tables and messages. */
 export function escapeControl(text: string, keep: 'newlines' | 'none' = 'none'): string {
   return text.replace(keep === 'newlines' ? UNSAFE_EXCEPT_NEWLINE : UNSAFE, (c) =>
-    codeUnit(c) <= 0xff ? `\\x${codeUnit(c).toString(16).padStart(2, '0')}` : `\\u${codeUnit(c).toString(16).padStart(4, '0')}`);
+    codeUnit(c) <= 0xff ? `\\x${codeUnit(c).toString(16).padStart(2, '0')}` : `\\u${codeUnit(c).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Whether a string holds a character that JSON/YAML output would carry raw to the terminal. */

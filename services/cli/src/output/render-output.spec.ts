@@ -18,10 +18,13 @@ const columns: Column<Row>[] = [
 
 describe('output', () => {
   it('prints a borderless aligned table with a dash for missing cells', () => {
-    const text = renderTable<Row>([
-      { id: 'ep_1', description: 'splunk', disabled: false },
-      { id: 'ep_22', description: null, disabled: true },
-    ], columns);
+    const text = renderTable<Row>(
+      [
+        { id: 'ep_1', description: 'splunk', disabled: false },
+        { id: 'ep_22', description: null, disabled: true },
+      ],
+      columns,
+    );
     assert.equal(text, ['ID      DESCRIPTION   DISABLED', 'ep_1    splunk        false', 'ep_22   -             true', ''].join('\n'));
   });
 

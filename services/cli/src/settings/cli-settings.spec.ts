@@ -26,12 +26,25 @@ describe('CLI settings', async () => {
 
   it('lets flags win over the environment, and the environment over the file', async () => {
     const env = { HOOKLINE_CONFIG: configPath, HOOKLINE_TOKEN: 'tok-env', HOOKLINE_AUDIT_URL: 'http://audit.internal:8084/', HOOKLINE_ORG: 'org-env' };
-    assert.deepEqual(await resolveSettings({}, env), { relayUrl: 'https://hookline.example.com', auditUrl: 'http://audit.internal:8084', token: 'tok-env', org: 'org-env' });
-    assert.deepEqual(await resolveSettings({ token: 'tok-flag', relayUrl: 'http://r:1' }, env), { relayUrl: 'http://r:1', auditUrl: 'http://audit.internal:8084', token: 'tok-flag', org: 'org-env' });
+    assert.deepEqual(await resolveSettings({}, env), {
+      relayUrl: 'https://hookline.example.com',
+      auditUrl: 'http://audit.internal:8084',
+      token: 'tok-env',
+      org: 'org-env',
+    });
+    assert.deepEqual(await resolveSettings({ token: 'tok-flag', relayUrl: 'http://r:1' }, env), {
+      relayUrl: 'http://r:1',
+      auditUrl: 'http://audit.internal:8084',
+      token: 'tok-flag',
+      org: 'org-env',
+    });
   });
 
   it('refuses bad URLs and broken config files with a message naming the problem', async () => {
-    await assert.rejects(resolveSettings({ relayUrl: 'ftp://x' }, { HOOKLINE_CONFIG: join(dir, 'none.json') }), (err: unknown) => err instanceof CliError && /relay URL must be an http or https URL/.test(err.message));
+    await assert.rejects(
+      resolveSettings({ relayUrl: 'ftp://x' }, { HOOKLINE_CONFIG: join(dir, 'none.json') }),
+      (err: unknown) => err instanceof CliError && /relay URL must be an http or https URL/.test(err.message),
+    );
     await assert.rejects(resolveSettings({ auditUrl: 'http://u:p@h' }, { HOOKLINE_CONFIG: join(dir, 'none.json') }), /must not carry credentials/);
     const broken = join(dir, 'broken.json');
     await writeFile(broken, '{"token": 5}');

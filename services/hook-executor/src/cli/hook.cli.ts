@@ -44,7 +44,8 @@ function positiveNumber(text: string): number {
 
 function outputCap(text: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1024 || value > MAX_OUTPUT_CAP_BYTES) throw new InvalidArgumentError(`expected a whole number 1024-${MAX_OUTPUT_CAP_BYTES}`);
+  if (!Number.isInteger(value) || value < 1024 || value > MAX_OUTPUT_CAP_BYTES)
+    throw new InvalidArgumentError(`expected a whole number 1024-${MAX_OUTPUT_CAP_BYTES}`);
   return value;
 }
 
@@ -158,7 +159,10 @@ function print(result: HookRunResult, hookPath: string, source: string): void {
   out.write(`exit code ${result.exit_code ?? '-'}${result.signal ? ` (signal ${result.signal})` : ''}${result.timed_out ? ' (timed out)' : ''}\n`);
   out.write(`duration  ${result.duration_ms.toFixed(1)} ms\n`);
   if (result.payload_truncated) out.write('payload   input/output cut in HOOP_RUNBOOK_HOOK_PAYLOAD; the payload file had all of it\n');
-  for (const [name, stream] of [['stdout', result.stdout], ['stderr', result.stderr]] as const) {
+  for (const [name, stream] of [
+    ['stdout', result.stdout],
+    ['stderr', result.stderr],
+  ] as const) {
     out.write(`--- ${name} (${stream.bytes} bytes${stream.truncated ? ', truncated' : ''}) ---\n`);
     if (stream.text !== '') out.write(stream.text.endsWith('\n') ? stream.text : `${stream.text}\n`);
   }
@@ -175,9 +179,20 @@ interface HookInput {
 }
 
 /** Runs the hook from a snapshot folder and prints the result; the exit code of the command. */
-async function runFrom(hook: HookArg, options: TestOptions, input: HookInput, snapshotDir: string, source: { shown: string; json: Record<string, unknown> }): Promise<number> {
+async function runFrom(
+  hook: HookArg,
+  options: TestOptions,
+  input: HookInput,
+  snapshotDir: string,
+  source: { shown: string; json: Record<string, unknown> },
+): Promise<number> {
   const { event, hookEnv } = input;
-  const sandbox: SandboxOptions = { enabled: options.sandbox === 'on', network: options.network, limits: DEFAULT_LIMITS, uid: process.getuid?.() === 0 ? DEFAULT_SANDBOX_UID : undefined };
+  const sandbox: SandboxOptions = {
+    enabled: options.sandbox === 'on',
+    network: options.network,
+    limits: DEFAULT_LIMITS,
+    uid: process.getuid?.() === 0 ? DEFAULT_SANDBOX_UID : undefined,
+  };
   if (sandbox.enabled) {
     const problem = await probeSandbox(sandbox, options.interpreter);
     if (problem !== undefined) throw new Error(`the sandbox does not work here: ${problem} (--sandbox off runs the hook unconfined)`);
@@ -211,13 +226,22 @@ async function testHook(hook: HookArg, options: TestOptions): Promise<number> {
     const tree = workingTreeOf(options.repo, options.branch);
     if (tree !== undefined) {
       const snapshotDir = await snapshotOf(tree, workDir);
-      return await runFrom(hook, options, input, snapshotDir, { shown: describeTree(tree), json: { commit: tree.commit ?? null, working_tree: tree.folder, uncommitted: tree.uncommitted } });
+      return await runFrom(hook, options, input, snapshotDir, {
+        shown: describeTree(tree),
+        json: { commit: tree.commit ?? null, working_tree: tree.folder, uncommitted: tree.uncommitted },
+      });
     }
     const repository = new RunbookRepository({
       url: repositoryUrl(options.repo),
       allowInsecure: allowInsecureFromEnv(),
       branch: options.branch,
-      credentials: { user: process.env.GIT_USER, password: process.env.GIT_PASSWORD, sshKey: process.env.GIT_SSH_KEY, sshKeyPassphrase: process.env.GIT_SSH_KEY_PASSPHRASE, sshKnownHosts: process.env.GIT_SSH_KNOWN_HOSTS },
+      credentials: {
+        user: process.env.GIT_USER,
+        password: process.env.GIT_PASSWORD,
+        sshKey: process.env.GIT_SSH_KEY,
+        sshKeyPassphrase: process.env.GIT_SSH_KEY_PASSPHRASE,
+        sshKnownHosts: process.env.GIT_SSH_KNOWN_HOSTS,
+      },
       workDir,
       ttlMs: Number.MAX_SAFE_INTEGER,
       fetchTimeoutMs: 60_000,
@@ -246,7 +270,10 @@ program
   .description('Run one hook once from a runbooks repository with an event, and print exit code, output and duration.')
   .addArgument(program.createArgument('<hook>', 'session-open or session-close').choices(Object.keys(HOOK_FILES)))
   .requiredOption('--payload <file>', 'the event, as JSON {type, data} (see examples/events/)')
-  .requiredOption('--repo <path-or-url>', 'the runbooks: a local folder (run as it is on disk, uncommitted changes included), a bare repository, file://, https:// or ssh URL (credentials from GIT_USER/GIT_PASSWORD or GIT_SSH_KEY/GIT_SSH_KNOWN_HOSTS)')
+  .requiredOption(
+    '--repo <path-or-url>',
+    'the runbooks: a local folder (run as it is on disk, uncommitted changes included), a bare repository, file://, https:// or ssh URL (credentials from GIT_USER/GIT_PASSWORD or GIT_SSH_KEY/GIT_SSH_KNOWN_HOSTS)',
+  )
   .option('--branch <name>', "branch to use, committed (default: the repository's default branch; a local folder's files as they are)")
   .addOption(new Option('--timeout <seconds>', 'time limit').argParser(positiveNumber).default(30))
   .addOption(new Option('--max-output-bytes <n>', 'bytes of stdout and of stderr kept').argParser(outputCap).default(64 * 1024))

@@ -42,7 +42,10 @@ void describe('hook-executor settings', () => {
   });
 
   void it('needs a repository when hooks are on, and known hosts + key for ssh', () => {
-    assert.deepEqual(configError({ ...BASE, GIT_HOOK_CONFIG_TTL: '60' }).issues.map((i) => i.setting), ['RUNBOOKS_GIT_URL']);
+    assert.deepEqual(
+      configError({ ...BASE, GIT_HOOK_CONFIG_TTL: '60' }).issues.map((i) => i.setting),
+      ['RUNBOOKS_GIT_URL'],
+    );
     const ssh = configError({ ...BASE, GIT_HOOK_CONFIG_TTL: '60', RUNBOOKS_GIT_URL: 'git@github.com:org/runbooks.git' });
     assert.deepEqual(ssh.issues.map((i) => i.setting).sort(), ['GIT_SSH_KEY', 'GIT_SSH_KNOWN_HOSTS']);
   });
@@ -53,7 +56,13 @@ void describe('hook-executor settings', () => {
       assert.equal(error.issues[0]?.setting, 'RUNBOOKS_GIT_URL', url);
       assert.ok(!error.message.includes('hunter2'), 'a password in the URL is never echoed');
     }
-    const { config } = loadHookExecutorConfig({ ...BASE, GIT_HOOK_CONFIG_TTL: '0.5', RUNBOOKS_GIT_URL: 'https://git.example.com/r.git', GIT_USER: 'u', GIT_PASSWORD: 'p' });
+    const { config } = loadHookExecutorConfig({
+      ...BASE,
+      GIT_HOOK_CONFIG_TTL: '0.5',
+      RUNBOOKS_GIT_URL: 'https://git.example.com/r.git',
+      GIT_USER: 'u',
+      GIT_PASSWORD: 'p',
+    });
     assert.equal(config.GIT_HOOK_CONFIG_TTL, 0.5);
   });
 
@@ -71,7 +80,12 @@ void describe('hook-executor settings', () => {
       assert.match(error.message, why, url);
       assert.ok(!error.message.includes('s3cr3t'), 'the token is never echoed');
     }
-    const insecure = loadHookExecutorConfig({ ...BASE, GIT_HOOK_CONFIG_TTL: '60', RUNBOOKS_GIT_URL: 'http://127.0.0.1:9/r.git', RUNBOOKS_GIT_ALLOW_INSECURE: 'true' });
+    const insecure = loadHookExecutorConfig({
+      ...BASE,
+      GIT_HOOK_CONFIG_TTL: '60',
+      RUNBOOKS_GIT_URL: 'http://127.0.0.1:9/r.git',
+      RUNBOOKS_GIT_ALLOW_INSECURE: 'true',
+    });
     assert.equal(insecure.config.RUNBOOKS_GIT_ALLOW_INSECURE, true);
     assert.equal(loadHookExecutorConfig(BASE).config.RUNBOOKS_GIT_ALLOW_INSECURE, false);
     // Allowing http does not let user info through.
@@ -87,7 +101,10 @@ void describe('hook-executor settings', () => {
 
   void it('refuses an output cap out of range and a secret value in its message', () => {
     assert.equal(configError({ ...BASE, HOOK_MAX_OUTPUT_BYTES: '10000000' }).issues[0]?.setting, 'HOOK_MAX_OUTPUT_BYTES');
-    assert.match(configError({ ...BASE, GIT_PASSWORD: 'p4ss', RUNBOOKS_GIT_URL: 'file:///srv/runbooks' }).message, /GIT_PASSWORD: only used with an https repository/);
+    assert.match(
+      configError({ ...BASE, GIT_PASSWORD: 'p4ss', RUNBOOKS_GIT_URL: 'file:///srv/runbooks' }).message,
+      /GIT_PASSWORD: only used with an https repository/,
+    );
   });
 
   void it('is documented, every setting of it, in .env.example', () => {

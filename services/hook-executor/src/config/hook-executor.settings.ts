@@ -1,24 +1,34 @@
 import { kafkaSecuritySettings } from '@hookline/kafka';
-import { ConfigError, defineSettings, kafkaClientSettings, listenSettings, loadConfig, setting, withRules, type ConfigIssue, type ConfigOf } from '@hookline/observability';
+import {
+  ConfigError,
+  defineSettings,
+  kafkaClientSettings,
+  listenSettings,
+  loadConfig,
+  setting,
+  withRules,
+  type ConfigIssue,
+  type ConfigOf,
+} from '@hookline/observability';
 import { z } from 'zod';
 import { DEFAULT_PORT, ENV_NAME_PATTERN, HOOK_ENV_PREFIX, MAX_OUTPUT_CAP_BYTES, RESERVED_HOOK_ENV_NAMES } from './hook-executor.constant.js';
 import { gitUrlKind, gitUrlProblem } from '../runbooks/git-url.js';
 import { defaultRunbooksDir } from '../runbooks/runbooks-dir.js';
 
-const outputCap = z
-  .string()
-  .regex(/^\d+$/)
-  .transform(Number)
-  .pipe(z.number().int().min(1024).max(MAX_OUTPUT_CAP_BYTES));
+const outputCap = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1024).max(MAX_OUTPUT_CAP_BYTES));
 
 /** Every environment variable the hook-executor reads (besides HOOK_ENV_*); validated before Nest starts. */
 export const hookExecutorSettings = defineSettings({
   ...listenSettings(DEFAULT_PORT, '/health and /metrics'),
   ...kafkaClientSettings('hookline-hook-executor'),
   ...kafkaSecuritySettings,
-  KAFKA_GROUP_ID: setting.text({ description: 'Consumer group on gateway.sessions.v1; its own, so every event reaches the hooks.', default: 'hookline-hook-executor' }),
+  KAFKA_GROUP_ID: setting.text({
+    description: 'Consumer group on gateway.sessions.v1; its own, so every event reaches the hooks.',
+    default: 'hookline-hook-executor',
+  }),
   KAFKA_SESSION_TIMEOUT_MS: setting.positiveInt({
-    description: "How long the group waits for a silent instance (crashed, killed) before its partitions move to another; the broker allows 6000-300000 by default.",
+    description:
+      'How long the group waits for a silent instance (crashed, killed) before its partitions move to another; the broker allows 6000-300000 by default.',
     default: 30_000,
   }),
   KAFKA_TOPIC_PARTITIONS: setting.positiveInt({
@@ -63,28 +73,51 @@ export const hookExecutorSettings = defineSettings({
       "Directory for the fetched repository, its snapshots (one folder per commit) and runs' private folders; created 0700 if missing, refused (the service does not start) when another user owns it or it is group- or world-writable. Unset: runbooks in the service's state directory ($STATE_DIRECTORY, else $XDG_STATE_HOME/hookline/hook-executor, else /var/lib/hookline/hook-executor when run as root, else ~/.local/state/hookline/hook-executor).",
     optional: true,
   }),
-  HOOK_TIMEOUT_SECONDS: setting.seconds({ description: 'Time limit of one hook run; then everything the run started is killed (its whole PID namespace in the sandbox).', default: 30 }),
+  HOOK_TIMEOUT_SECONDS: setting.seconds({
+    description: 'Time limit of one hook run; then everything the run started is killed (its whole PID namespace in the sandbox).',
+    default: 30,
+  }),
   HOOK_MAX_OUTPUT_BYTES: setting.custom(outputCap, `a whole number of bytes, 1024-${MAX_OUTPUT_CAP_BYTES}`, {
     description: 'Bytes of stdout and of stderr kept per run (the rest is counted, not kept).',
     default: 64 * 1024,
   }),
   HOOK_CONCURRENCY: setting.positiveInt({ description: 'Hooks running at once (each on a different session).', default: 8 }),
   HOOK_INTERPRETER: setting.text({
-    description: 'Program that runs a hook file, found on the PATH inside the sandbox. A python3 runs on the warm interpreter (forked per run); any other is started once per run.',
+    description:
+      'Program that runs a hook file, found on the PATH inside the sandbox. A python3 runs on the warm interpreter (forked per run); any other is started once per run.',
     default: 'python3',
   }),
   HOOK_SANDBOX: setting.oneOf(['on', 'off'], {
-    description: 'on: every hook runs in a bubblewrap sandbox (own PID, mount and user namespaces, unprivileged uid, no_new_privs, limits); with hooks on and no working sandbox the service refuses to start. off: hooks run unconfined as the service user (logged at every start, shown in /health/ready and hookline_hook_sandbox_enabled).',
+    description:
+      'on: every hook runs in a bubblewrap sandbox (own PID, mount and user namespaces, unprivileged uid, no_new_privs, limits); with hooks on and no working sandbox the service refuses to start. off: hooks run unconfined as the service user (logged at every start, shown in /health/ready and hookline_hook_sandbox_enabled).',
     default: 'on',
   }),
-  HOOK_NETWORK: setting.oneOf(['keep', 'none'], { description: "keep: hooks share the executor's network (to forward to a SIEM); none: a run has no network at all.", default: 'keep' }),
-  HOOK_MEMORY_MB: setting.positiveInt({ description: 'Address space of each hook process (RLIMIT_AS), in MiB; past it allocations fail (outcome memory_limit).', default: 512 }),
-  HOOK_MAX_PROCESSES: setting.positiveInt({ description: 'Processes and threads one run may have at once (RLIMIT_NPROC, counted per run); past it fork fails (outcome process_limit).', default: 64 }),
-  HOOK_CPU_SECONDS: setting.positiveInt({ description: 'CPU seconds each hook process may use (RLIMIT_CPU); then it is killed (outcome timeout).', default: 30 }),
+  HOOK_NETWORK: setting.oneOf(['keep', 'none'], {
+    description: "keep: hooks share the executor's network (to forward to a SIEM); none: a run has no network at all.",
+    default: 'keep',
+  }),
+  HOOK_MEMORY_MB: setting.positiveInt({
+    description: 'Address space of each hook process (RLIMIT_AS), in MiB; past it allocations fail (outcome memory_limit).',
+    default: 512,
+  }),
+  HOOK_MAX_PROCESSES: setting.positiveInt({
+    description: 'Processes and threads one run may have at once (RLIMIT_NPROC, counted per run); past it fork fails (outcome process_limit).',
+    default: 64,
+  }),
+  HOOK_CPU_SECONDS: setting.positiveInt({
+    description: 'CPU seconds each hook process may use (RLIMIT_CPU); then it is killed (outcome timeout).',
+    default: 30,
+  }),
   HOOK_FILE_SIZE_MB: setting.positiveInt({ description: 'Largest file a hook may write (RLIMIT_FSIZE), in MiB.', default: 16 }),
   HOOK_OPEN_FILES: setting.positiveInt({ description: 'Open files per hook process (RLIMIT_NOFILE).', default: 256 }),
-  HOOK_TMP_MB: setting.positiveInt({ description: "Size of a run's private /tmp (its TMPDIR and HOME, memory-backed, gone after the run), in MiB.", default: 64 }),
-  HOOK_SANDBOX_UID: setting.positiveInt({ description: 'Uid (and gid) hooks run as when the executor runs as root; unused otherwise (the sandbox then runs as the service user).', default: 65534 }),
+  HOOK_TMP_MB: setting.positiveInt({
+    description: "Size of a run's private /tmp (its TMPDIR and HOME, memory-backed, gone after the run), in MiB.",
+    default: 64,
+  }),
+  HOOK_SANDBOX_UID: setting.positiveInt({
+    description: 'Uid (and gid) hooks run as when the executor runs as root; unused otherwise (the sandbox then runs as the service user).',
+    default: 65534,
+  }),
   LOG_LEVEL: setting.logLevel(),
 });
 

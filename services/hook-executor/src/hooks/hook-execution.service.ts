@@ -36,7 +36,8 @@ export class HookExecutionService implements OnApplicationBootstrap, OnApplicati
   onApplicationBootstrap(): void {
     const on = this.config.HOOK_SANDBOX === 'on';
     this.metrics.sandbox(on);
-    if (!on) this.logger.warn({ setting: 'HOOK_SANDBOX', value: 'off' }, 'HOOK_SANDBOX=off: hooks run unconfined, as the service user, and can read its secrets');
+    if (!on)
+      this.logger.warn({ setting: 'HOOK_SANDBOX', value: 'off' }, 'HOOK_SANDBOX=off: hooks run unconfined, as the service user, and can read its secrets');
     // Readiness shows whether hooks are confined; an operator's explicit off does not make the service unready.
     this.health.register('sandbox', () => ({ up: true, detail: { sandbox: this.config.HOOK_SANDBOX, network: this.config.HOOK_NETWORK } }));
   }
@@ -57,7 +58,19 @@ export class HookExecutionService implements OnApplicationBootstrap, OnApplicati
       // Only when hooks are off: with hooks on, nothing is consumed before the first snapshot.
       const now = new Date().toISOString();
       const empty = { text: '', truncated: false, bytes: 0 };
-      result = { outcome: 'skipped', started_at: now, duration_ms: 0, exit_code: null, signal: null, timed_out: false, skipped_reason: HOOKS_OFF_REASON, error: null, stdout: empty, stderr: empty, payload_truncated: payload.truncated };
+      result = {
+        outcome: 'skipped',
+        started_at: now,
+        duration_ms: 0,
+        exit_code: null,
+        signal: null,
+        timed_out: false,
+        skipped_reason: HOOKS_OFF_REASON,
+        error: null,
+        stdout: empty,
+        stderr: empty,
+        payload_truncated: payload.truncated,
+      };
     } else {
       commit = lease.snapshot.commit;
       // Set by onSpawn, a callback the compiler cannot follow.
@@ -88,7 +101,17 @@ export class HookExecutionService implements OnApplicationBootstrap, OnApplicati
     this.metrics.finished(hook, result.outcome, ran ? result.duration_ms / 1000 : undefined);
     const level = result.outcome === 'success' || result.outcome === 'skipped' ? 'debug' : 'warn';
     this.logger[level](
-      { eventId: event.id, sid: event.data.sid, hook, commit, outcome: result.outcome, exitCode: result.exit_code, signal: result.signal, ms: Math.round(result.duration_ms), reason: result.skipped_reason ?? result.error },
+      {
+        eventId: event.id,
+        sid: event.data.sid,
+        hook,
+        commit,
+        outcome: result.outcome,
+        exitCode: result.exit_code,
+        signal: result.signal,
+        ms: Math.round(result.duration_ms),
+        reason: result.skipped_reason ?? result.error,
+      },
       'hook run',
     );
     return {

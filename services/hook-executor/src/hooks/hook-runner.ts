@@ -6,7 +6,17 @@ import { DEFAULT_LANG, DEFAULT_PATH, MAX_HOOK_FILE_BYTES, PAYLOAD_ENV } from '..
 import { killGroup } from '../runbooks/git-client.js';
 import type { CapturedStream, HookRunRequest, HookRunResult } from './hook-run.types.js';
 import { OutputCapture } from './output-capture.js';
-import { BWRAP, bwrapArgs, bwrapSpawnOptions, DEFAULT_LIMITS, giveToSandbox, makeReachable, SANDBOX_PATH, SANDBOX_PATHS, type SandboxOptions } from '../sandbox/sandbox.js';
+import {
+  BWRAP,
+  bwrapArgs,
+  bwrapSpawnOptions,
+  DEFAULT_LIMITS,
+  giveToSandbox,
+  makeReachable,
+  SANDBOX_PATH,
+  SANDBOX_PATHS,
+  type SandboxOptions,
+} from '../sandbox/sandbox.js';
 import { NotStartedError, WarmInterpreterPool, type WarmExit, type WarmInterpreter } from '../sandbox/warm-interpreter.js';
 
 /** Snapshots x hooks whose file check is remembered; a refresh adds two, so this is plenty. */
@@ -47,7 +57,9 @@ export class HookRunner {
       };
     }
     if (!this.sandbox.enabled) return this.runUnconfined(request, check.file);
-    const sandboxFile = `${SANDBOX_PATHS.snapshot}/${relative(await realpath(request.snapshotDir), check.file).split(sep).join('/')}`;
+    const sandboxFile = `${SANDBOX_PATHS.snapshot}/${relative(await realpath(request.snapshotDir), check.file)
+      .split(sep)
+      .join('/')}`;
     try {
       if (isPython(request.interpreter)) return await this.runWarm(request, sandboxFile);
       return await this.runSandboxed(request, sandboxFile);
@@ -135,10 +147,26 @@ export class HookRunner {
         });
         const durationMs = performance.now() - started;
         if (result.kind === 'sandbox-error') {
-          return { ...sandboxError(request, result.reason), started_at: startedAt.toISOString(), duration_ms: durationMs, stdout: stdout.result(), stderr: stderr.result() };
+          return {
+            ...sandboxError(request, result.reason),
+            started_at: startedAt.toISOString(),
+            duration_ms: durationMs,
+            stdout: stdout.result(),
+            stderr: stderr.result(),
+          };
         }
         const exit = result.exit;
-        return this.finished(request, startedAt, durationMs, stdout.result(exit.stdoutBytes), stderr.result(exit.stderrBytes), exit.exit, exit.signal, exit.timedOut, exit.limit);
+        return this.finished(
+          request,
+          startedAt,
+          durationMs,
+          stdout.result(exit.stdoutBytes),
+          stderr.result(exit.stderrBytes),
+          exit.exit,
+          exit.signal,
+          exit.timedOut,
+          exit.limit,
+        );
       } catch (error) {
         if (!(error instanceof NotStartedError) || attempt >= 1) return sandboxError(request, (error as Error).message);
       } finally {
@@ -150,8 +178,28 @@ export class HookRunner {
   }
 
   /** The outcome of a run that ended: limits told apart, each with its reason. */
-  private finished(request: HookRunRequest, startedAt: Date, durationMs: number, stdout: CapturedStream, stderr: CapturedStream, code: number | null, signal: string | null, timedOut: boolean, limit: WarmExit['limit']): HookRunResult {
-    const base = { started_at: startedAt.toISOString(), duration_ms: durationMs, stdout, stderr, payload_truncated: request.payload.truncated, skipped_reason: null, exit_code: code, signal, timed_out: timedOut };
+  private finished(
+    request: HookRunRequest,
+    startedAt: Date,
+    durationMs: number,
+    stdout: CapturedStream,
+    stderr: CapturedStream,
+    code: number | null,
+    signal: string | null,
+    timedOut: boolean,
+    limit: WarmExit['limit'],
+  ): HookRunResult {
+    const base = {
+      started_at: startedAt.toISOString(),
+      duration_ms: durationMs,
+      stdout,
+      stderr,
+      payload_truncated: request.payload.truncated,
+      skipped_reason: null,
+      exit_code: code,
+      signal,
+      timed_out: timedOut,
+    };
     if (timedOut) return { ...base, outcome: 'timeout', error: null };
     const limits = this.sandbox.limits;
     switch (limit) {
@@ -184,15 +232,26 @@ export class HookRunner {
       const limits = this.sandbox.limits;
       const mb = 1024 * 1024;
       const command = [
-        ...bwrapArgs(this.sandbox, [[3, SANDBOX_PATHS.snapshot, false], [4, SANDBOX_PATHS.run, false]]),
-        'prlimit', `--as=${limits.memoryMb * mb}`, `--nproc=${limits.maxProcesses}`, `--cpu=${limits.cpuSeconds}:${limits.cpuSeconds + 1}`,
-        `--fsize=${limits.fileSizeMb * mb}`, `--nofile=${limits.openFiles}`, '--core=0', '--',
-        request.interpreter, sandboxFile,
+        ...bwrapArgs(this.sandbox, [
+          [3, SANDBOX_PATHS.snapshot, false],
+          [4, SANDBOX_PATHS.run, false],
+        ]),
+        'prlimit',
+        `--as=${limits.memoryMb * mb}`,
+        `--nproc=${limits.maxProcesses}`,
+        `--cpu=${limits.cpuSeconds}:${limits.cpuSeconds + 1}`,
+        `--fsize=${limits.fileSizeMb * mb}`,
+        `--nofile=${limits.openFiles}`,
+        '--core=0',
+        '--',
+        request.interpreter,
+        sandboxFile,
       ];
       const options = bwrapSpawnOptions(this.sandbox, this.sandboxEnv(request), [snapshot.fd, runFolder.fd]);
       const result = await this.spawnHook(request, BWRAP, command, { ...options, stdio: ['ignore', 'pipe', 'pipe', snapshot.fd, runFolder.fd] });
       // bwrap reports its own failures as "bwrap: ..." with exit code 1, before the hook ever ran.
-      if (result.exit_code === 1 && result.stderr.text.startsWith('bwrap: ')) return { ...result, outcome: 'sandbox_error', error: (result.stderr.text.split('\n', 1)[0] ?? '').slice(0, 400) };
+      if (result.exit_code === 1 && result.stderr.text.startsWith('bwrap: '))
+        return { ...result, outcome: 'sandbox_error', error: (result.stderr.text.split('\n', 1)[0] ?? '').slice(0, 400) };
       if (result.signal === 'SIGXCPU') return { ...result, outcome: 'timeout', error: `the hook used up its CPU time (HOOK_CPU_SECONDS=${limits.cpuSeconds})` };
       return result;
     } finally {
@@ -276,10 +335,24 @@ export class HookRunner {
         request.signal?.removeEventListener('abort', abandon);
         const durationMs = performance.now() - started;
         const final = exit ?? { code, signal };
-        const base = { started_at: startedAt.toISOString(), duration_ms: durationMs, stdout: stdout.result(), stderr: stderr.result(), payload_truncated: request.payload.truncated, skipped_reason: null };
+        const base = {
+          started_at: startedAt.toISOString(),
+          duration_ms: durationMs,
+          stdout: stdout.result(),
+          stderr: stderr.result(),
+          payload_truncated: request.payload.truncated,
+          skipped_reason: null,
+        };
         if (spawnError !== undefined && exit === undefined) {
           const sandboxed = program === BWRAP;
-          resolve({ ...base, outcome: sandboxed ? 'sandbox_error' : 'error', exit_code: null, signal: null, timed_out: false, error: `could not start ${program}: ${spawnError.message}` });
+          resolve({
+            ...base,
+            outcome: sandboxed ? 'sandbox_error' : 'error',
+            exit_code: null,
+            signal: null,
+            timed_out: false,
+            error: `could not start ${program}: ${spawnError.message}`,
+          });
           return;
         }
         resolve({

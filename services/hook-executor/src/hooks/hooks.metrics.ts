@@ -1,12 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { HOOK_NAMES, HOOK_OUTCOMES, type HookName, type HookOutcome } from '@hookline/contracts';
-import { counterMetric, DURATION_BUCKETS_SECONDS, gaugeMetric, histogramMetric, LONG_DURATION_BUCKETS_SECONDS, MetricSet, MetricsRegistry } from '@hookline/observability';
+import {
+  counterMetric,
+  DURATION_BUCKETS_SECONDS,
+  gaugeMetric,
+  histogramMetric,
+  LONG_DURATION_BUCKETS_SECONDS,
+  MetricSet,
+  MetricsRegistry,
+} from '@hookline/observability';
 import { HOOK_METRICS } from './hooks.constant.js';
 
 /** The hook runs' counters, durations, queue wait and running gauge. */
 @Injectable()
 export class HooksMetrics extends MetricSet({
-  executions: counterMetric(HOOK_METRICS.executions, 'Hook runs by hook and outcome (success, failure, timeout, memory_limit, process_limit, sandbox_error, skipped, error).', ['hook', 'outcome']),
+  executions: counterMetric(
+    HOOK_METRICS.executions,
+    'Hook runs by hook and outcome (success, failure, timeout, memory_limit, process_limit, sandbox_error, skipped, error).',
+    ['hook', 'outcome'],
+  ),
   duration: histogramMetric(HOOK_METRICS.duration, 'Wall time of hook runs that started a process, by hook.', ['hook'], LONG_DURATION_BUCKETS_SECONDS),
   queueWait: histogramMetric(HOOK_METRICS.queueWait, "Time from an event's Kafka record timestamp to its hook process starting.", [], DURATION_BUCKETS_SECONDS),
   running: gaugeMetric(HOOK_METRICS.running, 'Hook processes running now.'),

@@ -4,10 +4,25 @@ import { hookExecutionRecordCodec, type HookExecutionRecord } from '@hookline/co
 import { encodeFitted } from './result-record.fit.js';
 
 const base: HookExecutionRecord = {
-  event_id: 'e', event_type: 'session.close', event_time: '2026-11-24T10:00:00Z', sid: 's', org_id: 'o', hook: 'session-close',
-  hook_path: 'hoop-hooks/session-close.runbook.py', git_commit: 'a'.repeat(40), outcome: 'success', started_at: '2026-11-24T10:00:01Z',
-  duration_ms: 12, exit_code: 0, signal: null, timed_out: false, skipped_reason: null, error: null,
-  stdout: { text: 'ok', truncated: false, bytes: 2 }, stderr: { text: '', truncated: false, bytes: 0 }, payload_truncated: false,
+  event_id: 'e',
+  event_type: 'session.close',
+  event_time: '2026-11-24T10:00:00Z',
+  sid: 's',
+  org_id: 'o',
+  hook: 'session-close',
+  hook_path: 'hoop-hooks/session-close.runbook.py',
+  git_commit: 'a'.repeat(40),
+  outcome: 'success',
+  started_at: '2026-11-24T10:00:01Z',
+  duration_ms: 12,
+  exit_code: 0,
+  signal: null,
+  timed_out: false,
+  skipped_reason: null,
+  error: null,
+  stdout: { text: 'ok', truncated: false, bytes: 2 },
+  stderr: { text: '', truncated: false, bytes: 0 },
+  payload_truncated: false,
 };
 
 void describe('encodeFitted', () => {

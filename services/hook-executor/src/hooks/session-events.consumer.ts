@@ -5,7 +5,14 @@ import { APP_CONFIG, HealthRegistry } from '@hookline/observability';
 import type { Admin, Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import type { HookExecutorConfig } from '../config/hook-executor.settings.js';
-import { CONSUMED_TOPIC, KAFKA_CLIENT, KAFKA_HEALTH_TIMEOUT_MS, RESULT_TOPIC, RESULT_TOPIC_MAX_MESSAGE_BYTES, TOPIC_SETUP_RETRY_MS } from '../kafka/kafka.constant.js';
+import {
+  CONSUMED_TOPIC,
+  KAFKA_CLIENT,
+  KAFKA_HEALTH_TIMEOUT_MS,
+  RESULT_TOPIC,
+  RESULT_TOPIC_MAX_MESSAGE_BYTES,
+  TOPIC_SETUP_RETRY_MS,
+} from '../kafka/kafka.constant.js';
 import { RunbooksService } from '../runbooks/runbooks.service.js';
 import { HookExecutionService } from './hook-execution.service.js';
 import { encodeFitted } from './result-record.fit.js';
@@ -107,7 +114,12 @@ export class SessionEventsConsumer implements OnApplicationBootstrap, OnApplicat
         await this.admin.connect();
         await ensureTopics(this.admin, [
           { topic: CONSUMED_TOPIC, numPartitions: partitions },
-          { topic: RESULT_TOPIC, numPartitions: partitions, configs: { 'max.message.bytes': String(RESULT_TOPIC_MAX_MESSAGE_BYTES) }, withDeadLetterTopic: false },
+          {
+            topic: RESULT_TOPIC,
+            numPartitions: partitions,
+            configs: { 'max.message.bytes': String(RESULT_TOPIC_MAX_MESSAGE_BYTES) },
+            withDeadLetterTopic: false,
+          },
         ]);
       },
       { signal: this.shutdown.signal, retryMs: TOPIC_SETUP_RETRY_MS, logger: this.logger },

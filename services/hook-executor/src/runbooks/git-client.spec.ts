@@ -36,7 +36,10 @@ void describe('GitClient', () => {
     const dir = await mkdtemp(join(tmpdir(), 'hookline-git-client-'));
     dirs.push(dir);
     const client = await GitClient.create(dir, { user: 'u', password: 'tok-123-secret' });
-    assert.equal(client.redact("fatal: unable to access 'https://u:tok-123-secret@h/r.git/': tok-123-secret"), "fatal: unable to access 'https://***@h/r.git/': [redacted]");
+    assert.equal(
+      client.redact("fatal: unable to access 'https://u:tok-123-secret@h/r.git/': tok-123-secret"),
+      "fatal: unable to access 'https://***@h/r.git/': [redacted]",
+    );
     await assert.rejects(client.run(['ls-remote', 'file:///nonexistent/tok-123-secret.git'], { timeoutMs: 10_000 }), (error: unknown) => {
       assert.ok(error instanceof GitCommandError);
       assert.match(error.message, /git ls-remote failed \(exit code \d+\)/);

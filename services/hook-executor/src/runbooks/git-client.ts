@@ -158,7 +158,14 @@ export function killGroup(pid: number | undefined): void {
 
 // git's own closing advice and ssh's warning banner push the cause ("Host key verification
 // failed.", "Permission denied (publickey).") out of the last lines: they are left out.
-const UNTELLING_LINES = [/^@/, /^Please make sure you have the correct access rights/, /^and the repository exists\.?$/, /^IT IS POSSIBLE THAT SOMEONE/, /^Someone could be eavesdropping/, /^It is also possible that a host key/];
+const UNTELLING_LINES = [
+  /^@/,
+  /^Please make sure you have the correct access rights/,
+  /^and the repository exists\.?$/,
+  /^IT IS POSSIBLE THAT SOMEONE/,
+  /^Someone could be eavesdropping/,
+  /^It is also possible that a host key/,
+];
 
 function isTellingLine(line: string): boolean {
   const text = line.trim();

@@ -13,13 +13,29 @@ void describe('git URLs', () => {
   });
 
   void it('refuses option-like text, command transports, passwords and whitespace', () => {
-    for (const bad of ['-uhttps://x', '--upload-pack=sh', 'ext::sh -c id', 'fd::3', 'https://u:p@host/r.git', 'https://host/r .git', 'file:///', 'ftp://host/r']) {
+    for (const bad of [
+      '-uhttps://x',
+      '--upload-pack=sh',
+      'ext::sh -c id',
+      'fd::3',
+      'https://u:p@host/r.git',
+      'https://host/r .git',
+      'file:///',
+      'ftp://host/r',
+    ]) {
       assert.equal(parseGitUrl(bad, { allowInsecure: true }), undefined, bad);
     }
   });
 
-  void it('refuses any user info in http(s) and file URLs: a token as the user part would land in git\'s argv', () => {
-    for (const bad of ['https://glpat-token@host/r.git', 'https://x-access-token:t@host/r.git', 'http://token@127.0.0.1/r.git', 'https://%74oken@host/r.git', 'file://user@/srv/r.git', 'file://host/srv/r.git']) {
+  void it("refuses any user info in http(s) and file URLs: a token as the user part would land in git's argv", () => {
+    for (const bad of [
+      'https://glpat-token@host/r.git',
+      'https://x-access-token:t@host/r.git',
+      'http://token@127.0.0.1/r.git',
+      'https://%74oken@host/r.git',
+      'file://user@/srv/r.git',
+      'file://host/srv/r.git',
+    ]) {
       assert.equal(parseGitUrl(bad, { allowInsecure: true }), undefined, bad);
       assert.ok(gitUrlProblem(bad, { allowInsecure: true }) !== undefined, bad);
     }
@@ -28,7 +44,16 @@ void describe('git URLs', () => {
   });
 
   void it('refuses hosts and logins starting with "-" (ssh and git would read an option)', () => {
-    for (const bad of ['ssh://-oProxyCommand=id/r.git', 'ssh://-oProxyCommand=id@host/r.git', 'git@-oProxyCommand=id:r.git', 'git@-evil.example:r.git', '-evil.example:r.git', '-oProxyCommand=id@host:r.git', 'https://-host/r.git', 'ssh://%2DoProxyCommand=id@host/r.git']) {
+    for (const bad of [
+      'ssh://-oProxyCommand=id/r.git',
+      'ssh://-oProxyCommand=id@host/r.git',
+      'git@-oProxyCommand=id:r.git',
+      'git@-evil.example:r.git',
+      '-evil.example:r.git',
+      '-oProxyCommand=id@host:r.git',
+      'https://-host/r.git',
+      'ssh://%2DoProxyCommand=id@host/r.git',
+    ]) {
       assert.equal(parseGitUrl(bad, { allowInsecure: true }), undefined, bad);
     }
   });
@@ -44,6 +69,9 @@ void describe('git URLs', () => {
   });
 
   void it('redacts user info anywhere in a message', () => {
-    assert.equal(redactUrl("fatal: could not read from 'https://tok3n@host/r.git/' and http://u:p@h/x"), "fatal: could not read from 'https://***@host/r.git/' and http://***@h/x");
+    assert.equal(
+      redactUrl("fatal: could not read from 'https://tok3n@host/r.git/' and http://u:p@h/x"),
+      "fatal: could not read from 'https://***@host/r.git/' and http://***@h/x",
+    );
   });
 });

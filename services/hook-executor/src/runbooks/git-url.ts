@@ -53,9 +53,11 @@ function checkGitUrl(text: string, options: GitUrlOptions): { parsed?: ParsedGit
     case 'ssh': {
       if (url.hostname === '') return { problem: 'has no host' };
       if (url.hostname.startsWith('-')) return { problem: 'the host starts with "-" (git or ssh would read it as an option)' };
-      if (url.username !== '' && scheme !== 'ssh') return { problem: 'carries user info (a token there shows in `ps`); give the user in GIT_USER and the password or token in GIT_PASSWORD' };
+      if (url.username !== '' && scheme !== 'ssh')
+        return { problem: 'carries user info (a token there shows in `ps`); give the user in GIT_USER and the password or token in GIT_PASSWORD' };
       if (decodeURIComponent(url.username).startsWith('-')) return { problem: 'the ssh login starts with "-" (ssh would read it as an option)' };
-      if (scheme === 'http' && options.allowInsecure !== true) return { problem: 'plain http sends the runbooks and GIT_PASSWORD unencrypted; use https, or set RUNBOOKS_GIT_ALLOW_INSECURE=true' };
+      if (scheme === 'http' && options.allowInsecure !== true)
+        return { problem: 'plain http sends the runbooks and GIT_PASSWORD unencrypted; use https, or set RUNBOOKS_GIT_ALLOW_INSECURE=true' };
       return { parsed: { kind: scheme, url: text } };
     }
     case 'file':

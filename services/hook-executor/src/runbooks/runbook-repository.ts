@@ -160,7 +160,11 @@ export class RunbookRepository {
       const git = await this.client();
       const ref = this.options.branch === undefined ? 'HEAD' : `refs/heads/${this.options.branch}`;
       const timeoutMs = this.options.fetchTimeoutMs;
-      await git.run(['fetch', '--no-tags', '--depth=1', '--force', '--quiet', '--', this.url, ref], { timeoutMs, cwd: this.mirrorDir, extraEnv: { GIT_DIR: this.mirrorDir } });
+      await git.run(['fetch', '--no-tags', '--depth=1', '--force', '--quiet', '--', this.url, ref], {
+        timeoutMs,
+        cwd: this.mirrorDir,
+        extraEnv: { GIT_DIR: this.mirrorDir },
+      });
       const commit = (await git.run(['rev-parse', '--verify', '--quiet', 'FETCH_HEAD^{commit}'], { timeoutMs, extraEnv: { GIT_DIR: this.mirrorDir } })).trim();
       if (!/^[0-9a-f]{40,64}$/.test(commit)) throw new GitCommandError(`git rev-parse gave no commit for ${ref}`);
       const current = this.snapshot;

@@ -17,7 +17,7 @@ void describe('makeReachable', { skip: root ? false : 'only a root executor swit
     for (const dir of made) rmSync(dir, { recursive: true, force: true });
   });
 
-  void it('gives pass (o+x, never read or write) to the executor\'s own private folders on the way', async () => {
+  void it("gives pass (o+x, never read or write) to the executor's own private folders on the way", async () => {
     const top = mkdtempSync(join(tmpdir(), 'hookline-reach-'));
     made.push(top);
     const snapshot = join(top, 'runbooks', 'snapshots', 'abc');
@@ -28,7 +28,7 @@ void describe('makeReachable', { skip: root ? false : 'only a root executor swit
     }
   });
 
-  void it('refuses to widen the executor\'s home or a folder above it, naming the folder and the way out', async (t) => {
+  void it("refuses to widen the executor's home or a folder above it, naming the folder and the way out", async (t) => {
     const home = homedir();
     const before = statSync(home).mode & 0o7777;
     if ((before & 0o001) !== 0) {
@@ -46,7 +46,7 @@ void describe('makeReachable', { skip: root ? false : 'only a root executor swit
     assert.equal(statSync(home).mode & 0o7777, before, `${home} is unchanged`);
   });
 
-  void it('puts a root executor\'s default state in /var/lib, not in its home', () => {
+  void it("puts a root executor's default state in /var/lib, not in its home", () => {
     assert.equal(defaultRunbooksDir({}), join(SYSTEM_STATE_DIR, 'runbooks'));
     assert.equal(defaultRunbooksDir({ STATE_DIRECTORY: '/srv/state' }), '/srv/state/runbooks');
     assert.equal(defaultRunbooksDir({ XDG_STATE_HOME: '/x' }), '/x/hookline/hook-executor/runbooks');

@@ -49,7 +49,20 @@ export const DEFAULT_SANDBOX_UID = 65534;
 
 export const DEFAULT_LIMITS: HookLimits = { memoryMb: 512, maxProcesses: 64, cpuSeconds: 30, fileSizeMb: 16, openFiles: 256, tmpMb: 64 };
 
-export function sandboxOptions(config: Pick<HookExecutorConfig, 'HOOK_SANDBOX' | 'HOOK_NETWORK' | 'HOOK_MEMORY_MB' | 'HOOK_MAX_PROCESSES' | 'HOOK_CPU_SECONDS' | 'HOOK_FILE_SIZE_MB' | 'HOOK_OPEN_FILES' | 'HOOK_TMP_MB' | 'HOOK_SANDBOX_UID'>): SandboxOptions {
+export function sandboxOptions(
+  config: Pick<
+    HookExecutorConfig,
+    | 'HOOK_SANDBOX'
+    | 'HOOK_NETWORK'
+    | 'HOOK_MEMORY_MB'
+    | 'HOOK_MAX_PROCESSES'
+    | 'HOOK_CPU_SECONDS'
+    | 'HOOK_FILE_SIZE_MB'
+    | 'HOOK_OPEN_FILES'
+    | 'HOOK_TMP_MB'
+    | 'HOOK_SANDBOX_UID'
+  >,
+): SandboxOptions {
   return {
     enabled: config.HOOK_SANDBOX === 'on',
     network: config.HOOK_NETWORK,
@@ -70,9 +83,26 @@ export function sandboxOptions(config: Pick<HookExecutorConfig, 'HOOK_SANDBOX' |
  * the dynamic linker's cache, time zones, python's own configuration.
  */
 const ETC_ENTRIES = [
-  'resolv.conf', 'hosts', 'host.conf', 'nsswitch.conf', 'gai.conf', 'services', 'protocols', 'passwd', 'group',
-  'ld.so.cache', 'ld.so.conf', 'ld.so.conf.d', 'localtime', 'timezone', 'ssl', 'ca-certificates', 'ca-certificates.conf',
-  'alternatives', 'mime.types', 'os-release',
+  'resolv.conf',
+  'hosts',
+  'host.conf',
+  'nsswitch.conf',
+  'gai.conf',
+  'services',
+  'protocols',
+  'passwd',
+  'group',
+  'ld.so.cache',
+  'ld.so.conf',
+  'ld.so.conf.d',
+  'localtime',
+  'timezone',
+  'ssl',
+  'ca-certificates',
+  'ca-certificates.conf',
+  'alternatives',
+  'mime.types',
+  'os-release',
 ];
 
 let systemArgs: readonly string[] | undefined;
@@ -108,18 +138,38 @@ function systemMounts(): readonly string[] {
  * only /usr and a few /etc entries, its own /proc and /dev, dies with the executor.
  * `binds`: [fd index in stdio, destination, writable].
  */
-export function bwrapArgs(options: SandboxOptions, binds: readonly (readonly [number, string, boolean])[], extra: readonly string[] = [], chdir: string = SANDBOX_PATHS.snapshot): string[] {
+export function bwrapArgs(
+  options: SandboxOptions,
+  binds: readonly (readonly [number, string, boolean])[],
+  extra: readonly string[] = [],
+  chdir: string = SANDBOX_PATHS.snapshot,
+): string[] {
   const args = [
-    '--unshare-user', '--uid', '65534', '--gid', '65534',
-    '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
+    '--unshare-user',
+    '--uid',
+    '65534',
+    '--gid',
+    '65534',
+    '--unshare-pid',
+    '--unshare-ipc',
+    '--unshare-uts',
+    '--unshare-cgroup-try',
     ...(options.network === 'none' ? ['--unshare-net'] : []),
-    '--die-with-parent', '--new-session',
-    '--hostname', 'hook',
+    '--die-with-parent',
+    '--new-session',
+    '--hostname',
+    'hook',
     ...systemMounts(),
-    '--proc', '/proc',
-    '--dev', '/dev',
-    '--size', String(options.limits.tmpMb * 1024 * 1024), '--tmpfs', SANDBOX_PATHS.tmp,
-    '--tmpfs', '/run',
+    '--proc',
+    '/proc',
+    '--dev',
+    '/dev',
+    '--size',
+    String(options.limits.tmpMb * 1024 * 1024),
+    '--tmpfs',
+    SANDBOX_PATHS.tmp,
+    '--tmpfs',
+    '/run',
     ...extra,
   ];
   for (const [fd, destination, writable] of binds) args.push('--dir', destination, writable ? '--bind-fd' : '--ro-bind-fd', String(fd), destination);
@@ -165,7 +215,9 @@ export async function makeReachable(options: SandboxOptions, path: string): Prom
     const stats = await stat(dir);
     if ((stats.mode & 0o001) === 0) {
       if (stats.uid !== me || isHomeOrAbove(dir)) {
-        throw new Error(`${dir} does not let the sandbox's uid ${options.uid} pass (o+x) and hookline does not change it: set STATE_DIRECTORY (or RUNBOOKS_DIR) to a folder outside it, e.g. /var/lib/hookline/hook-executor, or chmod o+x ${dir}`);
+        throw new Error(
+          `${dir} does not let the sandbox's uid ${options.uid} pass (o+x) and hookline does not change it: set STATE_DIRECTORY (or RUNBOOKS_DIR) to a folder outside it, e.g. /var/lib/hookline/hook-executor, or chmod o+x ${dir}`,
+        );
       }
       await chmod(dir, (stats.mode & 0o7777) | 0o001);
     }
@@ -209,7 +261,10 @@ export async function probeSandbox(options: SandboxOptions, interpreter: string)
   } catch (error) {
     const failure = error as NodeJS.ErrnoException & { stderr?: string };
     if (failure.code === 'ENOENT') return `${BWRAP} is not installed (Debian package bubblewrap)`;
-    const stderr = (failure.stderr ?? '').trim().split('\n').filter((line) => line !== '');
+    const stderr = (failure.stderr ?? '')
+      .trim()
+      .split('\n')
+      .filter((line) => line !== '');
     const last = stderr.at(-1) ?? failure.message.split('\n')[0] ?? 'failed';
     return `${BWRAP} could not start a sandbox: ${last.replace(/^AssertionError: /, '')}`.slice(0, 400);
   }

@@ -25,10 +25,12 @@ const HOOKS: Record<string, string> = {
   'raise.py': 'def f():\n    raise ValueError("boom")\nf()\n',
   'os-exit.py': 'import os, sys\nsys.stdout.write("unflushed")\nos._exit(5)\n',
   'exit-text.py': 'import sys\nsys.exit("bad thing")\n',
-  'main.py': 'import json, os, subprocess, sys\nprint(json.dumps({"name": __name__, "argv0": sys.argv[0], "file": __file__, "sub": subprocess.run(["sh", "-c", "echo $((6*7))"], capture_output=True, text=True).stdout.strip(), "tmp": os.environ["TMPDIR"], "cwd": os.getcwd()}))\n',
+  'main.py':
+    'import json, os, subprocess, sys\nprint(json.dumps({"name": __name__, "argv0": sys.argv[0], "file": __file__, "sub": subprocess.run(["sh", "-c", "echo $((6*7))"], capture_output=True, text=True).stdout.strip(), "tmp": os.environ["TMPDIR"], "cwd": os.getcwd()}))\n',
   'sleep.py': 'import time\nprint("sleeping", flush=True)\ntime.sleep(30)\n',
   'ok.py': 'print("ok")\n',
-  'connect.py': 'import os, socket\ntry:\n    socket.create_connection(("127.0.0.1", int(os.environ["PORT"])), timeout=5).close()\n    print("connected")\nexcept OSError as error:\n    print("refused", error.__class__.__name__)\n',
+  'connect.py':
+    'import os, socket\ntry:\n    socket.create_connection(("127.0.0.1", int(os.environ["PORT"])), timeout=5).close()\n    print("connected")\nexcept OSError as error:\n    print("refused", error.__class__.__name__)\n',
 };
 for (const [name, text] of Object.entries(HOOKS)) writeFileSync(join(snapshot, 'hoop-hooks', name), text, { mode: 0o644 });
 
@@ -56,7 +58,12 @@ void describe('warm interpreter runs', () => {
   after(() => runner.close());
 
   void it('exit codes and streams as python3 <file> gives them', async () => {
-    for (const [hook, code] of [['exit3.py', 3], ['raise.py', 1], ['os-exit.py', 5], ['exit-text.py', 1]] as const) {
+    for (const [hook, code] of [
+      ['exit3.py', 3],
+      ['raise.py', 1],
+      ['os-exit.py', 5],
+      ['exit-text.py', 1],
+    ] as const) {
       const warm = await runner.run(request(hook));
       const real = spawnReal(hook);
       assert.equal(warm.exit_code, code, `${hook}: ${warm.stderr.text}`);
@@ -70,7 +77,14 @@ void describe('warm interpreter runs', () => {
   void it('__main__, argv, subprocesses, a private TMPDIR, the snapshot as cwd', async () => {
     const result = await runner.run(request('main.py'));
     assert.equal(result.outcome, 'success', result.stderr.text);
-    assert.deepEqual(JSON.parse(result.stdout.text), { name: '__main__', argv0: '/runbooks/hoop-hooks/main.py', file: '/runbooks/hoop-hooks/main.py', sub: '42', tmp: '/tmp', cwd: '/runbooks' });
+    assert.deepEqual(JSON.parse(result.stdout.text), {
+      name: '__main__',
+      argv0: '/runbooks/hoop-hooks/main.py',
+      file: '/runbooks/hoop-hooks/main.py',
+      sub: '42',
+      tmp: '/tmp',
+      cwd: '/runbooks',
+    });
   });
 
   void it('a dead warm interpreter: its started run is a sandbox error (not run again), the next run gets a new one', async () => {
@@ -113,7 +127,11 @@ void describe('HOOK_NETWORK', () => {
 
 function spawnReal(hook: string): { code: number; stdout: string; stderr: string } {
   try {
-    const stdout = execFileSync('/usr/bin/python3', [join(snapshot, 'hoop-hooks', hook)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: '/usr/bin:/bin' } });
+    const stdout = execFileSync('/usr/bin/python3', [join(snapshot, 'hoop-hooks', hook)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: '/usr/bin:/bin' },
+    });
     return { code: 0, stdout, stderr: '' };
   } catch (error) {
     const failure = error as { status: number; stdout: string; stderr: string };

@@ -109,7 +109,19 @@ export class WarmInterpreter {
     try {
       snapshot = await open(this.snapshotDir, 'r');
       runs = await open(this.runsDir, 'r');
-      const args = [...bwrapArgs(this.options, [[3, SANDBOX_PATHS.snapshot, false], [4, SANDBOX_PATHS.runs, true]], ['--dir', SANDBOX_PATHS.run]), this.interpreter, '-c', WARM_INTERPRETER_SOURCE];
+      const args = [
+        ...bwrapArgs(
+          this.options,
+          [
+            [3, SANDBOX_PATHS.snapshot, false],
+            [4, SANDBOX_PATHS.runs, true],
+          ],
+          ['--dir', SANDBOX_PATHS.run],
+        ),
+        this.interpreter,
+        '-c',
+        WARM_INTERPRETER_SOURCE,
+      ];
       const child = spawn(BWRAP, args, bwrapSpawnOptions(this.options, bwrapEnvironment(), [snapshot.fd, runs.fd]));
       this.child = child;
       const ready = new Promise<void>((resolve, reject) => {
@@ -152,7 +164,15 @@ export class WarmInterpreter {
         this.die(`the warm interpreter did not end a run ${HUNG_GRACE_MS} ms past its time limit`);
       }, request.timeoutMs + HUNG_GRACE_MS);
       this.inFlight.set(run, { request, resolve, reject, started: false, hungTimer });
-      const line = JSON.stringify({ run, dir: request.dir, file: request.file, cwd: SANDBOX_PATHS.snapshot, timeoutMs: request.timeoutMs, cap: request.maxOutputBytes, limits: this.options.limits });
+      const line = JSON.stringify({
+        run,
+        dir: request.dir,
+        file: request.file,
+        cwd: SANDBOX_PATHS.snapshot,
+        timeoutMs: request.timeoutMs,
+        cap: request.maxOutputBytes,
+        limits: this.options.limits,
+      });
       stdin.write(`${line}\n`);
     });
   }

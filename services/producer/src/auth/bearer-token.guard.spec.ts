@@ -80,7 +80,13 @@ void describe('BearerTokenGuard', () => {
   void it('records the principal: the organisation of a bound token, none for an unbound one', () => {
     const bound = 'bound-token-0123456789';
     const other = 'other-bound-token-98765';
-    const withOrgs = new BearerTokenGuard({ INGEST_TOKENS: TOKENS, INGEST_ORG_TOKENS: [{ org: 'org-a', token: bound }, { org: 'org-b', token: other }] });
+    const withOrgs = new BearerTokenGuard({
+      INGEST_TOKENS: TOKENS,
+      INGEST_ORG_TOKENS: [
+        { org: 'org-a', token: bound },
+        { org: 'org-b', token: other },
+      ],
+    });
     const principalAfter = (token: string) => {
       const request = { headers: { authorization: `Bearer ${token}` } };
       const context = { switchToHttp: () => ({ getRequest: () => request }) } as unknown as ExecutionContext;

@@ -20,13 +20,16 @@ void describe('producerSettings', () => {
   });
 
   void it('refuses a token under 16 characters without printing any token', () => {
-    assert.throws(() => loadConfig(producerSettings, { KAFKA_BROKERS: 'k:9092', INGEST_TOKENS: `${TOKEN},short-token` }), (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
-      assert.equal(error.issues[0]?.setting, 'INGEST_TOKENS');
-      assert.match(error.message, /at least 16 visible ASCII characters \(value not shown: sensitive\)/);
-      assert.ok(!error.message.includes('short-token') && !error.message.includes(TOKEN));
-      return true;
-    });
+    assert.throws(
+      () => loadConfig(producerSettings, { KAFKA_BROKERS: 'k:9092', INGEST_TOKENS: `${TOKEN},short-token` }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.issues[0]?.setting, 'INGEST_TOKENS');
+        assert.match(error.message, /at least 16 visible ASCII characters \(value not shown: sensitive\)/);
+        assert.ok(!error.message.includes('short-token') && !error.message.includes(TOKEN));
+        return true;
+      },
+    );
   });
 
   void it('is documented, every setting of it, in .env.example', () => {
@@ -37,7 +40,11 @@ void describe('producerSettings', () => {
   });
 
   void it('reads INGEST_ORG_TOKENS as <org_id>=<token> entries, split at the first "="', () => {
-    const config = loadConfig(producerSettings, { KAFKA_BROKERS: 'k:9092', INGEST_TOKENS: TOKEN, INGEST_ORG_TOKENS: ' org-a=bound-token-0123456789 , org:b=tok=en-with-equals-123' });
+    const config = loadConfig(producerSettings, {
+      KAFKA_BROKERS: 'k:9092',
+      INGEST_TOKENS: TOKEN,
+      INGEST_ORG_TOKENS: ' org-a=bound-token-0123456789 , org:b=tok=en-with-equals-123',
+    });
     assert.deepEqual(config.INGEST_ORG_TOKENS, [
       { org: 'org-a', token: 'bound-token-0123456789' },
       { org: 'org:b', token: 'tok=en-with-equals-123' },
@@ -46,14 +53,23 @@ void describe('producerSettings', () => {
   });
 
   void it('refuses a malformed INGEST_ORG_TOKENS without printing any token', () => {
-    for (const value of ['bound-token-0123456789', '=bound-token-0123456789', 'org-a=short', 'org a=bound-token-0123456789', 'org-a=bound-token-0123456789,org-b=bound-token-0123456789']) {
-      assert.throws(() => loadConfig(producerSettings, { KAFKA_BROKERS: 'k:9092', INGEST_TOKENS: TOKEN, INGEST_ORG_TOKENS: value }), (error: unknown) => {
-        assert.ok(error instanceof ConfigError, value);
-        assert.equal(error.issues[0]?.setting, 'INGEST_ORG_TOKENS');
-        assert.match(error.message, /ORG_ID=TOKEN entries .*\(value not shown: sensitive\)/);
-        assert.ok(!error.message.includes('bound-token') && !error.message.includes('short'), value);
-        return true;
-      });
+    for (const value of [
+      'bound-token-0123456789',
+      '=bound-token-0123456789',
+      'org-a=short',
+      'org a=bound-token-0123456789',
+      'org-a=bound-token-0123456789,org-b=bound-token-0123456789',
+    ]) {
+      assert.throws(
+        () => loadConfig(producerSettings, { KAFKA_BROKERS: 'k:9092', INGEST_TOKENS: TOKEN, INGEST_ORG_TOKENS: value }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError, value);
+          assert.equal(error.issues[0]?.setting, 'INGEST_ORG_TOKENS');
+          assert.match(error.message, /ORG_ID=TOKEN entries .*\(value not shown: sensitive\)/);
+          assert.ok(!error.message.includes('bound-token') && !error.message.includes('short'), value);
+          return true;
+        },
+      );
     }
   });
 });

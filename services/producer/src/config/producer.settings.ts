@@ -1,5 +1,16 @@
 import { kafkaSecuritySettings } from '@hookline/kafka';
-import { defineSettings, kafkaClientSettings, listenSettings, setting, svixApiSettings, TOKEN_CHARACTERS, TOKEN_MIN_LENGTH, withRules, type ConfigIssue, type ConfigOf } from '@hookline/observability';
+import {
+  defineSettings,
+  kafkaClientSettings,
+  listenSettings,
+  setting,
+  svixApiSettings,
+  TOKEN_CHARACTERS,
+  TOKEN_MIN_LENGTH,
+  withRules,
+  type ConfigIssue,
+  type ConfigOf,
+} from '@hookline/observability';
 import { LIMITS } from '@hookline/contracts';
 import { z } from 'zod';
 import { DEFAULT_PORT } from './producer.constant.js';
@@ -9,15 +20,22 @@ const ORG_TOKEN_ENTRY = new RegExp(`^([\\x21-\\x2B\\x2D-\\x3C\\x3E-\\x7E]{1,${LI
 
 const ingestOrgTokens = z
   .string()
-  .transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+  .transform((text) =>
+    text
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  )
   .pipe(
     z
       .array(z.string().regex(ORG_TOKEN_ENTRY))
       .min(1)
-      .transform((entries) => entries.map((entry) => {
-        const [, org = '', token = ''] = ORG_TOKEN_ENTRY.exec(entry) ?? [];
-        return { org, token };
-      }))
+      .transform((entries) =>
+        entries.map((entry) => {
+          const [, org = '', token = ''] = ORG_TOKEN_ENTRY.exec(entry) ?? [];
+          return { org, token };
+        }),
+      )
       .refine((entries) => new Set(entries.map((entry) => entry.token)).size === entries.length),
   );
 
@@ -57,13 +75,16 @@ export const producerSettings = defineSettings({
     default: 6,
   }),
   ...svixApiSettings(
-    'Svix API token of the Svix the svix-relay publishes to (set it to the relay\'s). The Svix door (/api/v1, for hoop\'s WEBHOOK_APPURL) forwards management calls there and lists its applications; unset: those calls answer 503 and only the organisations the door has seen are listed.',
-    'URL of that self-hosted Svix server (the relay\'s SVIX_SERVER_URL); unset: Svix SaaS (region from the token).',
+    "Svix API token of the Svix the svix-relay publishes to (set it to the relay's). The Svix door (/api/v1, for hoop's WEBHOOK_APPURL) forwards management calls there and lists its applications; unset: those calls answer 503 and only the organisations the door has seen are listed.",
+    "URL of that self-hosted Svix server (the relay's SVIX_SERVER_URL); unset: Svix SaaS (region from the token).",
   ),
-  SVIX_REQUEST_TIMEOUT_MS: setting.positiveInt({ description: 'Longest a management call forwarded to Svix may wait for its answer before the door answers 502.', default: 10_000 }),
+  SVIX_REQUEST_TIMEOUT_MS: setting.positiveInt({
+    description: 'Longest a management call forwarded to Svix may wait for its answer before the door answers 502.',
+    default: 10_000,
+  }),
   SVIX_DOOR_MANAGEMENT: setting.oneOf(['read', 'write', 'off'] as const, {
     description:
-      'What the Svix door (/api/v1) forwards of hoop\'s management calls: read (default; endpoint, message, attempt and event-type reads: `hoop admin get svixendpoint|svixmsg`), write (also endpoint and event-type create/update/delete and app-portal access: whoever holds an ingest token can then add or switch off SIEM endpoints), off (none). Message.Create and the application calls are ingest and always served.',
+      "What the Svix door (/api/v1) forwards of hoop's management calls: read (default; endpoint, message, attempt and event-type reads: `hoop admin get svixendpoint|svixmsg`), write (also endpoint and event-type create/update/delete and app-portal access: whoever holds an ingest token can then add or switch off SIEM endpoints), off (none). Message.Create and the application calls are ingest and always served.",
     default: 'read',
   }),
   SVIX_DOOR_DEDUP_ENTRIES: setting.positiveInt({

@@ -81,7 +81,13 @@ void describe('mapRunbookHook', () => {
       id: payload.id,
       sid: payload.sid,
       time: '2026-12-06T01:02:03.456Z',
-      event_session_open: { ...payload.event_session_open, connection_envs: ['envvar:PASS'], connection_reviewers: null, connection_subtype: null, input: null },
+      event_session_open: {
+        ...payload.event_session_open,
+        connection_envs: ['envvar:PASS'],
+        connection_reviewers: null,
+        connection_subtype: null,
+        input: null,
+      },
     });
     assert.equal(event.time, '2026-12-06T01:02:03.456Z');
     const data = event.data as Record<string, unknown>;
@@ -114,7 +120,9 @@ void describe('mapRunbookHook', () => {
     assert.deepEqual(paths({ ...open, id: '' }), ['id']);
     assert.deepEqual(paths({ ...open, time: 'yesterday' }), ['time']);
     assert.deepEqual(paths({ ...open, event_session_open: { ...open.event_session_open, user_email: 42 } }), ['event_session_open.user_email']);
-    assert.deepEqual(paths({ ...open, event_session_open: { ...open.event_session_open, connection_envs: 'HOST=db' } }), ['event_session_open.connection_envs']);
+    assert.deepEqual(paths({ ...open, event_session_open: { ...open.event_session_open, connection_envs: 'HOST=db' } }), [
+      'event_session_open.connection_envs',
+    ]);
     const close = fixture('session-close.json');
     assert.deepEqual(paths({ ...close, event_session_close: { exit_code: 1.5 } }), ['event_session_close.exit_code']);
     assert.match(issues({ ...open, event_session_close: close.event_session_close })[0]!.message, /both are set/);
@@ -125,8 +133,14 @@ void describe('mapRunbookHook', () => {
   void it('never quotes a connection env value in an issue, even when the names are bad', () => {
     const open = fixture('session-open.json');
     const secret = 'S3cr3t-value-never-shown';
-    const found = issues({ ...open, event_session_open: { ...open.event_session_open, verb: 'bogus', connection_envs: { [`PASS=${secret}`]: secret, 'bad name': secret } } });
-    assert.ok(found.some((issue) => issue.path.startsWith('event_session_open.connection_envs')), JSON.stringify(found));
+    const found = issues({
+      ...open,
+      event_session_open: { ...open.event_session_open, verb: 'bogus', connection_envs: { [`PASS=${secret}`]: secret, 'bad name': secret } },
+    });
+    assert.ok(
+      found.some((issue) => issue.path.startsWith('event_session_open.connection_envs')),
+      JSON.stringify(found),
+    );
     assert.ok(!JSON.stringify(found).includes(secret));
   });
 });

@@ -31,8 +31,7 @@ const hookPayloadSchema = z.object({
 });
 
 export type MappedRunbookHook =
-  | { readonly ok: true; readonly event: IngestEventInput<'session.open' | 'session.close'> }
-  | { readonly ok: false; readonly issues: readonly EventIssue[] };
+  { readonly ok: true; readonly event: IngestEventInput<'session.open' | 'session.close'> } | { readonly ok: false; readonly issues: readonly EventIssue[] };
 
 // Contract field -> the hook payload field it came from, so an error names what the gateway sent.
 const OPEN_FIELDS: Record<string, string> = {
@@ -103,19 +102,19 @@ export function mapRunbookHook(body: unknown, org: string): MappedRunbookHook {
       : close === undefined
         ? undefined
         : {
-          type: 'session.close',
-          ...attributes,
-          data: {
-            sid: payload.sid,
-            org_id: org,
-            exit_code: close.exit_code,
-            // hoop sends the session's error message as `output`; the session output is not in the payload.
-            exit_err: close.output === undefined || close.output === null ? null : cut(close.output, LIMITS.messageLength),
-            output: '',
-            is_output_truncated: false,
-            output_size: 0,
-          },
-        };
+            type: 'session.close',
+            ...attributes,
+            data: {
+              sid: payload.sid,
+              org_id: org,
+              exit_code: close.exit_code,
+              // hoop sends the session's error message as `output`; the session output is not in the payload.
+              exit_err: close.output === undefined || close.output === null ? null : cut(close.output, LIMITS.messageLength),
+              output: '',
+              is_output_truncated: false,
+              output_size: 0,
+            },
+          };
   if (input === undefined) return unpaired('neither is set: send the payload of a session-open or a session-close hook');
   const result = validateIngestEvent(input);
   if (result.ok) return { ok: true, event: input };
@@ -147,7 +146,10 @@ export function cut(text: string, max: number): string {
 }
 
 function hookPath(path: readonly PropertyKey[]): string {
-  return path.map((segment) => (typeof segment === 'number' ? `[${segment}]` : String(segment))).join('.').replace(/\.\[/g, '[');
+  return path
+    .map((segment) => (typeof segment === 'number' ? `[${segment}]` : String(segment)))
+    .join('.')
+    .replace(/\.\[/g, '[');
 }
 
 function fromContractPath(path: string, fields: Record<string, string>): string {

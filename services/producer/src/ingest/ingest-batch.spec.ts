@@ -24,19 +24,25 @@ void describe('eventsOfBody', () => {
   });
 
   void it('refuses an envelope whose events is not an array, or with other fields', () => {
-    assert.throws(() => eventsOfBody({ events: 'x' }), (error: unknown) => {
-      assert.ok(error instanceof IngestRefusal);
-      assert.equal(error.getStatus(), 400);
-      assert.equal(error.code, 'invalid_body');
-      assert.match(error.message, /"events" must be an array of events, got string/);
-      return true;
-    });
-    assert.throws(() => eventsOfBody({ events: [event], source: 'gw' }), (error: unknown) => {
-      assert.ok(error instanceof IngestRefusal);
-      assert.equal(error.getStatus(), 400);
-      assert.match(error.message, /unknown field\(s\) next to "events": "source"/);
-      assert.deepEqual(error.eventTypes, ['session.close']);
-      return true;
-    });
+    assert.throws(
+      () => eventsOfBody({ events: 'x' }),
+      (error: unknown) => {
+        assert.ok(error instanceof IngestRefusal);
+        assert.equal(error.getStatus(), 400);
+        assert.equal(error.code, 'invalid_body');
+        assert.match(error.message, /"events" must be an array of events, got string/);
+        return true;
+      },
+    );
+    assert.throws(
+      () => eventsOfBody({ events: [event], source: 'gw' }),
+      (error: unknown) => {
+        assert.ok(error instanceof IngestRefusal);
+        assert.equal(error.getStatus(), 400);
+        assert.match(error.message, /unknown field\(s\) next to "events": "source"/);
+        assert.deepEqual(error.eventTypes, ['session.close']);
+        return true;
+      },
+    );
   });
 });

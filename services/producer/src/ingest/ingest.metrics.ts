@@ -9,7 +9,11 @@ type Outcome = 'accepted' | 'rejected';
 /** The ingest API's counters and request-duration histogram. */
 @Injectable()
 export class IngestMetrics extends MetricSet({
-  events: counterMetric(INGEST_METRICS.events, 'Events received on POST /v1/events and POST /v1/hoop/runbook-hook, by event type and whether they were accepted.', ['event_type', 'outcome']),
+  events: counterMetric(
+    INGEST_METRICS.events,
+    'Events received on POST /v1/events and POST /v1/hoop/runbook-hook, by event type and whether they were accepted.',
+    ['event_type', 'outcome'],
+  ),
   rejections: counterMetric(INGEST_METRICS.rejected, 'POST /v1/events and POST /v1/hoop/runbook-hook requests refused, by reason.', ['reason']),
   requestDuration: histogramMetric(INGEST_METRICS.requestDuration, 'Time to answer POST /v1/events, by status class (2xx, 4xx, 5xx).', ['status_class']),
 }) {

@@ -45,10 +45,15 @@ export class IngestService {
     }
     const eventTypes = inputs.map(typeOf);
     if (inputs.length > this.maxEvents) {
-      throw new IngestRefusal(413, 'too_many_events', `the batch has ${inputs.length} events; at most ${this.maxEvents} are accepted per request (INGEST_MAX_BATCH_EVENTS)`, {
-        reason: 'too_many_events',
-        eventTypes,
-      });
+      throw new IngestRefusal(
+        413,
+        'too_many_events',
+        `the batch has ${inputs.length} events; at most ${this.maxEvents} are accepted per request (INGEST_MAX_BATCH_EVENTS)`,
+        {
+          reason: 'too_many_events',
+          eventTypes,
+        },
+      );
     }
 
     const events: GatewayEvent[] = [];
@@ -117,15 +122,20 @@ function checkOrganisation(events: readonly GatewayEvent[], org: string, eventTy
   const foreign: ApiErrorDetail[] = [];
   events.forEach((event, index) => {
     if (event.data.org_id !== org && foreign.length < MAX_ERROR_DETAILS) {
-      foreign.push({ index, path: 'data.org_id', message: "not the organisation this token is bound to (INGEST_ORG_TOKENS)" });
+      foreign.push({ index, path: 'data.org_id', message: 'not the organisation this token is bound to (INGEST_ORG_TOKENS)' });
     }
   });
   if (foreign.length === 0) return;
-  throw new IngestRefusal(403, 'organisation_mismatch', `${foreign.length === 1 && events.length === 1 ? 'the event belongs' : 'events belong'} to another organisation than the token's; nothing was accepted`, {
-    details: foreign,
-    reason: 'organisation_mismatch',
-    eventTypes,
-  });
+  throw new IngestRefusal(
+    403,
+    'organisation_mismatch',
+    `${foreign.length === 1 && events.length === 1 ? 'the event belongs' : 'events belong'} to another organisation than the token's; nothing was accepted`,
+    {
+      details: foreign,
+      reason: 'organisation_mismatch',
+      eventTypes,
+    },
+  );
 }
 
 // validateIngestEvent can name one problem twice (a missing `data`); say it once.

@@ -55,7 +55,7 @@ export function parseJsonText(text: string): JsonParseResult {
   if (first === undefined) return { ok: false, message: 'invalid JSON' };
   const { line, column } = lineAndColumn(text, first.offset);
   const code = jsonc.printParseErrorCode(first.error);
-  const problem = first.offset >= text.length ? 'unexpected end of input' : PROBLEMS[code] ?? 'syntax error';
+  const problem = first.offset >= text.length ? 'unexpected end of input' : (PROBLEMS[code] ?? 'syntax error');
   const found = problem === 'unexpected character' ? shownCharacter(text, first.offset) : '';
   return { ok: false, message: `invalid JSON at line ${line}, column ${column} (character ${first.offset}): ${problem}${found}` };
 }

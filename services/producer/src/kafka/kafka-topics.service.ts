@@ -6,7 +6,6 @@ import { PinoLogger } from 'nestjs-pino';
 import type { ProducerConfig } from '../config/producer.settings.js';
 import { PRODUCED_TOPICS, RECORD_BATCH_HEADROOM_BYTES } from './kafka.constant.js';
 
-
 const MAX_MESSAGE_BYTES = 'max.message.bytes';
 
 /**
@@ -54,11 +53,22 @@ export class KafkaTopics {
       const current = resource.configEntries.find((entry) => entry.configName === MAX_MESSAGE_BYTES);
       if (current !== undefined && Number(current.configValue) >= this.maxMessageBytes) continue;
       const overrides = resource.configEntries
-        .filter((entry) => entry.configSource === ConfigSource.TOPIC_CONFIG /* a per-topic override: the only kind AlterConfigs replaces */ && entry.configName !== MAX_MESSAGE_BYTES && !entry.isSensitive)
+        .filter(
+          (entry) =>
+            entry.configSource === ConfigSource.TOPIC_CONFIG /* a per-topic override: the only kind AlterConfigs replaces */ &&
+            entry.configName !== MAX_MESSAGE_BYTES &&
+            !entry.isSensitive,
+        )
         .map((entry) => ({ name: entry.configName, value: entry.configValue }));
       await admin.alterConfigs({
         validateOnly: false,
-        resources: [{ type: ConfigResourceTypes.TOPIC, name: resource.resourceName, configEntries: [...overrides, { name: MAX_MESSAGE_BYTES, value: String(this.maxMessageBytes) }] }],
+        resources: [
+          {
+            type: ConfigResourceTypes.TOPIC,
+            name: resource.resourceName,
+            configEntries: [...overrides, { name: MAX_MESSAGE_BYTES, value: String(this.maxMessageBytes) }],
+          },
+        ],
       });
       raised.push(resource.resourceName);
     }

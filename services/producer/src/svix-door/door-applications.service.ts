@@ -56,14 +56,16 @@ export class DoorApplications {
     const answer = await this.forward('application_list', 'GET', pathAndQuery, undefined, undefined);
     const body = parse(answer.text);
     const firstPage = !new URL(pathAndQuery, 'http://door').searchParams.has('iterator');
-    if (answer.status !== 200 || !firstPage || typeof body !== 'object' || body === null || !Array.isArray((body as Json).data)) return { status: answer.status, body };
+    if (answer.status !== 200 || !firstPage || typeof body !== 'object' || body === null || !Array.isArray((body as Json).data))
+      return { status: answer.status, body };
     const listed = (body as { data: Json[] }).data;
     const uids = new Set(listed.map((app) => app.uid));
     return { status: 200, body: { ...(body as Json), data: [...listed, ...seen.filter((app) => !uids.has(app.uid))] } };
   }
 
   async getOrCreate(pathAndQuery: string, body: unknown, idempotencyKey: string | undefined): Promise<Answer> {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw SvixHttpError.validation(['body'], 'expected an ApplicationIn object {name, uid?}', 'type_error.dict');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw SvixHttpError.validation(['body'], 'expected an ApplicationIn object {name, uid?}', 'type_error.dict');
     const { name, uid } = body as Json;
     if (typeof name !== 'string' || name === '') throw SvixHttpError.validation(['body', 'name'], 'field required: a non-empty string', 'value_error.missing');
     if (uid !== undefined && uid !== null && (typeof uid !== 'string' || !SVIX_ID_PATTERN.test(uid) || uid.length > SVIX_ID_MAX_LENGTH)) {
@@ -75,7 +77,12 @@ export class DoorApplications {
       return { status: answer.status, body: parse(answer.text) };
     }
     // No Svix: the organisation is remembered and answered as an application whose id is its uid.
-    if (typeof uid !== 'string') throw SvixHttpError.validation(['body', 'uid'], 'without a Svix behind hookline an application is an organisation: send its id as uid', 'value_error.missing');
+    if (typeof uid !== 'string')
+      throw SvixHttpError.validation(
+        ['body', 'uid'],
+        'without a Svix behind hookline an application is an organisation: send its id as uid',
+        'value_error.missing',
+      );
     const existed = this.known.has(uid);
     const getIfExists = new URL(pathAndQuery, 'http://door').searchParams.get('get_if_exists') === 'true';
     if (existed && !getIfExists) throw SvixHttpError.of(409, 'conflict', 'An application with this uid already exists');

@@ -5,7 +5,14 @@ import { v7 as uuidv7 } from 'uuid';
 import { IngestService } from '../ingest/ingest.service.js';
 import { DoorDedupStore, type StoredAnswer } from './door-dedup.store.js';
 import { mapHoopPayload, payloadPathOf, UnmappablePayloadError, type MappedPayload } from './hoop-payload.mapper.js';
-import { ACKNOWLEDGED_ONLY_EVENT_TYPES, CARRIED_EVENT_TYPES, DOOR_EVENT_SOURCE, SVIX_ID_MAX_LENGTH, SVIX_ID_PATTERN, type DoorOutcome } from './svix-door.constant.js';
+import {
+  ACKNOWLEDGED_ONLY_EVENT_TYPES,
+  CARRIED_EVENT_TYPES,
+  DOOR_EVENT_SOURCE,
+  SVIX_ID_MAX_LENGTH,
+  SVIX_ID_PATTERN,
+  type DoorOutcome,
+} from './svix-door.constant.js';
 import { SvixDoorMetrics } from './svix-door.metrics.js';
 import { SvixHttpError } from './svix-wire.js';
 import { ApiError } from '@hookline/observability';
@@ -70,7 +77,11 @@ export class DoorMessageService {
     const message = this.messageIn(body);
     const { eventType, eventId, payload } = message;
     if (!SVIX_ID_PATTERN.test(appId) || appId.length > SVIX_ID_MAX_LENGTH) {
-      throw this.refuse(eventType, 'unmappable', SvixHttpError.validation(['path', 'app_id'], 'the application id (the organisation id) must be 1-256 characters of a-z A-Z 0-9 - _ .'));
+      throw this.refuse(
+        eventType,
+        'unmappable',
+        SvixHttpError.validation(['path', 'app_id'], 'the application id (the organisation id) must be 1-256 characters of a-z A-Z 0-9 - _ .'),
+      );
     }
     if (ACKNOWLEDGED_ONLY_EVENT_TYPES.includes(eventType)) {
       this.metrics.event(eventType, 'not_carried');
@@ -78,7 +89,11 @@ export class DoorMessageService {
     }
     if (!isEventType(eventType) || !CARRIED_EVENT_TYPES.includes(eventType)) {
       const known = [...CARRIED_EVENT_TYPES, ...ACKNOWLEDGED_ONLY_EVENT_TYPES].join(', ');
-      throw this.refuse(eventType, 'unknown_event_type', SvixHttpError.validation(['body', 'eventType'], `hookline does not carry event type ${JSON.stringify(eventType.slice(0, 64))}; it takes ${known}`));
+      throw this.refuse(
+        eventType,
+        'unknown_event_type',
+        SvixHttpError.validation(['body', 'eventType'], `hookline does not carry event type ${JSON.stringify(eventType.slice(0, 64))}; it takes ${known}`),
+      );
     }
     let mapped: MappedPayload;
     try {
@@ -89,7 +104,11 @@ export class DoorMessageService {
     }
     const id = eventId ?? uuidv7();
     if (eventId !== undefined && !this.dedup.reserveEventId(appId, eventId)) {
-      throw this.refuse(eventType, 'duplicate', SvixHttpError.of(409, 'conflict', `a message with eventId ${eventId} was already created for this application`));
+      throw this.refuse(
+        eventType,
+        'duplicate',
+        SvixHttpError.of(409, 'conflict', `a message with eventId ${eventId} was already created for this application`),
+      );
     }
     let produced = false;
     try {
@@ -110,7 +129,8 @@ export class DoorMessageService {
       if (error instanceof ApiError && error.code === 'validation_failed') {
         const issue = error.details?.[0];
         const path = issue?.path ?? '';
-        const loc = path === 'id' ? ['body', 'eventId'] : /^data\.org_id\b/.test(path) ? ['path', 'app_id'] : ['body', 'payload', ...payloadPathOf(path, mapped.sources)];
+        const loc =
+          path === 'id' ? ['body', 'eventId'] : /^data\.org_id\b/.test(path) ? ['path', 'app_id'] : ['body', 'payload', ...payloadPathOf(path, mapped.sources)];
         const field = path.startsWith('data.') ? ` (hookline field ${path.slice(5)})` : '';
         throw this.refuse(eventType, 'unmappable', SvixHttpError.validation(loc, `${issue?.message ?? error.message}${field}`));
       }
@@ -119,22 +139,42 @@ export class DoorMessageService {
   }
 
   private messageIn(body: unknown): { eventType: string; eventId: string | undefined; payload: Json; channels?: string[]; tags?: string[] } {
-    if (!isObject(body)) throw this.refuse(undefined, 'refused', SvixHttpError.validation(['body'], 'expected a MessageIn object {eventType, payload, eventId?}', 'type_error.dict'));
+    if (!isObject(body))
+      throw this.refuse(
+        undefined,
+        'refused',
+        SvixHttpError.validation(['body'], 'expected a MessageIn object {eventType, payload, eventId?}', 'type_error.dict'),
+      );
     const { eventType, eventId, payload, channels, tags } = body;
-    if (typeof eventType !== 'string' || eventType === '') throw this.refuse(undefined, 'unknown_event_type', SvixHttpError.validation(['body', 'eventType'], 'field required: a non-empty string', 'value_error.missing'));
+    if (typeof eventType !== 'string' || eventType === '')
+      throw this.refuse(
+        undefined,
+        'unknown_event_type',
+        SvixHttpError.validation(['body', 'eventType'], 'field required: a non-empty string', 'value_error.missing'),
+      );
     if (eventId !== undefined && eventId !== null && (typeof eventId !== 'string' || !SVIX_ID_PATTERN.test(eventId) || eventId.length > SVIX_ID_MAX_LENGTH)) {
       throw this.refuse(eventType, 'refused', SvixHttpError.validation(['body', 'eventId'], 'eventId must be 1-256 characters of a-z A-Z 0-9 - _ .'));
     }
-    if (!isObject(payload)) throw this.refuse(eventType, 'unmappable', SvixHttpError.validation(['body', 'payload'], 'field required: an object', 'type_error.dict'));
+    if (!isObject(payload))
+      throw this.refuse(eventType, 'unmappable', SvixHttpError.validation(['body', 'payload'], 'field required: an object', 'type_error.dict'));
     const strings = (value: unknown): string[] | undefined => (Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : undefined);
     const channelList = strings(channels);
     const tagList = strings(tags);
-    return { eventType, eventId: typeof eventId === 'string' ? eventId : undefined, payload, ...(channelList ? { channels: channelList } : {}), ...(tagList ? { tags: tagList } : {}) };
+    return {
+      eventType,
+      eventId: typeof eventId === 'string' ? eventId : undefined,
+      payload,
+      ...(channelList ? { channels: channelList } : {}),
+      ...(tagList ? { tags: tagList } : {}),
+    };
   }
 
   private refuse(eventType: unknown, outcome: DoorOutcome, error: SvixHttpError): SvixHttpError {
     this.metrics.event(eventType, outcome);
-    this.logger.debug({ eventType: typeof eventType === 'string' ? eventType.slice(0, 64) : undefined, outcome, status: error.getStatus() }, 'Message.Create refused');
+    this.logger.debug(
+      { eventType: typeof eventType === 'string' ? eventType.slice(0, 64) : undefined, outcome, status: error.getStatus() },
+      'Message.Create refused',
+    );
     return error;
   }
 }

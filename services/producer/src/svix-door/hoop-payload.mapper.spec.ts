@@ -16,7 +16,11 @@ function unmappable(run: () => unknown): UnmappablePayloadError {
   assert.fail('mapped');
 }
 
-function card(facts: { title: string; value: unknown }[], link = `[${SID}](https://hoop.example.com/sessions/${SID})`, language = 'SQL'): Record<string, unknown> {
+function card(
+  facts: { title: string; value: unknown }[],
+  link = `[${SID}](https://hoop.example.com/sessions/${SID})`,
+  language = 'SQL',
+): Record<string, unknown> {
   return {
     type: 'message',
     attachments: [
@@ -55,9 +59,22 @@ void describe('hoop payload mapping', () => {
     const mapped = mapHoopPayload(
       'session.open',
       {
-        event_type: 'session.open', id: SID, user_id: 'u', user_email: 'a@b.c', connection: 'pg', connection_type: 'database',
-        connection_envs: null, input: '', is_input_truncated: false, input_size: 0, input_envs: null, has_input_args: false,
-        review: null, command: null, verb: 'connect', brand_new: 1,
+        event_type: 'session.open',
+        id: SID,
+        user_id: 'u',
+        user_email: 'a@b.c',
+        connection: 'pg',
+        connection_type: 'database',
+        connection_envs: null,
+        input: '',
+        is_input_truncated: false,
+        input_size: 0,
+        input_envs: null,
+        has_input_args: false,
+        review: null,
+        command: null,
+        verb: 'connect',
+        brand_new: 1,
       },
       ORG,
     );
@@ -73,15 +90,40 @@ void describe('hoop payload mapping', () => {
     assert.equal(mapped.data.session_time, null);
     assert.deepEqual(mapped.dropped, [], '"`-`" means no duration: nothing dropped');
     assert.ok(validateIngestEvent({ type: 'microsoftteams.review.create', data: mapped.data }).ok);
-    const noName = mapHoopPayload('microsoftteams.review.create', card([{ title: 'Created By', value: ' | ana@example.com' }, ...FACTS.slice(1)], undefined, 'Bash'), ORG);
+    const noName = mapHoopPayload(
+      'microsoftteams.review.create',
+      card([{ title: 'Created By', value: ' | ana@example.com' }, ...FACTS.slice(1)], undefined, 'Bash'),
+      ORG,
+    );
     assert.deepEqual(noName.data.created_by, { name: 'ana@example.com', email: 'ana@example.com' });
     assert.equal(noName.data.connection_type, 'application');
   });
 
   void it('names the card part it cannot read', () => {
-    assert.deepEqual(unmappable(() => mapHoopPayload('microsoftteams.review.create', card(FACTS, 'no link here'), ORG)).path, ['attachments', 0, 'content', 'body']);
-    assert.deepEqual(unmappable(() => mapHoopPayload('microsoftteams.review.create', card(FACTS.slice(1)), ORG)).path, ['attachments', 0, 'content', 'body', 2, 'facts']);
-    assert.deepEqual(unmappable(() => mapHoopPayload('microsoftteams.review.create', card([{ title: 'Created By', value: 7 }, ...FACTS.slice(1)]), ORG)).path, ['attachments', 0, 'content', 'body', 2, 'facts', 0, 'value']);
+    assert.deepEqual(unmappable(() => mapHoopPayload('microsoftteams.review.create', card(FACTS, 'no link here'), ORG)).path, [
+      'attachments',
+      0,
+      'content',
+      'body',
+    ]);
+    assert.deepEqual(unmappable(() => mapHoopPayload('microsoftteams.review.create', card(FACTS.slice(1)), ORG)).path, [
+      'attachments',
+      0,
+      'content',
+      'body',
+      2,
+      'facts',
+    ]);
+    assert.deepEqual(unmappable(() => mapHoopPayload('microsoftteams.review.create', card([{ title: 'Created By', value: 7 }, ...FACTS.slice(1)]), ORG)).path, [
+      'attachments',
+      0,
+      'content',
+      'body',
+      2,
+      'facts',
+      0,
+      'value',
+    ]);
     const twoSids = `[${SID}](https://hoop.example.com/sessions/other-sid)`;
     assert.match(unmappable(() => mapHoopPayload('microsoftteams.review.create', card(FACTS, twoSids), ORG)).message, /two different session ids/);
     assert.deepEqual(unmappable(() => mapHoopPayload('microsoftteams.review.create', { type: 'message', attachments: [] }, ORG)).path, ['attachments']);
@@ -91,9 +133,16 @@ void describe('hoop payload mapping', () => {
     const job = {
       event_type: 'dbroles.job.finished',
       event_payload: {
-        org_id: 'ignored', id: 'job-1', created_at: '2026-01-01T00:00:00Z', completed_at: '2026-01-01T00:01:00Z',
+        org_id: 'ignored',
+        id: 'job-1',
+        created_at: '2026-01-01T00:00:00Z',
+        completed_at: '2026-01-01T00:01:00Z',
         spec: { account_arn: 'a', db_arn: 'b', db_name: 'c', db_engine: 'postgres', db_tags: null },
-        status: { phase: 'failed', message: 'x', result: [{ user_role: 'ro', status: 'failed', message: 'm', credentials_info: {}, completed_at: '2026-01-01T00:01:00Z' }] },
+        status: {
+          phase: 'failed',
+          message: 'x',
+          result: [{ user_role: 'ro', status: 'failed', message: 'm', credentials_info: {}, completed_at: '2026-01-01T00:01:00Z' }],
+        },
       },
     };
     const mapped = mapHoopPayload('dbroles.job.finished', job, ORG);
@@ -102,7 +151,10 @@ void describe('hoop payload mapping', () => {
     assert.equal(mapped.data.hook_status, null, 'absent hook_status (older hoop) is null');
     assert.ok(validateIngestEvent({ type: 'dbroles.job.finished', data: mapped.data }).ok);
     assert.deepEqual(payloadPathOf('data.status.result[0].phase', mapped.sources), ['event_payload', 'status', 'result', 0, 'status']);
-    assert.deepEqual(unmappable(() => mapHoopPayload('dbroles.job.finished', { event_payload: { ...job.event_payload, status: null } }, ORG)).path, ['event_payload', 'status']);
+    assert.deepEqual(unmappable(() => mapHoopPayload('dbroles.job.finished', { event_payload: { ...job.event_payload, status: null } }, ORG)).path, [
+      'event_payload',
+      'status',
+    ]);
   });
 
   void it('names hoop fields for contract paths, and keeps the path of fields with the same name', () => {

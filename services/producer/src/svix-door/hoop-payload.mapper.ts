@@ -334,7 +334,11 @@ export function mapHoopPayload(type: EventType, payload: unknown, orgId: string)
  * longest recorded source prefix, else the same path (most fields keep hoop's name).
  */
 export function payloadPathOf(contractPath: string, sources: MappedPayload['sources']): (string | number)[] {
-  const parts = contractPath.replace(/^data\.?/, '').replace(/\[(\d+)\]/g, '.$1').split('.').filter((part) => part !== '');
+  const parts = contractPath
+    .replace(/^data\.?/, '')
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .filter((part) => part !== '');
   for (let length = parts.length; length > 0; length--) {
     const source = sources[parts.slice(0, length).join('.')];
     if (source !== undefined) return [...source, ...parts.slice(length).map((part) => (/^\d+$/.test(part) ? Number(part) : part))];

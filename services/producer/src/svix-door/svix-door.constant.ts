@@ -28,15 +28,7 @@ export const DOOR_METRICS = {
 
 /** Outcome label of hookline_svix_door_events_total. */
 export type DoorOutcome =
-  | 'accepted'
-  | 'not_carried'
-  | 'replayed'
-  | 'duplicate'
-  | 'unmappable'
-  | 'unknown_event_type'
-  | 'refused'
-  | 'unauthorized'
-  | 'kafka_unavailable';
+  'accepted' | 'not_carried' | 'replayed' | 'duplicate' | 'unmappable' | 'unknown_event_type' | 'refused' | 'unauthorized' | 'kafka_unavailable';
 
 /** event_type label for a type that is neither carried nor acknowledged (bounded labels). */
 export const UNKNOWN_EVENT_TYPE_LABEL = 'unknown';

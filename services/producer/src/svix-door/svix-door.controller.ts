@@ -128,7 +128,11 @@ export class SvixDoorController {
   /** Any other /api/v1 path: Svix's 404, in its shape (after the bearer check, like every door route). */
   @All(['', '*rest'])
   notFound(@Req() request: IncomingMessage): never {
-    throw SvixHttpError.of(404, 'not_found', `the hookline Svix door does not serve ${(request.method ?? 'GET').toUpperCase()} ${new URL(request.url ?? '/', 'http://door').pathname.slice(0, 200)}`);
+    throw SvixHttpError.of(
+      404,
+      'not_found',
+      `the hookline Svix door does not serve ${(request.method ?? 'GET').toUpperCase()} ${new URL(request.url ?? '/', 'http://door').pathname.slice(0, 200)}`,
+    );
   }
 
   /** Forwards the call to Svix and writes its answer unchanged (status, body, content type). */
@@ -162,7 +166,11 @@ export class SvixDoorController {
     const write = (method !== 'GET' && method !== 'HEAD') || operation === 'app_portal_access';
     if (policy === 'off' || (write && policy !== 'write')) {
       this.metrics.forward(operation, 403);
-      throw SvixHttpError.of(403, 'forbidden', `the hookline Svix door does not forward ${write ? 'management writes' : 'management calls'} (SVIX_DOOR_MANAGEMENT=${policy}); use hookline's admin API, or set SVIX_DOOR_MANAGEMENT=${write ? 'write' : 'read'}`);
+      throw SvixHttpError.of(
+        403,
+        'forbidden',
+        `the hookline Svix door does not forward ${write ? 'management writes' : 'management calls'} (SVIX_DOOR_MANAGEMENT=${policy}); use hookline's admin API, or set SVIX_DOOR_MANAGEMENT=${write ? 'write' : 'read'}`,
+      );
     }
     const appId = paramsOf(request).appId;
     if (appId !== undefined || (write && ingestPrincipalOf(request).org !== undefined)) checkOrganisation(request, appId);

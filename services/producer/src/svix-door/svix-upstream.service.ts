@@ -43,7 +43,11 @@ export class SvixUpstream {
   /** Sends `method path` (path and query, already checked) with `body` to Svix; SvixHttpError when it cannot be reached. */
   async call(method: string, pathAndQuery: string, body: string | undefined, idempotencyKey: string | undefined): Promise<UpstreamAnswer> {
     if (this.token === undefined || this.baseUrl === undefined) {
-      throw SvixHttpError.of(503, 'svix_not_configured', 'this hookline producer has no Svix to forward to: set SVIX_AUTH_TOKEN (and SVIX_SERVER_URL) to the values the svix-relay uses');
+      throw SvixHttpError.of(
+        503,
+        'svix_not_configured',
+        'this hookline producer has no Svix to forward to: set SVIX_AUTH_TOKEN (and SVIX_SERVER_URL) to the values the svix-relay uses',
+      );
     }
     const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept: 'application/json' };
     if (body !== undefined && body !== '') headers['content-type'] = 'application/json';
@@ -61,7 +65,11 @@ export class SvixUpstream {
       text = await response.text();
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw SvixHttpError.of(502, 'svix_unreachable', timedOut ? `Svix did not answer within ${this.timeoutMs} ms (SVIX_REQUEST_TIMEOUT_MS)` : 'Svix could not be reached');
+      throw SvixHttpError.of(
+        502,
+        'svix_unreachable',
+        timedOut ? `Svix did not answer within ${this.timeoutMs} ms (SVIX_REQUEST_TIMEOUT_MS)` : 'Svix could not be reached',
+      );
     }
     return { status: response.status, text, contentType: response.headers.get('content-type') ?? undefined };
   }

@@ -8,7 +8,8 @@ import { endpointWriteSchema, svixName } from './dto/admin.schemas.js';
 import { SvixAdmin } from './svix-admin.service.js';
 
 /** Enable and disable: an action (POST) that answers 200 with the endpoint as it now is. */
-const EndpointSwitch = (summary: string) => applyDecorators(HttpCode(200), ApiOperation({ summary }), ApiOkResponse({ schema: openApiSchema(endpointViewSchema) }));
+const EndpointSwitch = (summary: string) =>
+  applyDecorators(HttpCode(200), ApiOperation({ summary }), ApiOkResponse({ schema: openApiSchema(endpointViewSchema) }));
 
 /** An organisation's Svix endpoints (its application's, uid = org id). */
 @ApiTags('endpoints')

@@ -14,7 +14,15 @@ import {
 } from '@hookline/contracts';
 import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
-import { MessageAttemptTriggerType, type EndpointIn, type EndpointOut, type EndpointUpsertIn, type EventTypeOut, type MessageAttemptOut, type MessageOut } from 'svix';
+import {
+  MessageAttemptTriggerType,
+  type EndpointIn,
+  type EndpointOut,
+  type EndpointUpsertIn,
+  type EventTypeOut,
+  type MessageAttemptOut,
+  type MessageOut,
+} from 'svix';
 import type { RelayConfig } from '../config/relay.settings.js';
 import { SvixPublisher } from '../publishing/svix-publisher.service.js';
 import { renderTeamsReviewCard } from '../publishing/teams-card.renderer.js';
@@ -229,9 +237,14 @@ export class SvixAdmin {
     const known = new Set((await this.allEventTypes()).map((type) => type.name));
     const unknown = names.filter((name) => !known.has(name));
     if (unknown.length > 0) {
-      throw new ApiError(400, 'validation', `unknown event type${unknown.length > 1 ? 's' : ''} in event_types: ${unknown.join(', ')}; known: ${[...known].join(', ')}`, {
-        details: unknown.map((name) => ({ path: 'body.event_types', message: `unknown event type "${name}"` })),
-      });
+      throw new ApiError(
+        400,
+        'validation',
+        `unknown event type${unknown.length > 1 ? 's' : ''} in event_types: ${unknown.join(', ')}; known: ${[...known].join(', ')}`,
+        {
+          details: unknown.map((name) => ({ path: 'body.event_types', message: `unknown event type "${name}"` })),
+        },
+      );
     }
   }
 

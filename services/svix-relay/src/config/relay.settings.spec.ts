@@ -36,7 +36,12 @@ void describe('relaySettings', () => {
   });
 
   void it('never shows the Svix token, the database URL or API tokens in its logged form', () => {
-    const config = loadConfig(relaySettings, { KAFKA_BROKERS: 'k:9092', ADMIN_TOKENS: ADMIN, SVIX_AUTH_TOKEN: 'sk_secret_svix_token', DATABASE_URL: 'postgres://u:pw-secret@db/x' });
+    const config = loadConfig(relaySettings, {
+      KAFKA_BROKERS: 'k:9092',
+      ADMIN_TOKENS: ADMIN,
+      SVIX_AUTH_TOKEN: 'sk_secret_svix_token',
+      DATABASE_URL: 'postgres://u:pw-secret@db/x',
+    });
     const logged = JSON.stringify(redactedConfig(config));
     for (const secret of ['sk_secret_svix_token', 'pw-secret', ADMIN]) assert.ok(!logged.includes(secret), `${secret} is not logged`);
   });

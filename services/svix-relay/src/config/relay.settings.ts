@@ -1,11 +1,25 @@
 import { kafkaSecuritySettings } from '@hookline/kafka';
-import { defineSettings, kafkaClientSettings, listenSettings, parseAllowEntry, roleTokenSettings, setting, svixApiSettings, type ConfigOf } from '@hookline/observability';
+import {
+  defineSettings,
+  kafkaClientSettings,
+  listenSettings,
+  parseAllowEntry,
+  roleTokenSettings,
+  setting,
+  svixApiSettings,
+  type ConfigOf,
+} from '@hookline/observability';
 import { z } from 'zod';
 import { DEFAULT_PORT } from '../relay.constant.js';
 
 const allowList = z
   .string()
-  .transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+  .transform((text) =>
+    text
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  )
   .pipe(z.array(z.string().refine((entry) => parseAllowEntry(entry) !== undefined)));
 
 /** Every environment variable the svix-relay reads; validated before Nest starts. */
@@ -22,8 +36,14 @@ export const relaySettings = defineSettings({
   }),
   SVIX_CONCURRENCY: setting.positiveInt({ description: 'Svix API calls made at once while publishing (the load the relay puts on Svix).', default: 16 }),
   ...svixApiSettings('Svix API token. Unset: publishing is off and the relay consumes nothing (events wait in Kafka).'),
-  SVIX_REQUEST_TIMEOUT_MS: setting.positiveInt({ description: 'Longest a Svix API call may wait to connect, for the answer, or for the rest of its body, before it counts as a failure and is retried.', default: 10_000 }),
-  SVIX_RETRY_INITIAL_MS: setting.positiveInt({ description: 'First backoff after Svix failed (unreachable, timeout, 429, 5xx); doubles each retry, with jitter.', default: 500 }),
+  SVIX_REQUEST_TIMEOUT_MS: setting.positiveInt({
+    description: 'Longest a Svix API call may wait to connect, for the answer, or for the rest of its body, before it counts as a failure and is retried.',
+    default: 10_000,
+  }),
+  SVIX_RETRY_INITIAL_MS: setting.positiveInt({
+    description: 'First backoff after Svix failed (unreachable, timeout, 429, 5xx); doubles each retry, with jitter.',
+    default: 500,
+  }),
   SVIX_RETRY_MAX_MS: setting.positiveInt({ description: 'Longest backoff between retries of one event.', default: 30_000 }),
   DATABASE_URL: setting.url({
     description: 'PostgreSQL holding the webhooks plugin connections (postgres://…); `npm start` serves an embedded one.',

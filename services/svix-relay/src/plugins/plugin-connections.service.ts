@@ -58,7 +58,11 @@ export class PluginConnections implements OnModuleInit, OnApplicationShutdown {
     const rows = await this.database.db
       .select()
       .from(pluginConnections)
-      .where(orgId === undefined ? eq(pluginConnections.plugin, WEBHOOKS_PLUGIN) : and(eq(pluginConnections.plugin, WEBHOOKS_PLUGIN), eq(pluginConnections.orgId, orgId)))
+      .where(
+        orgId === undefined
+          ? eq(pluginConnections.plugin, WEBHOOKS_PLUGIN)
+          : and(eq(pluginConnections.plugin, WEBHOOKS_PLUGIN), eq(pluginConnections.orgId, orgId)),
+      )
       .orderBy(asc(pluginConnections.orgId), asc(pluginConnections.connectionName));
     return rows.map((row) => ({ org_id: row.orgId, connection_name: row.connectionName, enabled_at: row.enabledAt.toISOString() }));
   }

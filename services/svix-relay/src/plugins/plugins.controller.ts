@@ -9,8 +9,16 @@ import { API_PREFIX, WEBHOOKS_PLUGIN } from '../relay.constant.js';
 import { PluginConnections, type PluginConnection } from './plugin-connections.service.js';
 
 // The same bounds the contracts put on these fields, so any connection an event names can be enabled.
-const orgIdSchema = z.string().min(1).max(LIMITS.idLength).regex(/^[\x21-\x7E]+$/, { error: 'must be visible ASCII characters' });
-const connectionNameSchema = z.string().min(1).max(LIMITS.nameLength).regex(/^[^\p{Cc}]+$/u, { error: 'must not hold control characters' });
+const orgIdSchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.idLength)
+  .regex(/^[\x21-\x7E]+$/, { error: 'must be visible ASCII characters' });
+const connectionNameSchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.nameLength)
+  .regex(/^[^\p{Cc}]+$/u, { error: 'must not hold control characters' });
 
 /** The webhooks plugin: which connections' session events are published. */
 @ApiTags('plugin')

@@ -6,7 +6,14 @@ import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { keySlotsAdvice, type RelayConfig } from '../config/relay.settings.js';
 import { KAFKA_CLIENT } from '../kafka/kafka.constant.js';
-import { CONSUMED_TOPICS, PUBLICATIONS_TOPIC, RELAY_FETCH_MAX_BYTES, RELAY_FETCH_MAX_BYTES_PER_PARTITION, RELAY_FETCH_MAX_WAIT_MS, RELAY_MAX_BUFFERED_PER_PARTITION } from '../relay.constant.js';
+import {
+  CONSUMED_TOPICS,
+  PUBLICATIONS_TOPIC,
+  RELAY_FETCH_MAX_BYTES,
+  RELAY_FETCH_MAX_BYTES_PER_PARTITION,
+  RELAY_FETCH_MAX_WAIT_MS,
+  RELAY_MAX_BUFFERED_PER_PARTITION,
+} from '../relay.constant.js';
 import { EventTypeSync } from '../svix/event-type-sync.service.js';
 import { SvixClient } from '../svix/svix-client.service.js';
 import { describeSvixFailure } from '../svix/svix-failure.js';
@@ -45,12 +52,16 @@ export class RelayConsumer implements OnApplicationBootstrap, OnApplicationShutd
     health: HealthRegistry,
   ) {
     this.logger.setContext(RelayConsumer.name);
-    health.register('consumer', () => Promise.resolve({ up: this.state === 'running' || this.state === 'off', detail: { state: this.state, publishing: this.svix.enabled } }));
+    health.register('consumer', () =>
+      Promise.resolve({ up: this.state === 'running' || this.state === 'off', detail: { state: this.state, publishing: this.svix.enabled } }),
+    );
   }
 
   onApplicationBootstrap(): void {
     if (!this.svix.enabled) {
-      this.logger.warn('SVIX_AUTH_TOKEN is not set: publishing to Svix is OFF and the relay consumes nothing; events wait in Kafka until a token is configured');
+      this.logger.warn(
+        'SVIX_AUTH_TOKEN is not set: publishing to Svix is OFF and the relay consumes nothing; events wait in Kafka until a token is configured',
+      );
       return;
     }
     const advice = keySlotsAdvice(this.config);
@@ -74,7 +85,10 @@ export class RelayConsumer implements OnApplicationBootstrap, OnApplicationShutd
       const admin = this.client.admin();
       await admin.connect();
       try {
-        await ensureTopics(admin, [...CONSUMED_TOPICS, PUBLICATIONS_TOPIC].map((topic) => ({ topic, numPartitions: this.config.KAFKA_TOPIC_PARTITIONS })));
+        await ensureTopics(
+          admin,
+          [...CONSUMED_TOPICS, PUBLICATIONS_TOPIC].map((topic) => ({ topic, numPartitions: this.config.KAFKA_TOPIC_PARTITIONS })),
+        );
       } finally {
         await admin.disconnect();
       }
@@ -105,11 +119,19 @@ export class RelayConsumer implements OnApplicationBootstrap, OnApplicationShutd
     });
     await this.runner.start();
     this.state = 'running';
-    this.logger.info({ groupId: this.config.KAFKA_GROUP_ID, topics: CONSUMED_TOPICS, deadLetters: CONSUMED_TOPICS.map((topic) => dlqTopic(topic)) }, 'publishing to Svix');
+    this.logger.info(
+      { groupId: this.config.KAFKA_GROUP_ID, topics: CONSUMED_TOPICS, deadLetters: CONSUMED_TOPICS.map((topic) => dlqTopic(topic)) },
+      'publishing to Svix',
+    );
   }
 
   /** Runs a start-up step until it succeeds or the service stops. */
   private untilDone(what: string, step: () => Promise<void>): Promise<boolean> {
-    return untilStarted(what, step, { signal: this.stopping.signal, retryMs: SETUP_RETRY_MS, logger: this.logger, describeError: (error) => describeSvixFailure(error).message });
+    return untilStarted(what, step, {
+      signal: this.stopping.signal,
+      retryMs: SETUP_RETRY_MS,
+      logger: this.logger,
+      describeError: (error) => describeSvixFailure(error).message,
+    });
   }
 }

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildEvent, decodeEvent, dlqTopic, encodeEvent, getEventContract, svixPublicationRecordCodec, TOPICS, type EventType, type GatewayEvent } from '@hookline/contracts';
+import {
+  buildEvent,
+  decodeEvent,
+  dlqTopic,
+  encodeEvent,
+  getEventContract,
+  svixPublicationRecordCodec,
+  TOPICS,
+  type EventType,
+  type GatewayEvent,
+} from '@hookline/contracts';
 import { DLQ_HEADERS, headerValue } from '@hookline/kafka';
 import { InMemoryBroker } from '@hookline/kafka/testing';
 import { MetricsRegistry } from '@hookline/observability';
@@ -13,7 +23,13 @@ import { RelayService } from './relay.service.js';
 import type { SessionConnections } from './session-connections.service.js';
 import type { SvixPublisher } from './svix-publisher.service.js';
 
-const silent = { setContext: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as PinoLogger;
+const silent = {
+  setContext: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+} as unknown as PinoLogger;
 
 function event<T extends EventType>(type: T, sid: string, data: Record<string, unknown> = {}): GatewayEvent<T> {
   const contract = getEventContract(type);
@@ -37,7 +53,14 @@ function relayOn(broker: InMemoryBroker, publish: Publish, options: { pluginEnab
     connectionOf: (sid: string) => Promise.resolve(sessions.get(sid)),
   } as unknown as SessionConnections;
   const plugins = { isEnabled: () => options.pluginEnabled ?? true } as unknown as PluginConnections;
-  const relay = new RelayService(plugins, fakeSessions, { publish } as unknown as SvixPublisher, broker.producer(), new RelayMetrics(new MetricsRegistry('relay-unit')), silent);
+  const relay = new RelayService(
+    plugins,
+    fakeSessions,
+    { publish } as unknown as SvixPublisher,
+    broker.producer(),
+    new RelayMetrics(new MetricsRegistry('relay-unit')),
+    silent,
+  );
   const consumer = broker.consumer<GatewayEvent>({
     groupId: 'relay',
     topics: CONSUMED_TOPICS,
@@ -68,7 +91,13 @@ void describe('RelayService on the in-memory broker', () => {
     await broker.producer().send([encodeEvent(open), encodeEvent(close)]);
     await broker.idle();
     assert.deepEqual(calls, [open.id, close.id], 'a session is published in order');
-    assert.deepEqual(published(broker).map((p) => [p.event_id, p.svix_message_id]), [[open.id, `msg_${open.id}`], [close.id, `msg_${close.id}`]]);
+    assert.deepEqual(
+      published(broker).map((p) => [p.event_id, p.svix_message_id]),
+      [
+        [open.id, `msg_${open.id}`],
+        [close.id, `msg_${close.id}`],
+      ],
+    );
     assert.equal(broker.records(PUBLICATIONS_TOPIC)[0]!.key?.toString(), 'sid-1');
     assert.equal(broker.committedOffset('relay', TOPICS.gatewaySessions), '2');
     await consumer.stop();
@@ -110,7 +139,10 @@ void describe('RelayService on the in-memory broker', () => {
     await consumer.start();
     await broker.idle();
     assert.equal(calls, 2, 'published again after the record failed (the same idempotency key makes the same message)');
-    assert.deepEqual(published(broker).map((p) => p.event_id), [e.id]);
+    assert.deepEqual(
+      published(broker).map((p) => p.event_id),
+      [e.id],
+    );
     await consumer.stop();
   });
 
@@ -133,10 +165,14 @@ void describe('RelayService on the in-memory broker', () => {
 
     const filtering = new InMemoryBroker();
     const none: string[] = [];
-    const off = relayOn(filtering, (message) => {
-      none.push(message.eventId);
-      return Promise.resolve({ appId: 'app_1', messageId: 'msg', alreadyPublished: false, seconds: 0.001 });
-    }, { pluginEnabled: false });
+    const off = relayOn(
+      filtering,
+      (message) => {
+        none.push(message.eventId);
+        return Promise.resolve({ appId: 'app_1', messageId: 'msg', alreadyPublished: false, seconds: 0.001 });
+      },
+      { pluginEnabled: false },
+    );
     await off.start();
     await filtering.producer().send(encodeEvent(event('session.open', 'sid-10')));
     await filtering.idle();

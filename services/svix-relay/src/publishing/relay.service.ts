@@ -62,7 +62,12 @@ export class RelayService {
     }
   }
 
-  private async filterAndPublish(event: GatewayEvent, key: string, signal: AbortSignal | undefined, settleAfter: ((step: Promise<unknown>) => void) | undefined): Promise<RelayOutcome> {
+  private async filterAndPublish(
+    event: GatewayEvent,
+    key: string,
+    signal: AbortSignal | undefined,
+    settleAfter: ((step: Promise<unknown>) => void) | undefined,
+  ): Promise<RelayOutcome> {
     const target = await this.targetOf(event);
     if ('filtered' in target) {
       this.metrics.filtered.inc({ reason: target.filtered });
@@ -109,7 +114,9 @@ export class RelayService {
       () => this.metrics.published.inc({ event_type: event.type }),
       (error: unknown) => {
         // Retried whole: the message create is idempotent, so the retry finds the same message.
-        throw new TransientError(`recording the publication of ${event.id} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new TransientError(`recording the publication of ${event.id} failed: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
       },
     );
     if (settleAfter === undefined) await recorded;
@@ -132,7 +139,9 @@ export class RelayService {
           if (known === undefined) return { filtered: FILTER_REASONS.unknownSession };
           // Published under the close's org, it would reach another organisation's endpoints.
           if (known.orgId !== event.data.org_id) {
-            throw new PermanentError(`session.close ${event.id} of session ${event.data.sid} names org ${event.data.org_id}, but its session.open was seen under another org; not published`);
+            throw new PermanentError(
+              `session.close ${event.id} of session ${event.data.sid} names org ${event.data.org_id}, but its session.open was seen under another org; not published`,
+            );
           }
           return this.byPlugin(event.data.org_id, event.data.sid, known.connectionName);
         }
@@ -154,7 +163,10 @@ function encodePublication(record: SvixPublicationRecord, event: GatewayEvent, o
   try {
     return svixPublicationRecordCodec.encode(record);
   } catch (error) {
-    throw new PermanentError(`the publication record of event ${event.id} (${event.type}) cannot be encoded (${error instanceof Error ? error.message : String(error)}); ${outcome}`, { cause: error });
+    throw new PermanentError(
+      `the publication record of event ${event.id} (${event.type}) cannot be encoded (${error instanceof Error ? error.message : String(error)}); ${outcome}`,
+      { cause: error },
+    );
   }
 }
 

@@ -48,7 +48,10 @@ void describe('SessionConnections', () => {
     await closed.close();
     const broken = new SessionConnections(closed, { SESSION_RETENTION_HOURS: 1 }, silent);
     const outcomes = await Promise.allSettled([broken.remember('sid-x', 'org-b', 'pg-a'), broken.connectionOf('sid-y')]);
-    assert.deepEqual(outcomes.map((o) => o.status), ['rejected', 'rejected']);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['rejected', 'rejected'],
+    );
   });
 
   void it('prunes sessions not seen within SESSION_RETENTION_HOURS; keeps recent ones', async () => {

@@ -89,7 +89,9 @@ export class SessionConnections implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.timer = setInterval(() => {
-      void this.prune().catch((error: unknown) => this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'pruning old session connections failed'));
+      void this.prune().catch((error: unknown) =>
+        this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'pruning old session connections failed'),
+      );
     }, PRUNE_INTERVAL_MS);
     this.timer.unref();
   }

@@ -22,11 +22,15 @@ void describe('SvixPublisher', () => {
           const { eventId, eventType } = JSON.parse(body) as { eventId: string; eventType: string };
           messageCalls.push(eventId);
           setTimeout(() => {
-            res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `msg_${eventId}`, eventId, eventType, payload: {}, timestamp: now }));
+            res
+              .writeHead(202, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ id: `msg_${eventId}`, eventId, eventType, payload: {}, timestamp: now }));
           }, 300).unref();
           return;
         }
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'app_1', uid: 'org-1', name: 'org org-1', createdAt: now, updatedAt: now, metadata: {} }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ id: 'app_1', uid: 'org-1', name: 'org org-1', createdAt: now, updatedAt: now, metadata: {} }));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -10,13 +10,21 @@ import { escapeTeamsMarkdown } from './teams-markdown.js';
 const markdown = new MarkdownIt({ linkify: true, html: true });
 /** What an approver reads: the Markdown rendered, entities decoded. */
 function shown(text: string): string {
-  return markdown.renderInline(text).replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return markdown
+    .renderInline(text)
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 const ACTIVE_MARKUP = /<(a|em|strong|ol|ul|li|h\d|img|code|pre|blockquote|s|del|hr|table)\b/;
 
 interface Card {
   type: string;
-  attachments: { contentType: string; content: { type: string; version: string; body: Record<string, unknown>[]; actions?: { type: string; url: string }[] } }[];
+  attachments: {
+    contentType: string;
+    content: { type: string; version: string; body: Record<string, unknown>[]; actions?: { type: string; url: string }[] };
+  }[];
 }
 
 void describe('renderTeamsReviewCard', () => {

@@ -17,7 +17,8 @@ void describe('createPooledFetch', () => {
       req.on('end', () => {
         if (req.url === '/empty') return void res.writeHead(204).end();
         if (req.url === '/slow') return void setTimeout(() => res.writeHead(200).end('{}'), 2_000).unref();
-        if (req.url === '/busy') return void res.writeHead(429, { 'retry-after': '3', 'content-type': 'application/json' }).end('{"code":"rate_limit","detail":"slow down"}');
+        if (req.url === '/busy')
+          return void res.writeHead(429, { 'retry-after': '3', 'content-type': 'application/json' }).end('{"code":"rate_limit","detail":"slow down"}');
         res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ method: req.method, key: req.headers['idempotency-key'], body }));
       });
     });

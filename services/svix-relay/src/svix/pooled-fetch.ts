@@ -85,7 +85,11 @@ function exchange(agent: Agent, target: URL, init: RequestInit | undefined, sign
         },
         onResponseEnd() {
           done();
-          const text = NULL_BODY_STATUSES.has(status) ? '' : chunks.length === 1 && chunks[0] !== undefined ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
+          const text = NULL_BODY_STATUSES.has(status)
+            ? ''
+            : chunks.length === 1 && chunks[0] !== undefined
+              ? chunks[0].toString('utf8')
+              : Buffer.concat(chunks).toString('utf8');
           resolve(new PooledResponse(status, headers, text));
         },
         onResponseError(_controller, error) {
@@ -123,7 +127,10 @@ export function createPooledFetch(connections: number, timeoutMs?: number): Pool
       return (await exchange(agent, typeof input === 'string' ? new URL(input) : input, init, signal)) as unknown as Response;
     } catch (error) {
       if (signal?.aborted === true) throw signal.reason;
-      if (timeoutMs !== undefined && (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError || error instanceof errors.ConnectTimeoutError)) {
+      if (
+        timeoutMs !== undefined &&
+        (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError || error instanceof errors.ConnectTimeoutError)
+      ) {
         throw timeoutError(timeoutMs);
       }
       throw new TypeError('fetch failed', { cause: error });

@@ -17,7 +17,10 @@ export class SvixClient implements OnApplicationShutdown {
 
   constructor(@Inject(APP_CONFIG) config: Pick<RelayConfig, 'SVIX_AUTH_TOKEN' | 'SVIX_SERVER_URL' | 'SVIX_REQUEST_TIMEOUT_MS' | 'SVIX_CONCURRENCY'>) {
     // Publishing makes at most SVIX_CONCURRENCY calls at once; the management API's few share the pool.
-    this.http = config.SVIX_AUTH_TOKEN === undefined ? undefined : createPooledFetch(config.SVIX_CONCURRENCY + SVIX_API_EXTRA_CONNECTIONS, config.SVIX_REQUEST_TIMEOUT_MS);
+    this.http =
+      config.SVIX_AUTH_TOKEN === undefined
+        ? undefined
+        : createPooledFetch(config.SVIX_CONCURRENCY + SVIX_API_EXTRA_CONNECTIONS, config.SVIX_REQUEST_TIMEOUT_MS);
     this.api =
       config.SVIX_AUTH_TOKEN === undefined || this.http === undefined
         ? undefined

@@ -9,11 +9,7 @@ const MAX_URL_LENGTH = 2_048;
 const MAX_DESCRIPTION_LENGTH = 1_000;
 const MAX_FILTERS = 50;
 
-export const svixName = z
-  .string()
-  .min(1)
-  .max(SVIX_ID_MAX_LENGTH)
-  .regex(SVIX_ID_PATTERN, { error: 'must be letters, digits, "-", "_" or "." only' });
+export const svixName = z.string().min(1).max(SVIX_ID_MAX_LENGTH).regex(SVIX_ID_PATTERN, { error: 'must be letters, digits, "-", "_" or "." only' });
 
 const jsonSchemaObject = z.record(z.string(), z.unknown()).describe('A JSON Schema (object) of the payload');
 
@@ -52,7 +48,12 @@ export const attemptsQuerySchema = z.strictObject({
   status: z.enum(statusNames).optional().describe('success, pending, fail or sending'),
   event_types: z
     .string()
-    .transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+    .transform((text) =>
+      text
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== ''),
+    )
     .pipe(z.array(svixName).min(1).max(MAX_FILTERS))
     .optional()
     .describe('Comma-separated event types'),
@@ -74,4 +75,3 @@ export type EventTypeCreate = z.infer<typeof eventTypeCreateSchema>;
 export type EventTypeUpdate = z.infer<typeof eventTypeUpdateSchema>;
 export type EndpointWrite = z.infer<typeof endpointWriteSchema>;
 export type AttemptsQuery = z.infer<typeof attemptsQuerySchema>;
-
