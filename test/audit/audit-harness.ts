@@ -80,7 +80,11 @@ export async function testDatabase(): Promise<TestDatabase & { pool: pg.Pool; co
         await pollUntil(
           async () =>
             Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [database.name])).rows[0]?.n) === 0,
-          { timeoutMs: 10_000, intervalMs: 50, what: `sessions on ${database.name} to close` },
+          {
+            timeoutMs: 10_000,
+            intervalMs: 50,
+            what: `sessions on ${database.name} to close`,
+          },
         ).catch(() => undefined);
       } finally {
         await admin.end();

@@ -196,7 +196,9 @@ void describe('dashboards: every panel query returns data from a real Prometheus
         `--web.listen-address=127.0.0.1:${port}`,
         '--log.level=warn',
       ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
     );
     let stderr = '';
     prometheus.stderr?.on('data', (chunk: Buffer) => {

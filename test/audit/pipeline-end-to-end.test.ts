@@ -55,7 +55,9 @@ void describe('pipeline end to end: the audit record of a session', { skip }, ()
     // The relay applies plugin changes within PLUGIN_REFRESH_MS: wait until it lists the connection.
     await pollUntil(
       async () => JSON.stringify((await api(pipeline.relay.url, 'GET', `/v1/plugins/webhooks/connections?org_id=${orgId}`)).body).includes(connection),
-      { what: 'the connection enabled' },
+      {
+        what: 'the connection enabled',
+      },
     );
 
     const sid = uniqueId('sid');

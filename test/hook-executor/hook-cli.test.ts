@@ -61,7 +61,9 @@ void describe('hook test CLI with the example runbooks', () => {
   void it('runs session-close from a local path: the SIEM gets the event, the CLI prints exit code, output and duration', async () => {
     const result = await runCli(
       ['test', 'session-close', '--payload', 'examples/events/session-close.json', '--repo', fixture.bare, '--env', `SIEM_URL=${siemUrl}`],
-      { HOOK_ENV_SIEM_TOKEN: 'siem-token-1' },
+      {
+        HOOK_ENV_SIEM_TOKEN: 'siem-token-1',
+      },
     );
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /^outcome +success$/m);

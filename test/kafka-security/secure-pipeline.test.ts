@@ -154,7 +154,9 @@ void describe('Kafka over SASL_SSL with ACLs: each service its own principal', {
     assert.equal(endpoint.status, 201, JSON.stringify(endpoint.body));
     await pollUntil(
       async () => JSON.stringify((await api(pipeline.relay.url, 'GET', `/v1/plugins/webhooks/connections?org_id=${orgId}`)).body).includes(connection),
-      { what: 'the connection enabled' },
+      {
+        what: 'the connection enabled',
+      },
     );
 
     const sid = `sid-${randomBytes(6).toString('hex')}`;

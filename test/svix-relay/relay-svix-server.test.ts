@@ -243,7 +243,10 @@ describe(`svix-relay against ${title}`, { skip }, () => {
       async () =>
         (await metricValue(replay!.url, 'hookline_relay_published_total')) === published.size &&
         (await metricValue(replay!.url, 'hookline_relay_filtered_total')) === 2,
-      { timeoutMs: DELIVERY_TIMEOUT_MS, what: 'the second relay to have relayed the 8 events again' },
+      {
+        timeoutMs: DELIVERY_TIMEOUT_MS,
+        what: 'the second relay to have relayed the 8 events again',
+      },
     );
     const messages = await messagesOf(svix, orgId);
     assert.equal(messages.length, published.size, 'no second message');

@@ -263,7 +263,9 @@ export class LocalKafkaBroker {
           '--ignore-formatted',
           ...this.scramArguments(),
         ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
       );
       let out = '';
       child.stdout.on('data', (b: Buffer) => (out += b.toString()));

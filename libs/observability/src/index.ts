@@ -5,7 +5,7 @@ export { ConfigError, type ConfigIssue } from './config/config.error.js';
 export { defineSettings, describeSettings, loadConfig, loadConfigOrExit, redactedConfig, type SettingDescription } from './config/load-config.js';
 export type { ConfigOf, Setting, SettingOptions, SettingsDefinition } from './config/setting.js';
 export { distinctValues, enforceRules, withRules, type SettingsRule } from './config/settings-rule.js';
-export { LOG_LEVELS, setting, type LogLevel } from './config/setting-builders.js';
+export { commaSeparated, LOG_LEVELS, setting, type LogLevel } from './config/setting-builders.js';
 export { HEALTH_CHECK_TIMEOUT_MS } from './health/health.constant.js';
 export { HealthRegistry, type DependencyCheck, type DependencyState } from './health/health-registry.service.js';
 export { createLogger, type LoggerSettings } from './logging/create-logger.js';

@@ -87,7 +87,9 @@ export function redactedConfig<C extends object>(config: C): { readonly [K in ke
   if (definition === undefined) throw new TypeError('redactedConfig() takes an object returned by loadConfig()');
   return Object.fromEntries(
     Object.entries(config).map(([name, value]: [string, unknown]) => [name, definition[name]?.sensitive === true && value !== undefined ? REDACTED : value]),
-  ) as { readonly [K in keyof C]: unknown };
+  ) as {
+    readonly [K in keyof C]: unknown;
+  };
 }
 
 /**

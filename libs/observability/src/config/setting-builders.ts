@@ -30,6 +30,14 @@ function build<T, O extends SettingOptions<T>>(
  * variable's text, so `loadConfig` hands out numbers, lists and booleans, and each
  * knows how to say what it expected when the text is wrong.
  */
+/** Comma-separated text as its trimmed, non-empty items (settings, query parameters). */
+export const commaSeparated = z.string().transform((text) =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== ''),
+);
+
 export const setting = {
   /** A TCP port, 1-65535. */
   port<const O extends SettingOptions<number>>(options: O): Setting<ValueOf<number, O>> {
@@ -56,30 +64,14 @@ export const setting = {
 
   /** Comma-separated values, trimmed, empty items dropped; at least one item. */
   list<const O extends SettingOptions<readonly string[]>>(options: O): Setting<ValueOf<readonly string[], O>> {
-    const schema: z.ZodType<readonly string[], string> = z
-      .string()
-      .transform((text) =>
-        text
-          .split(',')
-          .map((item) => item.trim())
-          .filter((item) => item !== ''),
-      )
-      .pipe(z.array(z.string()).min(1));
+    const schema: z.ZodType<readonly string[], string> = commaSeparated.pipe(z.array(z.string()).min(1));
     return build(schema, 'a comma-separated list of one or more items', options, (items) => items.join(','));
   },
 
   /** Bearer tokens, comma-separated (rotate by listing old and new): each TOKEN_MIN_LENGTH or more visible ASCII characters. */
   tokens<const O extends SettingOptions<string[]>>(options: O): Setting<ValueOf<string[], O>> {
     const token = new RegExp(`^[${TOKEN_CHARACTERS}]{${TOKEN_MIN_LENGTH},}$`);
-    const schema = z
-      .string()
-      .transform((text) =>
-        text
-          .split(',')
-          .map((item) => item.trim())
-          .filter((item) => item !== ''),
-      )
-      .pipe(z.array(z.string().regex(token)).min(1));
+    const schema = commaSeparated.pipe(z.array(z.string().regex(token)).min(1));
     return build(schema, `a comma-separated list of tokens, each at least ${TOKEN_MIN_LENGTH} visible ASCII characters`, options, (items) => items.join(','));
   },
 

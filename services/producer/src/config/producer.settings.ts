@@ -1,5 +1,6 @@
 import { kafkaSecuritySettings } from '@hookline/kafka';
 import {
+  commaSeparated,
   defineSettings,
   kafkaClientSettings,
   listenSettings,
@@ -18,26 +19,18 @@ import { DEFAULT_PORT } from './producer.constant.js';
 // <org_id>=<token>, split at the first "=": an org id is an identifier without "=" or ",".
 const ORG_TOKEN_ENTRY = new RegExp(`^([\\x21-\\x2B\\x2D-\\x3C\\x3E-\\x7E]{1,${LIMITS.idLength}})=([${TOKEN_CHARACTERS}]{${TOKEN_MIN_LENGTH},})$`);
 
-const ingestOrgTokens = z
-  .string()
-  .transform((text) =>
-    text
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== ''),
-  )
-  .pipe(
-    z
-      .array(z.string().regex(ORG_TOKEN_ENTRY))
-      .min(1)
-      .transform((entries) =>
-        entries.map((entry) => {
-          const [, org = '', token = ''] = ORG_TOKEN_ENTRY.exec(entry) ?? [];
-          return { org, token };
-        }),
-      )
-      .refine((entries) => new Set(entries.map((entry) => entry.token)).size === entries.length),
-  );
+const ingestOrgTokens = commaSeparated.pipe(
+  z
+    .array(z.string().regex(ORG_TOKEN_ENTRY))
+    .min(1)
+    .transform((entries) =>
+      entries.map((entry) => {
+        const [, org = '', token = ''] = ORG_TOKEN_ENTRY.exec(entry) ?? [];
+        return { org, token };
+      }),
+    )
+    .refine((entries) => new Set(entries.map((entry) => entry.token)).size === entries.length),
+);
 
 /** Every environment variable the producer reads; validated before Nest starts. */
 export const producerSettings = defineSettings({

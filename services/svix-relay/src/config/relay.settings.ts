@@ -1,5 +1,6 @@
 import { kafkaSecuritySettings } from '@hookline/kafka';
 import {
+  commaSeparated,
   defineSettings,
   kafkaClientSettings,
   listenSettings,
@@ -12,15 +13,7 @@ import {
 import { z } from 'zod';
 import { DEFAULT_PORT } from '../relay.constant.js';
 
-const allowList = z
-  .string()
-  .transform((text) =>
-    text
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== ''),
-  )
-  .pipe(z.array(z.string().refine((entry) => parseAllowEntry(entry) !== undefined)));
+const allowList = commaSeparated.pipe(z.array(z.string().refine((entry) => parseAllowEntry(entry) !== undefined)));
 
 /** Every environment variable the svix-relay reads; validated before Nest starts. */
 export const relaySettings = defineSettings({

@@ -2,6 +2,7 @@
 // (openApiSchema of @hookline/contracts) are what /docs shows, so the description cannot
 // drift from what is enforced.
 import { MessageStatus } from 'svix';
+import { commaSeparated } from '@hookline/observability';
 import { z } from 'zod';
 import { DEFAULT_ATTEMPTS_LIMIT, MAX_ATTEMPTS_LIMIT, SVIX_ID_MAX_LENGTH, SVIX_ID_PATTERN } from '../../relay.constant.js';
 
@@ -46,17 +47,7 @@ export const attemptsQuerySchema = z.strictObject({
   endpoint_id: svixName.optional().describe('Endpoint whose attempts are listed; optional when the organisation has exactly one'),
   limit: z.coerce.number().int().min(1).max(MAX_ATTEMPTS_LIMIT).default(DEFAULT_ATTEMPTS_LIMIT),
   status: z.enum(statusNames).optional().describe('success, pending, fail or sending'),
-  event_types: z
-    .string()
-    .transform((text) =>
-      text
-        .split(',')
-        .map((item) => item.trim())
-        .filter((item) => item !== ''),
-    )
-    .pipe(z.array(svixName).min(1).max(MAX_FILTERS))
-    .optional()
-    .describe('Comma-separated event types'),
+  event_types: commaSeparated.pipe(z.array(svixName).min(1).max(MAX_FILTERS)).optional().describe('Comma-separated event types'),
   iterator: z.string().max(SVIX_ID_MAX_LENGTH).optional(),
 });
 
