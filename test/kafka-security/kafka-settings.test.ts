@@ -9,8 +9,8 @@ const PASSWORD = 'kafka-secret-Never-Shown-4471';
 const SERVICES = [
   { name: 'producer', main: 'producer', env: { INGEST_TOKENS: 'a-valid-ingest-token-0123456789' } },
   { name: 'hook-executor', main: 'hook-executor', env: {} },
-  { name: 'svix-relay', main: 'svix-relay', env: { ADMIN_TOKENS: 'admin-token-0123456789abc' } },
-  { name: 'audit', main: 'audit', env: { ADMIN_TOKENS: 'admin-token-0123456789abc' } },
+  { name: 'svix-relay', main: 'svix-relay', env: { ADMIN_TOKENS: 'admin-token-0123456789abc', DATABASE_URL: 'postgres://relay@127.0.0.1:1/relay' } },
+  { name: 'audit', main: 'audit', env: { ADMIN_TOKENS: 'admin-token-0123456789abc', DATABASE_URL: 'postgres://audit@127.0.0.1:1/audit' } },
 ] as const;
 
 function start(main: string, env: Record<string, string>): { status: number | null; stderr: string; stdout: string } {
