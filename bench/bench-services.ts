@@ -26,6 +26,11 @@ export async function startService(service: string, port: number, env: Record<st
     env: { PATH: process.env['PATH'] ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', logs ? 'inherit' : 'ignore', 'inherit'],
   });
+  return untilReady(child, service, port);
+}
+
+/** Waits until a started service answers /health/ready with 200 (60 s at most; killed if not). */
+export async function untilReady(child: ChildProcess, service: string, port: number): Promise<ChildProcess> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}`);

@@ -13,6 +13,7 @@ import { Kafka, logLevel, CompressionTypes } from 'kafkajs';
 import { encodeEvent, buildEvent, getEventContract, TOPICS, type IngestEventInput } from '@hookline/contracts';
 import { ensureKafkaDistribution, freePort, provideKafkaBroker } from '@hookline/kafka-broker';
 import { SERVICE_PROCESS_ENV } from '@hookline/observability';
+import { untilReady } from './bench-services.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 60_000);
@@ -162,18 +163,7 @@ async function startProducer(brokers: string[], port: number, variant: ProducerV
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`producer exited with ${child.exitCode}`);
-    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return child;
-    await sleep(200);
-  }
-  child.kill('SIGKILL');
-  throw new Error('producer not ready within 60 s');
+  return untilReady(child, 'producer', port);
 }
 
 async function httpIngest(port: number, batches: IngestEventInput[][]): Promise<number> {
