@@ -30,6 +30,7 @@ import {
   type RunningProducer,
 } from '../producer/producer-harness.js';
 import { closeAll } from '../support/close-all.js';
+import { ensureGatewayTopics } from '../svix-relay/relay-harness.js';
 
 const skip = brokersFromEnv === undefined ? NO_BROKER_SKIP : false;
 const EVENTS = 'hookline_svix_door_events_total';
@@ -87,6 +88,8 @@ async function startDoorStage(): Promise<DoorStage> {
   const close = () => closeAll(admin, standIn);
   try {
     await admin.connect();
+    // The stage comes before the producer that would create them: a test run alone on a fresh broker has none yet.
+    await ensureGatewayTopics(admin);
     await pollUntil(() => endOffsets(admin), { timeoutMs: 60_000, what: 'the gateway topics to have leaders' });
   } catch (error) {
     await close().catch(() => undefined);
@@ -378,9 +381,15 @@ void describe('the Svix door: hoop Enterprise sends through the svix SDK', { ski
     // A message the relay published (here: straight into the stand-in), read back through the door.
     const message = await direct.message.create(orgId, { eventType: 'session.close', payload: { sid: 'x' } });
     assert.deepEqual(await svix.message.get(orgId, message.id), await direct.message.get(orgId, message.id));
+    // The stand-in delivers in the background: wait for the attempt, so both reads see the same list.
+    const attemptsQuery = { limit: 50, eventTypes: ['session.close'] };
+    await pollUntil(async () => (await direct.messageAttempt.listByEndpoint(orgId, endpoint.id, attemptsQuery)).data.length > 0, {
+      timeoutMs: 30_000,
+      what: "the message's delivery attempt",
+    });
     assert.deepEqual(
-      await svix.messageAttempt.listByEndpoint(orgId, endpoint.id, { limit: 50, eventTypes: ['session.close'] }),
-      await direct.messageAttempt.listByEndpoint(orgId, endpoint.id, { limit: 50, eventTypes: ['session.close'] }),
+      await svix.messageAttempt.listByEndpoint(orgId, endpoint.id, attemptsQuery),
+      await direct.messageAttempt.listByEndpoint(orgId, endpoint.id, attemptsQuery),
     );
 
     const portal = await svix.authentication.appPortalAccess(orgId, {});
