@@ -34,6 +34,16 @@ function run(tool: 'keytool' | 'openssl', args: readonly string[], cwd: string):
 
 const keytool = (args: readonly string[], cwd: string): Promise<void> => run('keytool', args, cwd);
 
+/** Has the CA in `dir` sign a certificate request: the certificate as PEM, valid as long as the CA, with these extensions. */
+function signWithCa(dir: string, storePassword: string, request: string, certificate: string, extensions: readonly string[]): Promise<void> {
+  const store = ['-keystore', 'ca.p12', '-storetype', 'PKCS12', '-storepass', storePassword];
+  const validity = ['-validity', String(BROKER_TLS_VALIDITY_DAYS)];
+  return keytool(
+    ['-gencert', '-alias', 'ca', ...store, '-infile', request, '-outfile', certificate, '-rfc', ...validity, ...extensions.flatMap((ext) => ['-ext', ext])],
+    dir,
+  );
+}
+
 /**
  * Makes (or finds, from an earlier start with the same folder) the CA and a broker
  * certificate for 127.0.0.1/localhost in `dir`. EC keys: far quicker to make than RSA.
@@ -60,28 +70,7 @@ export async function ensureBrokerTls(dir: string): Promise<BrokerTls> {
       await keytool(['-certreq', '-alias', 'broker', '-keystore', 'broker.p12', ...store, '-file', 'broker.csr'], dir);
     })(),
   ]);
-  await keytool(
-    [
-      '-gencert',
-      '-alias',
-      'ca',
-      '-keystore',
-      'ca.p12',
-      ...store,
-      '-infile',
-      'broker.csr',
-      '-outfile',
-      'broker.pem',
-      '-rfc',
-      '-validity',
-      String(BROKER_TLS_VALIDITY_DAYS),
-      '-ext',
-      'SAN=ip:127.0.0.1,dns:localhost',
-      '-ext',
-      'EKU=serverAuth,clientAuth',
-    ],
-    dir,
-  );
+  await signWithCa(dir, storePassword, 'broker.csr', 'broker.pem', ['SAN=ip:127.0.0.1,dns:localhost', 'EKU=serverAuth,clientAuth']);
   await keytool(['-importcert', '-noprompt', '-alias', 'ca', '-file', 'ca.pem', '-keystore', 'broker.p12', ...store], dir);
   await keytool(['-importcert', '-noprompt', '-alias', 'broker', '-file', 'broker.pem', '-keystore', 'broker.p12', ...store], dir);
   // Written last: its presence says every step above finished.
@@ -116,29 +105,7 @@ export async function ensureClientCertificate(dir: string, tls: BrokerTls): Prom
     ],
     dir,
   );
-  await keytool(
-    [
-      '-gencert',
-      '-alias',
-      'ca',
-      '-keystore',
-      'ca.p12',
-      '-storetype',
-      'PKCS12',
-      '-storepass',
-      tls.storePassword,
-      '-infile',
-      'client.csr',
-      '-outfile',
-      'client.pem',
-      '-rfc',
-      '-validity',
-      String(BROKER_TLS_VALIDITY_DAYS),
-      '-ext',
-      'EKU=clientAuth',
-    ],
-    dir,
-  );
+  await signWithCa(dir, tls.storePassword, 'client.csr', 'client.pem', ['EKU=clientAuth']);
   await rename(join(dir, 'client.key.tmp'), keyFile);
   return { certFile, keyFile };
 }
